@@ -1,0 +1,51 @@
+import { defineDomain } from "../../generators/manifest/define";
+
+/**
+ * Billing: invoices and card payments from the Oracle billing system by DMS
+ * CDC. Card numbers are PII and kept for seven years.
+ */
+export default defineDomain({
+  name: "billing",
+  description: "Invoices and card payments from the billing system (DMS CDC).",
+  owner: { team: "billing-data", email: "billing-data@acme.example" },
+  costCentre: "CC-3100",
+  environments: ["dev", "prod"],
+  lfTags: { domain: "billing", confidentiality: "confidential", retention: "7y" },
+  zones: {
+    raw: { lifecycle: { glacierAfterDays: 365, noncurrentVersionExpiryDays: 365 } },
+    processed: {},
+    curated: {},
+  },
+  tables: [
+    {
+      name: "payments",
+      zone: "processed",
+      description: "Card payments, one row per authorisation",
+      columns: [
+        { name: "payment_id", type: "string" },
+        { name: "account_id", type: "bigint" },
+        { name: "card_pan", type: "string", comment: "Primary account number", lfTags: { confidentiality: "pii" } },
+        { name: "card_expiry", type: "varchar(5)", lfTags: { confidentiality: "pii" } },
+        { name: "amount", type: "decimal(18,2)" },
+        { name: "currency", type: "char(3)" },
+        { name: "authorised_at", type: "timestamp" },
+        { name: "status", type: "string" },
+      ],
+      partitionKeys: [{ name: "authorised_date", type: "date" }],
+    },
+    {
+      name: "invoices",
+      zone: "curated",
+      format: "iceberg",
+      description: "Monthly invoices per account",
+      columns: [
+        { name: "invoice_id", type: "string" },
+        { name: "account_id", type: "bigint" },
+        { name: "billing_month", type: "date" },
+        { name: "lines", type: "array<struct<sku:string,quantity:int,amount:decimal(18,2)>>" },
+        { name: "total", type: "decimal(18,2)" },
+        { name: "currency", type: "char(3)" },
+      ],
+    },
+  ],
+});

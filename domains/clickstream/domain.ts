@@ -1,0 +1,77 @@
+import { defineDomain } from "../../generators/manifest/define";
+
+/**
+ * Ad-tech clickstream: about 4 TB a day of impression and click logs from
+ * the ad servers, landed by Firehose into raw, conformed to Parquet in
+ * processed, aggregated per campaign and hour in curated.
+ */
+export default defineDomain({
+  name: "clickstream",
+  description: "Ad impressions and clicks from the ad servers (~4 TB/day).",
+  owner: { team: "adtech-data", email: "adtech-data@acme.example" },
+  costCentre: "CC-2040",
+  lfTags: { domain: "clickstream", confidentiality: "internal" },
+  zones: {
+    raw: {
+      description: "Firehose deliveries of impression and click events, JSON, partitioned by ingest hour",
+      lfTags: { retention: "1y" },
+      lifecycle: { intelligentTiering: true, glacierAfterDays: 180, expireAfterDays: 400 },
+    },
+    processed: {
+      lfTags: { retention: "1y" },
+      lifecycle: { staging: { prefix: "_staging/", expireAfterDays: 3 } },
+    },
+    curated: { lfTags: { retention: "2y" } },
+  },
+  tables: [
+    {
+      name: "impressions",
+      zone: "processed",
+      description: "One row per ad impression, deduplicated by impression_id",
+      columns: [
+        { name: "impression_id", type: "string" },
+        { name: "event_time", type: "timestamp" },
+        { name: "campaign_id", type: "bigint" },
+        { name: "creative_id", type: "bigint" },
+        { name: "publisher_id", type: "bigint" },
+        { name: "device_id", type: "string", comment: "Advertising ID (GAID/IDFA)", lfTags: { confidentiality: "pii" } },
+        { name: "ip_address", type: "string", lfTags: { confidentiality: "pii" } },
+        { name: "country", type: "char(2)" },
+        { name: "bid_price_usd", type: "decimal(12,6)" },
+        { name: "user_agent", type: "struct<browser:string,os:string,device_type:string>" },
+      ],
+      partitionKeys: [
+        { name: "event_date", type: "date" },
+        { name: "event_hour", type: "tinyint" },
+      ],
+    },
+    {
+      name: "clicks",
+      zone: "processed",
+      description: "One row per click, joined to its impression",
+      columns: [
+        { name: "click_id", type: "string" },
+        { name: "impression_id", type: "string" },
+        { name: "event_time", type: "timestamp" },
+        { name: "campaign_id", type: "bigint" },
+        { name: "device_id", type: "string", lfTags: { confidentiality: "pii" } },
+        { name: "landing_url", type: "string" },
+      ],
+      partitionKeys: [{ name: "event_date", type: "date" }],
+    },
+    {
+      name: "campaign_hourly",
+      zone: "curated",
+      format: "iceberg",
+      description: "Impressions, clicks, spend and CTR per campaign and hour",
+      columns: [
+        { name: "campaign_id", type: "bigint" },
+        { name: "hour", type: "timestamp" },
+        { name: "impressions", type: "bigint" },
+        { name: "clicks", type: "bigint" },
+        { name: "spend_usd", type: "decimal(18,6)" },
+        { name: "ctr", type: "double" },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,16 @@
+/**
+ * Entry point for the cdktf CLI (`cdktf synth`, `cdktf plan <stack>`, see
+ * cdktf.json). Same validation as `lakeform synth`; CDKTF chooses the output
+ * directory. Bad manifests exit 2 with every problem listed.
+ */
+import { formatProblems } from "../manifest/errors";
+import { loadAndValidate } from "../manifest/validate";
+import { synthesizeModel } from "../stacks/app";
+
+const result = await loadAndValidate(process.cwd());
+if (!result.ok) {
+  process.stderr.write(formatProblems(result.problems));
+  process.exit(2);
+}
+const only = process.env.LAKEFORM_STACKS?.split(",").filter(Boolean);
+synthesizeModel(result.model, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out", ...(only ? { stacks: only } : {}) });

@@ -1,0 +1,190 @@
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { formatProblems } from "../manifest/errors";
+import { DomainManifest } from "../manifest/schema/domain";
+import { PlatformManifest } from "../manifest/schema/platform";
+import { loadAndValidate } from "../manifest/validate";
+import { synthesizeModel, unknownStacks } from "../stacks/app";
+import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
+
+/** Exit codes: the CLI contract. */
+export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
+
+const HELP: Record<string, string> = {
+  main: `Usage: lakeform <command> [options]
+
+Turns the manifests under domains/ into Terraform (through CDKTF).
+
+Commands:
+  validate   check every manifest and report all problems at once
+  synth      validate, then write every stack (or --stack NAME) to cdktf.out/
+  schema     write the JSON Schemas of the manifests, for editor autocompletion
+
+Options:
+  --dir DIR  project root holding domains/ (default: the current directory)
+  --help     help for a command: lakeform <command> --help
+
+Exit codes: 0 fine, 1 findings, 2 bad input or usage, 3 internal error.
+`,
+  validate: `Usage: lakeform validate [--dir DIR] [--format text|json]
+
+Loads domains/platform.{ts,yaml} and every domains/<name>/domain.{ts,yaml},
+checks shape, cross-references and derived names, and prints every problem as
+  <file> › <field path>: <what is wrong>, got <value>; <how to fix>
+Exit 0 when valid, 2 when any manifest is wrong. Writes nothing.
+`,
+  synth: `Usage: lakeform synth [--dir DIR] [--out DIR] [--stack NAME ...]
+
+Validates the manifests, then synthesizes Terraform JSON into
+<out>/stacks/<stack>/cdk.tf.json (default out: <dir>/cdktf.out).
+  --stack NAME  synthesize only this stack (repeatable); other stacks already
+                in <out> are kept as they are
+The output is replaced only when everything succeeded: a failed run leaves
+the previous cdktf.out exactly as it was. Exit 2 on bad manifests.
+`,
+  schema: `Usage: lakeform schema [--dir DIR] [--out DIR]
+
+Writes platform.schema.json and domain.schema.json (JSON Schema, draft
+2020-12) into <out> (default: <dir>/domains/_schema). Point YAML manifests at
+them for autocompletion:
+  # yaml-language-server: $schema=../_schema/domain.schema.json
+`,
+};
+
+interface CdktfManifest {
+  version: string;
+  outdir?: string;
+  stacks: Record<string, unknown>;
+}
+
+function fail(code: number, message: string): number {
+  process.stderr.write(message.endsWith("\n") ? message : `${message}\n`);
+  return code;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP.main!);
+    return command ? EXIT.ok : EXIT.badInput;
+  }
+  if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
+
+  let values: { dir?: string; out?: string; stack?: string[]; format?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...rest],
+      options: {
+        dir: { type: "string" },
+        out: { type: "string" },
+        stack: { type: "string", multiple: true },
+        format: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    return fail(EXIT.badInput, `lakeform ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP[command]!);
+    return EXIT.ok;
+  }
+  const allowed: Record<string, string[]> = { validate: ["dir", "format"], synth: ["dir", "out", "stack"], schema: ["dir", "out"] };
+  const extra = Object.keys(values).filter((k) => k !== "help" && !allowed[command]!.includes(k));
+  if (extra.length > 0) return fail(EXIT.badInput, `lakeform ${command}: option --${extra[0]} does not apply here\n\n${HELP[command]}`);
+
+  const root = resolve(values.dir ?? ".");
+  switch (command) {
+    case "validate":
+      return validate(root, values.format ?? "text");
+    case "synth":
+      return synth(root, resolve(root, values.out ?? "cdktf.out"), values.stack);
+    case "schema":
+      return schema(resolve(root, values.out ?? "domains/_schema"));
+  }
+  return EXIT.badInput;
+}
+
+async function validate(root: string, format: string): Promise<number> {
+  if (format !== "text" && format !== "json") return fail(EXIT.badInput, `lakeform validate: --format must be text or json, got "${format}"`);
+  const result = await loadAndValidate(root);
+  if (format === "json") {
+    const body = result.ok
+      ? { ok: true, stacks: result.model.stacks.map((s) => s.name), problems: [] }
+      : { ok: false, problems: result.problems };
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+    return result.ok ? EXIT.ok : EXIT.badInput;
+  }
+  if (!result.ok) return fail(EXIT.badInput, formatProblems(result.problems));
+  const m = result.model;
+  process.stdout.write(`valid: ${m.domains.length} domains, ${m.environments.length} environments, ${m.stacks.length} stacks\n`);
+  return EXIT.ok;
+}
+
+async function synth(root: string, out: string, only: string[] | undefined): Promise<number> {
+  const result = await loadAndValidate(root);
+  if (!result.ok) return fail(EXIT.badInput, formatProblems(result.problems));
+  const model = result.model;
+  if (only) {
+    const unknown = unknownStacks(model, only);
+    if (unknown.length > 0) {
+      return fail(EXIT.badInput, `lakeform synth: no stack named ${unknown.map((u) => `"${u}"`).join(", ")}; stacks are: ${model.stacks.map((s) => s.name).join(", ")}`);
+    }
+  }
+  const partial = only !== undefined;
+  replaceDirAtomic(
+    out,
+    (tmp) => {
+      const previous = partial && existsSync(join(tmp, "manifest.json")) ? readJson<CdktfManifest>(join(tmp, "manifest.json")) : undefined;
+      synthesizeModel(model, { outdir: tmp, ...(only ? { stacks: only } : {}) });
+      const manifestPath = join(tmp, "manifest.json");
+      const current = readJson<CdktfManifest>(manifestPath);
+      // Keep only stacks the model still has, in the model's order, so the file is the same whatever was synthesized when.
+      const merged: Record<string, unknown> = {};
+      for (const s of model.stacks) {
+        const entry = current.stacks[s.name] ?? previous?.stacks[s.name];
+        if (entry) merged[s.name] = entry;
+      }
+      writeFileAtomic(manifestPath, `${JSON.stringify({ ...current, stacks: merged }, null, 2)}\n`);
+      if (partial) {
+        const keep = new Set(Object.keys(merged));
+        for (const dir of existsSync(join(tmp, "stacks")) ? readdirSync(join(tmp, "stacks")) : []) {
+          // A stack that left the model since the last full synth.
+          if (!keep.has(dir)) rmSync(join(tmp, "stacks", dir), { recursive: true, force: true });
+        }
+      }
+    },
+    partial,
+  );
+  const names = only ?? model.stacks.map((s) => s.name);
+  process.stdout.write(`synthesized ${names.length} stack${names.length === 1 ? "" : "s"} into ${out}:\n${names.map((n) => `  ${n}`).join("\n")}\n`);
+  return EXIT.ok;
+}
+
+function schema(out: string): number {
+  const files: [string, z.ZodType][] = [
+    ["platform.schema.json", PlatformManifest],
+    ["domain.schema.json", DomainManifest],
+  ];
+  for (const [name, s] of files) {
+    const json = z.toJSONSchema(s, { io: "input", target: "draft-2020-12", unrepresentable: "any" });
+    writeFileAtomic(join(out, name), `${JSON.stringify(json, null, 2)}\n`);
+  }
+  process.stdout.write(`wrote ${files.map(([n]) => join(out, n)).join(", ")}\n`);
+  return EXIT.ok;
+}
+
+const isMain = process.argv[1] && /(?:main\.ts|lakeform(\.mjs)?)$/.test(process.argv[1]);
+if (isMain) {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`lakeform: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(EXIT.internal);
+    },
+  );
+}

@@ -1,0 +1,155 @@
+import { parseColumnType } from "./column-type";
+import { type PathSegment, type Problem, suggest } from "./errors";
+import { DEFAULT_ZONES, type DomainManifestOutput } from "./schema/domain";
+import type { PlatformManifestOutput } from "./schema/platform";
+
+/**
+ * Layer 2 of validation: cross-field and cross-file rules over manifests whose
+ * shape is already valid. Each rule adds Problems; none stops the others.
+ */
+
+export interface ParsedDomain {
+  readonly file: string;
+  readonly folder: string;
+  readonly manifest: DomainManifestOutput;
+}
+
+/** Tag keys Lakeform sets itself on every resource; manifests may not redefine them. */
+export const RESERVED_TAG_KEYS = ["domain", "environment", "owner", "cost-centre", "managed-by"] as const;
+
+/** Domain names that would collide with stacks or names Lakeform owns. */
+export const RESERVED_DOMAIN_NAMES = ["platform", "dr"] as const;
+
+function accountOf(arn: string): string | undefined {
+  return /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1];
+}
+
+export function checkPlatform(p: PlatformManifestOutput, file: string): Problem[] {
+  const problems: Problem[] = [];
+  if (p.regions.dr === p.regions.primary) {
+    problems.push({ file, path: ["regions", "dr"], code: "invalid-region", message: "the DR region equals the primary region", got: p.regions.dr, hint: "choose a second region, so a regional outage does not take both" });
+  }
+  const pii = p.lfTags[p.pii.key];
+  if (!pii) {
+    problems.push({ file, path: ["pii", "key"], code: "unknown-tag-key", message: "PII tag key is not in the taxonomy", got: p.pii.key, hint: suggest(p.pii.key, Object.keys(p.lfTags).sort(), "a taxonomy key:") });
+  } else if (!pii.values.includes(p.pii.value)) {
+    problems.push({ file, path: ["pii", "value"], code: "unknown-tag-value", message: `PII tag value is not a value of "${p.pii.key}"`, got: p.pii.value, hint: suggest(p.pii.value, pii.values) });
+  }
+  for (const [key, def] of Object.entries(p.lfTags)) {
+    const seen = new Set<string>();
+    def.values.forEach((v, i) => {
+      if (seen.has(v)) problems.push({ file, path: ["lfTags", key, "values", i], code: "duplicate-name", message: "value listed twice", got: v, hint: "list each value once" });
+      seen.add(v);
+    });
+  }
+  for (const key of Object.keys(p.defaultTags)) {
+    if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
+      problems.push({ file, path: ["defaultTags", key], code: "invalid-value", message: "this tag key is set by Lakeform on every resource", got: key, hint: `remove it; Lakeform sets ${RESERVED_TAG_KEYS.join(", ")} from the manifests` });
+    }
+  }
+  for (const [env, e] of Object.entries(p.environments)) {
+    for (const list of ["lakeFormationAdmins", "piiReaders"] as const) {
+      const seen = new Set<string>();
+      e[list].forEach((arn, i) => {
+        const path: PathSegment[] = ["environments", env, list, i];
+        if (seen.has(arn)) problems.push({ file, path, code: "duplicate-name", message: "principal listed twice", got: arn, hint: "list each principal once" });
+        seen.add(arn);
+        if (list === "lakeFormationAdmins" && accountOf(arn) !== e.accountId) {
+          problems.push({ file, path, code: "invalid-value", message: `a Lake Formation admin must be a principal of the environment's account ${e.accountId}`, got: arn, hint: "use a role in that account; other accounts get access through cross-account grants" });
+        }
+      });
+    }
+    if (new Set(e.network.privateSubnetIds).size !== e.network.privateSubnetIds.length) {
+      problems.push({ file, path: ["environments", env, "network", "privateSubnetIds"], code: "duplicate-name", message: "a subnet is listed twice", got: e.network.privateSubnetIds, hint: "list each subnet once" });
+    }
+  }
+  return problems;
+}
+
+function checkTags(tags: Record<string, string>, path: PathSegment[], file: string, p: PlatformManifestOutput): Problem[] {
+  const problems: Problem[] = [];
+  const keys = Object.keys(p.lfTags).sort();
+  for (const [key, value] of Object.entries(tags)) {
+    const def = p.lfTags[key];
+    if (!def) {
+      problems.push({ file, path: [...path, key], code: "unknown-tag-key", message: "LF-tag key is not in the platform taxonomy", got: key, hint: suggest(key, keys, "a taxonomy key:") });
+    } else if (!def.values.includes(value)) {
+      problems.push({ file, path: [...path, key], code: "unknown-tag-value", message: `not an allowed value of LF-tag "${key}"`, got: value, hint: suggest(value, def.values) });
+    }
+  }
+  return problems;
+}
+
+/** The zone names a domain ends up with (declared, or the defaults). */
+export function zoneNamesOf(d: DomainManifestOutput): string[] {
+  return d.zones ? Object.keys(d.zones) : [...DEFAULT_ZONES];
+}
+
+export function checkDomain(d: ParsedDomain, p: PlatformManifestOutput | undefined): Problem[] {
+  const { file, manifest: m } = d;
+  const problems: Problem[] = [];
+  if (m.name !== d.folder) {
+    problems.push({ file, path: ["name"], code: "name-mismatch", message: `the domain name differs from its folder "${d.folder}"`, got: m.name, hint: `rename the folder to domains/${m.name}/ or set name: "${d.folder}"` });
+  }
+  if ((RESERVED_DOMAIN_NAMES as readonly string[]).includes(m.name)) {
+    problems.push({ file, path: ["name"], code: "name-collision", message: "this name is reserved for Lakeform's own stacks", got: m.name, hint: `choose another name (reserved: ${RESERVED_DOMAIN_NAMES.join(", ")})` });
+  }
+  if (m.zones && Object.keys(m.zones).length === 0) {
+    problems.push({ file, path: ["zones"], code: "too-small", message: "no zones declared", got: {}, hint: "declare at least one zone, or leave zones out for raw, processed and curated" });
+  }
+  const zones = zoneNamesOf(m);
+
+  if (m.zones) {
+    for (const [zone, z] of Object.entries(m.zones)) {
+      const l = z.lifecycle;
+      const glacier = l.glacierAfterDays ?? (zone === "raw" ? 540 : null);
+      if (l.expireAfterDays !== null && glacier !== null && l.expireAfterDays <= glacier) {
+        problems.push({ file, path: ["zones", zone, "lifecycle", "expireAfterDays"], code: "invalid-lifecycle", message: `objects would expire before or when they move to Glacier (day ${glacier})`, got: l.expireAfterDays, hint: "make expireAfterDays later than glacierAfterDays, or set glacierAfterDays: null" });
+      }
+    }
+  }
+
+  const tableKeys = new Map<string, number>();
+  m.tables.forEach((t, ti) => {
+    const base: PathSegment[] = ["tables", ti];
+    if (!zones.includes(t.zone)) {
+      problems.push({ file, path: [...base, "zone"], code: "unknown-zone", message: "the domain has no such zone", got: t.zone, hint: suggest(t.zone, zones, "a zone of this domain:") });
+    }
+    const key = `${t.zone}.${t.name}`;
+    const first = tableKeys.get(key);
+    if (first !== undefined) {
+      problems.push({ file, path: [...base, "name"], code: "duplicate-name", message: `duplicate table in zone "${t.zone}"`, got: t.name, hint: `tables[${first}] has the same name; give each table of a zone its own name` });
+    } else tableKeys.set(key, ti);
+
+    const columnNames = new Map<string, string>();
+    (["columns", "partitionKeys"] as const).forEach((list) =>
+      t[list].forEach((c, ci) => {
+        const path: PathSegment[] = [...base, list, ci];
+        const prior = columnNames.get(c.name);
+        if (prior) problems.push({ file, path: [...path, "name"], code: "duplicate-name", message: "duplicate column name", got: c.name, hint: `${prior} has the same name; partition keys and columns share one namespace` });
+        else columnNames.set(c.name, `${list}[${ci}]`);
+        const parsed = parseColumnType(c.type);
+        if (!parsed.ok) {
+          problems.push({ file, path: [...path, "type"], code: "invalid-column-type", message: `not a Glue column type (${parsed.reason})`, got: c.type, hint: "use boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<T>, map<K,V> or struct<name:T,…>" });
+        } else if (list === "partitionKeys" && /[<]/.test(parsed.canonical)) {
+          problems.push({ file, path: [...path, "type"], code: "invalid-column-type", message: "a partition key must have a primitive type", got: c.type, hint: "partition by a string, integer or date column" });
+        }
+        if (p) problems.push(...checkTags(c.lfTags, [...path, "lfTags"], file, p));
+      }),
+    );
+    if (p) problems.push(...checkTags(t.lfTags, [...base, "lfTags"], file, p));
+  });
+
+  if (p) {
+    problems.push(...checkTags(m.lfTags, ["lfTags"], file, p));
+    for (const [zone, z] of Object.entries(m.zones ?? {})) problems.push(...checkTags(z.lfTags, ["zones", zone, "lfTags"], file, p));
+    const envs = Object.keys(p.environments).sort();
+    const seen = new Set<string>();
+    (m.environments ?? []).forEach((env, i) => {
+      if (!p.environments[env]) problems.push({ file, path: ["environments", i], code: "unknown-environment", message: "the platform has no such environment", got: env, hint: suggest(env, envs, "a platform environment:") });
+      if (seen.has(env)) problems.push({ file, path: ["environments", i], code: "duplicate-name", message: "environment listed twice", got: env, hint: "list each environment once" });
+      seen.add(env);
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { CostCentre, LfTagAssignment, NameSegment, TeamName } from "./common";
+import { EnvironmentName } from "./platform";
+
+/** The zones a domain gets when it declares none. */
+export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
+
+export const ZoneName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{1,15}$/, "a zone name is 2-16 lower-case letters and digits, starting with a letter");
+
+export const StagingManifest = z
+  .strictObject({
+    prefix: z
+      .string()
+      .regex(/^[a-z0-9_][a-z0-9_.-]*\/$/, "a staging prefix is one lower-case path segment ending in /, like _staging/")
+      .default("_staging/")
+      .describe("Key prefix for temporary objects (job scratch, failed loads).\n@default - \"_staging/\""),
+    expireAfterDays: z
+      .int()
+      .min(1)
+      .max(365)
+      .default(7)
+      .describe("Days after which objects under the staging prefix are deleted.\n@default - 7"),
+  })
+  .describe("Staging prefix and its expiry.");
+
+export const LifecycleManifest = z
+  .strictObject({
+    intelligentTiering: z
+      .boolean()
+      .optional()
+      .describe("Move objects to S3 Intelligent-Tiering as soon as they land.\n@default - true for the raw zone, false for the others"),
+    glacierAfterDays: z
+      .int()
+      .min(1)
+      .max(36500)
+      .nullable()
+      .optional()
+      .describe("Days after which current objects move to Glacier Flexible Retrieval; null keeps them out of Glacier.\n@default - 540 for the raw zone (18 months), null for the others"),
+    expireAfterDays: z
+      .int()
+      .min(1)
+      .max(36500)
+      .nullable()
+      .default(null)
+      .describe("Days after which current objects are deleted; null keeps them for ever. Must be later than glacierAfterDays.\n@default - null (kept)"),
+    noncurrentVersionExpiryDays: z
+      .int()
+      .min(1)
+      .max(3650)
+      .default(90)
+      .describe("Days a replaced or deleted object version is kept before it is removed.\n@default - 90"),
+    abortIncompleteMultipartUploadDays: z
+      .int()
+      .min(1)
+      .max(30)
+      .default(7)
+      .describe("Days after which unfinished multipart uploads are aborted.\n@default - 7"),
+    staging: StagingManifest.default({ prefix: "_staging/", expireAfterDays: 7 }),
+  })
+  .describe("Lifecycle of the zone's objects.");
+
+export const ZoneManifest = z
+  .strictObject({
+    description: z.string().max(2048).default("").describe("What the zone holds; becomes the Glue database description.\n@default - a description derived from the zone name"),
+    lfTags: LfTagAssignment.default({}).describe("LF-tags on the zone's database; they override the domain's tags of the same key.\n@default - the domain's tags only"),
+    lifecycle: LifecycleManifest.default({
+      expireAfterDays: null,
+      noncurrentVersionExpiryDays: 90,
+      abortIncompleteMultipartUploadDays: 7,
+      staging: { prefix: "_staging/", expireAfterDays: 7 },
+    }),
+  })
+  .describe("One storage zone: a KMS key, a bucket and a Glue database.");
+
+export const ColumnManifest = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,254}$/, "a column name is lower-case letters, digits and underscores, starting with a letter or underscore"),
+    type: z
+      .string()
+      .describe("Hive/Glue type: boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<T>, map<K,V>, struct<name:T,...>."),
+    comment: z.string().max(255).default("").describe("Column comment, shown in the catalog.\n@default - empty"),
+    lfTags: LfTagAssignment.default({}).describe("LF-tags on this column; they override the table's tags of the same key.\n@default - the table's tags"),
+  })
+  .describe("A table column.");
+
+export const TableManifest = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,127}$/, "a table name is lower-case letters, digits and underscores, starting with a letter, at most 128 characters"),
+    zone: ZoneName.describe("Zone whose database and bucket hold the table."),
+    description: z.string().max(2048).default("").describe("What the table holds.\n@default - empty"),
+    format: z
+      .enum(["parquet", "iceberg"])
+      .default("parquet")
+      .describe("Storage format: Parquet (Hive-style table) or Apache Iceberg.\n@default - \"parquet\""),
+    columns: z.array(ColumnManifest).min(1, "a table needs at least one column"),
+    partitionKeys: z.array(ColumnManifest).default([]).describe("Partition columns, in partition order.\n@default - none"),
+    lfTags: LfTagAssignment.default({}).describe("LF-tags on the table; they override the database's tags of the same key.\n@default - the zone database's tags"),
+  })
+  .describe("A catalog table in one of the domain's zones.");
+
+const reserved = (what: string, issue: string) =>
+  z
+    .array(z.unknown())
+    .max(0, `${what} are not generated by this version of Lakeform yet (${issue}); leave the list empty`)
+    .default([])
+    .describe(`Reserved for ${what} (${issue}). Must be empty in this version.\n@default - []`);
+
+export const DomainManifest = z
+  .strictObject({
+    name: NameSegment.min(2).max(24, "a domain name is at most 24 characters, so physical names stay within AWS limits").describe(
+      "Domain name, equal to its folder under domains/. Starts every stack name and physical name of the domain.",
+    ),
+    description: z.string().max(2048).default("").describe("What data the domain owns.\n@default - empty"),
+    owner: z
+      .strictObject({
+        team: TeamName,
+        email: z.email("an owner email looks like team@example.com").describe("Where budget alerts and reviews go."),
+      })
+      .describe("The team that owns the domain's data and approves its changes."),
+    costCentre: CostCentre,
+    environments: z
+      .array(EnvironmentName)
+      .min(1)
+      .optional()
+      .describe("Environments this domain is deployed to.\n@default - every environment of the platform"),
+    lfTags: LfTagAssignment.default({}).describe("LF-tags on every zone database of the domain.\n@default - none"),
+    zones: z
+      .record(ZoneName, ZoneManifest)
+      .optional()
+      .describe("Storage zones by name.\n@default - raw, processed and curated with default settings"),
+    tables: z.array(TableManifest).default([]).describe("Catalog tables.\n@default - none"),
+    access: reserved("access grants, column masks and row filters", "governance"),
+    jobs: reserved("Glue jobs, EMR applications and fleets", "compute and orchestration"),
+    pipeline: reserved("pipeline steps", "compute and orchestration"),
+  })
+  .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
+
+export type DomainManifestInput = z.input<typeof DomainManifest>;
+export type DomainManifestOutput = z.output<typeof DomainManifest>;
+export type ZoneManifestOutput = z.output<typeof ZoneManifest>;
+export type TableManifestOutput = z.output<typeof TableManifest>;

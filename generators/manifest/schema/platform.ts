@@ -1,0 +1,124 @@
+import { z } from "zod";
+import {
+  AccountId,
+  AwsTags,
+  CostCentre,
+  IamPrincipalArn,
+  LfTagKey,
+  LfTagValue,
+  Region,
+  TeamName,
+} from "./common";
+
+/** Name of an environment (`dev`, `prod`): part of every stack and physical name. */
+export const EnvironmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{1,9}$/, "an environment name is 2-10 lower-case letters and digits, starting with a letter");
+
+export const NetworkManifest = z
+  .strictObject({
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]{8,17}$/, "a VPC ID looks like vpc-0a1b2c3d4e5f67890")
+      .describe("ID of the existing landing-zone VPC that private endpoints and compute run in."),
+    privateSubnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "a subnet ID looks like subnet-0a1b2c3d4e5f67890"))
+      .min(2, "give at least two private subnets, in different availability zones")
+      .describe("IDs of the VPC's private subnets (at least two, in different AZs). No public subnets: the lake has no internet-facing path."),
+  })
+  .describe("The landing-zone network of this environment. Lakeform reads IDs from here, never from AWS, so every stack plans offline.");
+
+export const LocalBackendManifest = z
+  .strictObject({
+    type: z.literal("local").describe("Terraform state in a local file `terraform.<stack>.tfstate` at the project root."),
+  })
+  .describe("Local state: works with no cloud account; for trying Lakeform and for tests.");
+
+export const S3BackendManifest = z
+  .strictObject({
+    type: z.literal("s3").describe("Terraform state in S3, locked with S3-native lock files (no DynamoDB table)."),
+    bucket: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name is 3-63 lower-case letters, digits, dots and hyphens")
+      .describe("Existing, versioned state bucket."),
+    keyPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "a key prefix is path segments of letters, digits and _ . -, without leading or trailing slash")
+      .default("lakeform")
+      .describe("Key prefix; each stack's state is at `<keyPrefix>/<stack>.tfstate`.\n@default - \"lakeform\""),
+    region: Region.optional().describe("Region of the state bucket.\n@default - the platform's primary region"),
+    kmsKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "a KMS key ARN looks like arn:aws:kms:eu-west-1:123456789012:key/<uuid>")
+      .optional()
+      .describe("Customer-managed KMS key for the state objects.\n@default - the bucket's default encryption"),
+  })
+  .describe("S3 state with S3-native locking (`use_lockfile`); the state objects are always encrypted.");
+
+export const BackendManifest = z
+  .discriminatedUnion("type", [LocalBackendManifest, S3BackendManifest])
+  .describe("Where Terraform keeps the state of this environment's stacks; one state file per stack.");
+
+export const EnvironmentManifest = z
+  .strictObject({
+    accountId: AccountId.describe("AWS account that this environment's lake lives in."),
+    network: NetworkManifest,
+    lakeFormationAdmins: z
+      .array(IamPrincipalArn)
+      .min(1, "name at least one Lake Formation administrator")
+      .describe("IAM roles or users that administer Lake Formation in this account. The platform stack makes them the only data-lake admins."),
+    piiReaders: z
+      .array(IamPrincipalArn)
+      .default([])
+      .describe("The only principals that may read PII-tagged columns unmasked.\n@default - nobody"),
+    backend: BackendManifest.default({ type: "local" }).describe("Terraform state backend of this environment's stacks.\n@default - local state"),
+  })
+  .describe("One deployment environment: an account in the primary region, mirrored to the DR region.");
+
+export const LfTagDefinitionManifest = z
+  .strictObject({
+    description: z.string().max(256).default("").describe("What the tag means; shown in reviews.\n@default - empty"),
+    values: z
+      .array(LfTagValue)
+      .min(1, "an LF-tag needs at least one value")
+      .max(1000, "Lake Formation allows at most 1000 values per LF-tag")
+      .describe("Allowed values of this tag."),
+  })
+  .describe("One LF-tag of the taxonomy.");
+
+export const PiiTagManifest = z
+  .strictObject({
+    key: LfTagKey.default("confidentiality").describe("Taxonomy key that marks PII.\n@default - \"confidentiality\""),
+    value: LfTagValue.default("pii").describe("Value of that key that marks PII.\n@default - \"pii\""),
+  })
+  .describe("Which LF-tag value marks personal data. Only the environment's PII readers see such columns unmasked.");
+
+export const PlatformManifest = z
+  .strictObject({
+    organization: z
+      .string()
+      .regex(/^[a-z][a-z0-9]{1,11}$/, "an organization prefix is 2-12 lower-case letters and digits, starting with a letter")
+      .describe("Short organization prefix that starts every physical name (buckets, key aliases)."),
+    owner: TeamName.describe("Platform team that owns the platform stacks."),
+    costCentre: CostCentre,
+    regions: z
+      .strictObject({
+        primary: Region.describe("Region the lake runs in."),
+        dr: Region.describe("Region that raw data, keys and the catalog export are replicated to for disaster recovery."),
+      })
+      .describe("Primary and disaster-recovery regions."),
+    environments: z
+      .record(EnvironmentName, EnvironmentManifest)
+      .refine((envs) => Object.keys(envs).length > 0, "declare at least one environment")
+      .describe("Environments by name (for example dev, prod)."),
+    lfTags: z
+      .record(LfTagKey, LfTagDefinitionManifest)
+      .describe("The LF-tag taxonomy: keys with their allowed values. Domains may only use these."),
+    pii: PiiTagManifest.default({ key: "confidentiality", value: "pii" }),
+    defaultTags: AwsTags.default({}).describe("Extra AWS tags on every resource of every stack.\n@default - none"),
+  })
+  .describe("The platform manifest: environments, accounts, regions, network, Lake Formation admins and the tag taxonomy.");
+
+export type PlatformManifestInput = z.input<typeof PlatformManifest>;
+export type PlatformManifestOutput = z.output<typeof PlatformManifest>;
+export type EnvironmentManifestOutput = z.output<typeof EnvironmentManifest>;

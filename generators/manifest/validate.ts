@@ -1,0 +1,46 @@
+import { buildModel } from "../model/build";
+import type { Model } from "../model/types";
+import type { Problem } from "./errors";
+import { loadManifests } from "./load";
+import { type ParsedDomain, checkDomain, checkPlatform } from "./rules";
+import { DomainManifest } from "./schema/domain";
+import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
+import { checkShape } from "./shape";
+
+export type ValidationResult = { ok: true; model: Model } | { ok: false; problems: readonly Problem[] };
+
+/**
+ * The whole front half of the pipeline: load → shape → cross-references →
+ * model invariants. Every layer runs on whatever passed the one before, so
+ * one run reports every problem it can find, across all files.
+ */
+export async function loadAndValidate(root: string): Promise<ValidationResult> {
+  const loaded = await loadManifests(root);
+  const problems: Problem[] = [...loaded.problems];
+
+  let platform: PlatformManifestOutput | undefined;
+  if (loaded.platform) {
+    const r = checkShape(PlatformManifest, loaded.platform.raw, loaded.platform.file);
+    if (r.ok) {
+      platform = r.value;
+      problems.push(...checkPlatform(platform, loaded.platform.file));
+    } else problems.push(...r.problems);
+  }
+
+  const domains: ParsedDomain[] = [];
+  for (const d of loaded.domains) {
+    const r = checkShape(DomainManifest, d.raw, d.file);
+    if (!r.ok) {
+      problems.push(...r.problems);
+      continue;
+    }
+    const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value };
+    problems.push(...checkDomain(parsed, platform));
+    domains.push(parsed);
+  }
+
+  if (!platform || problems.length > 0) return { ok: false, problems };
+  const built = buildModel(platform, loaded.platform!.file, domains);
+  if (built.problems.length > 0) return { ok: false, problems: built.problems };
+  return { ok: true, model: built.model };
+}

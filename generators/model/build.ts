@@ -1,0 +1,266 @@
+import { parseColumnType } from "../manifest/column-type";
+import type { Problem } from "../manifest/errors";
+import type { ParsedDomain } from "../manifest/rules";
+import { DEFAULT_ZONES, type ZoneManifestOutput } from "../manifest/schema/domain";
+import type { PlatformManifestOutput } from "../manifest/schema/platform";
+import {
+  LIMITS,
+  bucketArn,
+  bucketName,
+  bucketNameProblems,
+  databaseArn,
+  databaseName,
+  kmsAlias,
+  kmsAliasArn,
+  partitionOf,
+  tableArn,
+  type NameContext,
+} from "./names";
+import type {
+  BackendModel,
+  ColumnModel,
+  DomainDeploymentModel,
+  DomainModel,
+  EnvironmentModel,
+  LfTagAssignmentModel,
+  LifecycleModel,
+  Model,
+  StackModel,
+  TableModel,
+  ZoneModel,
+} from "./types";
+
+/** Days the per-domain access-log bucket keeps server access logs. */
+export const ACCESS_LOG_RETENTION_DAYS = 400;
+
+const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
+const sortedRecord = (r: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const assignments = (r: Record<string, string>): LfTagAssignmentModel[] =>
+  Object.entries(sortedRecord(r)).map(([key, value]) => ({ key, value }));
+
+/** raw, processed, curated first (in flow order), then any other zone by name. */
+export function zoneOrder(a: string, b: string): number {
+  const rank = (z: string) => {
+    const i = (DEFAULT_ZONES as readonly string[]).indexOf(z);
+    return i < 0 ? DEFAULT_ZONES.length : i;
+  };
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+const DEFAULT_ZONE: ZoneManifestOutput = {
+  description: "",
+  lfTags: {},
+  lifecycle: {
+    expireAfterDays: null,
+    noncurrentVersionExpiryDays: 90,
+    abortIncompleteMultipartUploadDays: 7,
+    staging: { prefix: "_staging/", expireAfterDays: 7 },
+  },
+};
+
+const ZONE_DESCRIPTIONS: Record<string, string> = {
+  raw: "as landed, immutable, partitioned by ingest date; the system of record",
+  processed: "cleaned, conformed, deduplicated, columnar",
+  curated: "business-level marts and feature tables",
+};
+
+function lifecycleOf(zone: string, z: ZoneManifestOutput): LifecycleModel {
+  const l = z.lifecycle;
+  return {
+    intelligentTiering: l.intelligentTiering ?? zone === "raw",
+    glacierAfterDays: l.glacierAfterDays === undefined ? (zone === "raw" ? 540 : null) : l.glacierAfterDays,
+    expireAfterDays: l.expireAfterDays,
+    noncurrentVersionExpiryDays: l.noncurrentVersionExpiryDays,
+    abortIncompleteMultipartUploadDays: l.abortIncompleteMultipartUploadDays,
+    stagingPrefix: l.staging.prefix,
+    stagingExpireAfterDays: l.staging.expireAfterDays,
+  };
+}
+
+function backendOf(env: PlatformManifestOutput["environments"][string], stack: string, primary: string): BackendModel {
+  const b = env.backend;
+  if (b.type === "local") return { type: "local", path: `terraform.${stack}.tfstate` };
+  return { type: "s3", bucket: b.bucket, key: `${b.keyPrefix}/${stack}.tfstate`, region: b.region ?? primary, ...(b.kmsKeyArn ? { kmsKeyArn: b.kmsKeyArn } : {}) };
+}
+
+function column(c: { name: string; type: string; comment: string; lfTags: Record<string, string> }): ColumnModel {
+  const parsed = parseColumnType(c.type);
+  return { name: c.name, type: parsed.ok ? parsed.canonical : c.type, comment: c.comment, lfTags: assignments(c.lfTags) };
+}
+
+export interface BuildResult {
+  readonly model: Model;
+  /** Layer 3: invariants of the derived names (collisions, limits). */
+  readonly problems: readonly Problem[];
+}
+
+/** Manifests (already shape- and cross-checked) → Model. Pure. */
+export function buildModel(platform: PlatformManifestOutput, platformFile: string, domains: readonly ParsedDomain[]): BuildResult {
+  const problems: Problem[] = [];
+  const envNames = Object.keys(platform.environments).sort();
+  const environments: EnvironmentModel[] = envNames.map((name) => {
+    const e = platform.environments[name]!;
+    return {
+      name,
+      accountId: e.accountId,
+      region: platform.regions.primary,
+      drRegion: platform.regions.dr,
+      partition: partitionOf(platform.regions.primary),
+      network: { vpcId: e.network.vpcId, privateSubnetIds: sorted(e.network.privateSubnetIds) },
+      lakeFormationAdmins: sorted(e.lakeFormationAdmins),
+      piiReaders: sorted(e.piiReaders),
+    };
+  });
+
+  const stacks: StackModel[] = [];
+  const tagsFor = (domain: string, env: string, owner: string, costCentre: string) =>
+    sortedRecord({ ...platform.defaultTags, domain, environment: env, owner, "cost-centre": costCentre, "managed-by": "lakeform" });
+
+  for (const env of environments) {
+    const name = `platform-${env.name}`;
+    stacks.push({
+      name,
+      kind: "platform",
+      environment: env.name,
+      accountId: env.accountId,
+      region: env.region,
+      backend: backendOf(platform.environments[env.name]!, name, platform.regions.primary),
+      defaultTags: tagsFor("platform", env.name, platform.owner, platform.costCentre),
+    });
+  }
+
+  const domainModels: DomainModel[] = [];
+  for (const d of [...domains].sort((a, b) => (a.manifest.name < b.manifest.name ? -1 : 1))) {
+    const m = d.manifest;
+    const zoneEntries: [string, ZoneManifestOutput][] = m.zones
+      ? Object.entries(m.zones)
+      : DEFAULT_ZONES.map((z) => [z, DEFAULT_ZONE] as [string, ZoneManifestOutput]);
+    zoneEntries.sort(([a], [b]) => zoneOrder(a, b));
+    const deployments: DomainDeploymentModel[] = [];
+    for (const envName of sorted(m.environments ?? envNames)) {
+      const env = environments.find((e) => e.name === envName);
+      if (!env) continue; // reported by the cross-reference rules
+      const ctx: NameContext = { organization: platform.organization, environment: env.name, accountId: env.accountId, region: env.region };
+      const stack = `${m.name}-${env.name}`;
+      const logName = bucketName(ctx, m.name, "logs");
+      const zones: ZoneModel[] = zoneEntries.map(([zone, z]) => {
+        const bucket = bucketName(ctx, m.name, zone);
+        const db = databaseName(ctx, m.name, zone);
+        const alias = kmsAlias(ctx, m.name, zone);
+        return {
+          name: zone,
+          key: {
+            alias,
+            aliasArn: kmsAliasArn(env.partition, ctx, alias),
+            description: `${m.name} ${zone} zone (${env.name}): encrypts the zone bucket's objects`,
+          },
+          bucket: { name: bucket, arn: bucketArn(env.partition, bucket), logPrefix: `${zone}/`, lifecycle: lifecycleOf(zone, z) },
+          database: {
+            name: db,
+            arn: databaseArn(env.partition, ctx, db),
+            description: z.description || `${m.name} ${zone} zone: ${ZONE_DESCRIPTIONS[zone] ?? `${zone} data`}`,
+            locationUri: `s3://${bucket}/`,
+            lfTags: assignments({ ...m.lfTags, ...z.lfTags }),
+          },
+        };
+      });
+      const tables: TableModel[] = m.tables
+        .map((t) => {
+          const zone = zones.find((z) => z.name === t.zone);
+          const database = zone?.database.name ?? "";
+          return {
+            name: t.name,
+            zone: t.zone,
+            database,
+            arn: tableArn(env.partition, ctx, database, t.name),
+            description: t.description,
+            format: t.format,
+            location: `s3://${zone?.bucket.name ?? ""}/${t.name}/`,
+            columns: t.columns.map(column),
+            partitionKeys: t.partitionKeys.map(column),
+            lfTags: assignments(t.lfTags),
+          };
+        })
+        .sort((a, b) => zoneOrder(a.zone, b.zone) || byName(a, b));
+      deployments.push({
+        stack,
+        environment: env.name,
+        accountId: env.accountId,
+        region: env.region,
+        partition: env.partition,
+        logBucket: { name: logName, arn: bucketArn(env.partition, logName), logRetentionDays: ACCESS_LOG_RETENTION_DAYS },
+        zones,
+        tables,
+      });
+      stacks.push({
+        name: stack,
+        kind: "domain",
+        environment: env.name,
+        domain: m.name,
+        accountId: env.accountId,
+        region: env.region,
+        backend: backendOf(platform.environments[env.name]!, stack, platform.regions.primary),
+        defaultTags: tagsFor(m.name, env.name, m.owner.team, m.costCentre),
+      });
+    }
+    domainModels.push({ name: m.name, description: m.description, owner: { ...m.owner }, costCentre: m.costCentre, sourceFile: d.file, deployments });
+  }
+
+  const model: Model = {
+    organization: platform.organization,
+    owner: platform.owner,
+    costCentre: platform.costCentre,
+    regions: { primary: platform.regions.primary, dr: platform.regions.dr },
+    lfTags: Object.keys(platform.lfTags)
+      .sort()
+      .map((key) => ({ key, description: platform.lfTags[key]!.description, values: sorted(platform.lfTags[key]!.values) })),
+    pii: { ...platform.pii },
+    environments,
+    domains: domainModels,
+    stacks: stacks.sort(byName),
+  };
+  problems.push(...checkInvariants(model, platformFile));
+  return { model, problems };
+}
+
+/**
+ * Layer 3: what only shows once names are derived. Physical names must be
+ * unique where AWS requires it (bucket names globally, databases and key
+ * aliases per account and region, stacks per app) and within AWS limits.
+ */
+export function checkInvariants(model: Model, platformFile: string): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  const claim = (scope: string, name: string, owner: string, file: string, path: (string | number)[]) => {
+    const key = `${scope}\u0000${name}`;
+    const prior = seen.get(key);
+    if (prior && prior !== owner) {
+      problems.push({ file, path, code: "name-collision", message: `derived ${scope.split(":")[0]} name is already used by ${prior}`, got: name, hint: "rename one of the two (domain, zone or environment) so their physical names differ" });
+    } else seen.set(key, owner);
+  };
+  for (const s of model.stacks) {
+    const file = s.domain ? model.domains.find((d) => d.name === s.domain)?.sourceFile ?? platformFile : platformFile;
+    claim("stack", s.name, s.domain ? `domain ${s.domain}` : "the platform", file, s.domain ? ["name"] : ["environments", s.environment]);
+  }
+  for (const d of model.domains) {
+    for (const dep of d.deployments) {
+      const where = `${dep.accountId}/${dep.region}`;
+      const check = (kind: string, name: string, owner: string, zone: string | undefined, limit: number) => {
+        const path = zone ? ["zones", zone] : ["name"];
+        claim(kind === "bucket" ? "bucket" : `${kind}:${where}`, name, owner, d.sourceFile, path);
+        if (name.length > limit) problems.push({ file: d.sourceFile, path, code: "name-too-long", message: `derived ${kind} name is over ${limit} characters`, got: name, hint: "shorten the domain or zone name" });
+        if (kind === "bucket") for (const why of bucketNameProblems(name)) problems.push({ file: d.sourceFile, path, code: "invalid-format", message: `derived bucket name ${why}`, got: name, hint: "change the domain or zone name" });
+      };
+      check("bucket", dep.logBucket.name, `${d.name} access logs (${dep.environment})`, undefined, LIMITS.s3Bucket);
+      for (const z of dep.zones) {
+        const owner = `${d.name} zone ${z.name} (${dep.environment})`;
+        check("bucket", z.bucket.name, owner, z.name, LIMITS.s3Bucket);
+        check("database", z.database.name, owner, z.name, LIMITS.glueDatabase);
+        check("key alias", z.key.alias, owner, z.name, LIMITS.kmsAlias);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,147 @@
+/**
+ * The Model: the normalized, fully named form of all manifests. Every
+ * physical name, every ARN that can be known before apply, every default is
+ * resolved here; generators read only this. Lists are sorted, so the same
+ * manifests always give the same Model.
+ */
+
+export type Partition = "aws" | "aws-cn" | "aws-us-gov";
+
+export interface Model {
+  readonly organization: string;
+  readonly owner: string;
+  readonly costCentre: string;
+  readonly regions: { readonly primary: string; readonly dr: string };
+  /** The LF-tag taxonomy, keys and values sorted. */
+  readonly lfTags: readonly LfTagModel[];
+  readonly pii: { readonly key: string; readonly value: string };
+  readonly environments: readonly EnvironmentModel[];
+  readonly domains: readonly DomainModel[];
+  /** Every stack of the app, sorted by name. */
+  readonly stacks: readonly StackModel[];
+}
+
+export interface LfTagModel {
+  readonly key: string;
+  readonly description: string;
+  readonly values: readonly string[];
+}
+
+export interface EnvironmentModel {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly drRegion: string;
+  readonly partition: Partition;
+  readonly network: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
+  readonly lakeFormationAdmins: readonly string[];
+  readonly piiReaders: readonly string[];
+}
+
+export type BackendModel =
+  | { readonly type: "local"; readonly path: string }
+  | {
+      readonly type: "s3";
+      readonly bucket: string;
+      readonly key: string;
+      readonly region: string;
+      readonly kmsKeyArn?: string;
+    };
+
+export interface StackModel {
+  /** `platform-<env>` or `<domain>-<env>`; also the Terraform working directory name. */
+  readonly name: string;
+  readonly kind: "platform" | "domain";
+  readonly environment: string;
+  readonly domain?: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly backend: BackendModel;
+  /** Provider default_tags: domain, environment, owner, cost centre and the platform's extras. */
+  readonly defaultTags: Readonly<Record<string, string>>;
+}
+
+export interface DomainModel {
+  readonly name: string;
+  readonly description: string;
+  readonly owner: { readonly team: string; readonly email: string };
+  readonly costCentre: string;
+  /** Manifest file, relative to the project root. */
+  readonly sourceFile: string;
+  /** One deployment per environment the domain is in, sorted by environment. */
+  readonly deployments: readonly DomainDeploymentModel[];
+}
+
+export interface DomainDeploymentModel {
+  readonly stack: string;
+  readonly environment: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: Partition;
+  /** Receives the S3 server access logs of every zone bucket of the deployment. */
+  readonly logBucket: BucketModel & { readonly logRetentionDays: number };
+  /** Zones in canonical order: raw, processed, curated, then the others by name. */
+  readonly zones: readonly ZoneModel[];
+  readonly tables: readonly TableModel[];
+}
+
+export interface BucketModel {
+  readonly name: string;
+  readonly arn: string;
+}
+
+export interface LifecycleModel {
+  readonly intelligentTiering: boolean;
+  readonly glacierAfterDays: number | null;
+  readonly expireAfterDays: number | null;
+  readonly noncurrentVersionExpiryDays: number;
+  readonly abortIncompleteMultipartUploadDays: number;
+  readonly stagingPrefix: string;
+  readonly stagingExpireAfterDays: number;
+}
+
+export interface LfTagAssignmentModel {
+  readonly key: string;
+  readonly value: string;
+}
+
+export interface ZoneModel {
+  readonly name: string;
+  readonly key: {
+    readonly alias: string;
+    readonly aliasArn: string;
+    readonly description: string;
+  };
+  readonly bucket: BucketModel & { readonly logPrefix: string; readonly lifecycle: LifecycleModel };
+  readonly database: {
+    readonly name: string;
+    readonly arn: string;
+    readonly description: string;
+    readonly locationUri: string;
+    /** The database's LF-tags: the domain's, overridden by the zone's; sorted by key. */
+    readonly lfTags: readonly LfTagAssignmentModel[];
+  };
+}
+
+export interface ColumnModel {
+  readonly name: string;
+  /** Canonical Glue type spelling. */
+  readonly type: string;
+  readonly comment: string;
+  /** Tags set on the column itself (overrides of the table's), sorted by key. */
+  readonly lfTags: readonly LfTagAssignmentModel[];
+}
+
+export interface TableModel {
+  readonly name: string;
+  readonly zone: string;
+  readonly database: string;
+  readonly arn: string;
+  readonly description: string;
+  readonly format: "parquet" | "iceberg";
+  readonly location: string;
+  readonly columns: readonly ColumnModel[];
+  readonly partitionKeys: readonly ColumnModel[];
+  /** Tags set on the table itself (overrides of the database's), sorted by key. */
+  readonly lfTags: readonly LfTagAssignmentModel[];
+}

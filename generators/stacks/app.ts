@@ -1,0 +1,40 @@
+import { App } from "cdktf";
+import type { Model } from "../model/types";
+import { DomainStack } from "./domain-stack";
+import { PlatformStack } from "./platform-stack";
+
+export interface SynthOptions {
+  /** Directory CDKTF writes manifest.json and stacks/<name>/cdk.tf.json into. */
+  readonly outdir: string;
+  /**
+   * Stacks to construct and write.
+   * @default - every stack of the model
+   */
+  readonly stacks?: readonly string[];
+}
+
+/** Stack names of the model that do not exist, for a clear usage error. */
+export function unknownStacks(model: Model, names: readonly string[]): string[] {
+  const known = new Set(model.stacks.map((s) => s.name));
+  return names.filter((n) => !known.has(n));
+}
+
+/**
+ * Builds the CDKTF app from the Model and synthesizes it. Only the stacks
+ * asked for are constructed, so planning one stack costs one stack.
+ */
+export function synthesizeModel(model: Model, options: SynthOptions): void {
+  const wanted = options.stacks ? new Set(options.stacks) : undefined;
+  // Stack traces per construct cost about half of synthesis time; keep them for debugging only.
+  const app = new App({ outdir: options.outdir, stackTraces: process.env.LAKEFORM_DEBUG === "1", skipValidation: false });
+  for (const stack of model.stacks) {
+    if (wanted && !wanted.has(stack.name)) continue;
+    const env = model.environments.find((e) => e.name === stack.environment)!;
+    if (stack.kind === "platform") new PlatformStack(app, model, stack, env);
+    else {
+      const dep = model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!;
+      new DomainStack(app, stack, dep);
+    }
+  }
+  app.synth();
+}

@@ -1,0 +1,20 @@
+import type { Construct } from "constructs";
+import { DataLakeSettings } from "../../modules/governance/data-lake-settings";
+import { LfTagTaxonomy } from "../../modules/governance/lf-tag-taxonomy";
+import { AwsStack } from "../../modules/stack/aws-stack";
+import type { EnvironmentModel, Model, StackModel } from "../model/types";
+
+/**
+ * `platform-<env>`: what exists once per account and region. The Lake
+ * Formation settings live only here (two owners of one account's settings
+ * would overwrite each other on every apply), with the taxonomy as LF-tags.
+ */
+export class PlatformStack extends AwsStack {
+  constructor(scope: Construct, model: Model, stack: StackModel, env: EnvironmentModel) {
+    super(scope, stack.name, { region: stack.region, accountId: stack.accountId, backend: stack.backend, defaultTags: stack.defaultTags });
+    const settings = new DataLakeSettings(this, "data_lake_settings", { catalogId: env.accountId, admins: env.lakeFormationAdmins });
+    const taxonomy = new LfTagTaxonomy(this, "lf_tags", { catalogId: env.accountId, tags: model.lfTags });
+    // Creating LF-tags needs the caller to be a data-lake admin: settings first.
+    for (const t of taxonomy.tags) t.dependsOn = [settings.settings.fqn];
+  }
+}
