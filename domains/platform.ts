@@ -1,4 +1,4 @@
-import { definePlatform } from "../generators/manifest/define";
+import { definePlatform } from "lakeform";
 
 /**
  * Acme's data platform: two environments in their own accounts, eu-west-1

@@ -1,4 +1,4 @@
-import { defineDomain } from "../../generators/manifest/define";
+import { defineDomain } from "lakeform";
 
 /**
  * Billing: invoices and card payments from the Oracle billing system by DMS

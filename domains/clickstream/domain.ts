@@ -1,4 +1,4 @@
-import { defineDomain } from "../../generators/manifest/define";
+import { defineDomain } from "lakeform";
 
 /**
  * Ad-tech clickstream: about 4 TB a day of impression and click logs from

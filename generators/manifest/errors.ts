@@ -138,9 +138,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-/** "did you mean "x"? " or the list of allowed values. */
-export function suggest(word: string, candidates: readonly string[], noun = "one of"): string {
+/** `did you mean "x"? (allowed: "x", "y")`, or just the list when nothing is close. */
+export function suggest(word: string, candidates: readonly string[], label = "allowed"): string {
   const near = closest(word, candidates);
-  const list = candidates.map((c) => JSON.stringify(c)).join(", ");
-  return near ? `did you mean ${JSON.stringify(near)}? (${noun} ${list})` : `use ${noun} ${list}`;
+  const list = candidates.length > 0 ? candidates.map((c) => JSON.stringify(c)).join(", ") : "none";
+  return near ? `did you mean ${JSON.stringify(near)}? (${label}: ${list})` : `${label}: ${list}`;
 }

@@ -31,7 +31,7 @@ export function checkPlatform(p: PlatformManifestOutput, file: string): Problem[
   }
   const pii = p.lfTags[p.pii.key];
   if (!pii) {
-    problems.push({ file, path: ["pii", "key"], code: "unknown-tag-key", message: "PII tag key is not in the taxonomy", got: p.pii.key, hint: suggest(p.pii.key, Object.keys(p.lfTags).sort(), "a taxonomy key:") });
+    problems.push({ file, path: ["pii", "key"], code: "unknown-tag-key", message: "PII tag key is not in the taxonomy", got: p.pii.key, hint: suggest(p.pii.key, Object.keys(p.lfTags).sort(), "taxonomy keys") });
   } else if (!pii.values.includes(p.pii.value)) {
     problems.push({ file, path: ["pii", "value"], code: "unknown-tag-value", message: `PII tag value is not a value of "${p.pii.key}"`, got: p.pii.value, hint: suggest(p.pii.value, pii.values) });
   }
@@ -72,7 +72,7 @@ function checkTags(tags: Record<string, string>, path: PathSegment[], file: stri
   for (const [key, value] of Object.entries(tags)) {
     const def = p.lfTags[key];
     if (!def) {
-      problems.push({ file, path: [...path, key], code: "unknown-tag-key", message: "LF-tag key is not in the platform taxonomy", got: key, hint: suggest(key, keys, "a taxonomy key:") });
+      problems.push({ file, path: [...path, key], code: "unknown-tag-key", message: "LF-tag key is not in the platform taxonomy", got: key, hint: suggest(key, keys, "taxonomy keys") });
     } else if (!def.values.includes(value)) {
       problems.push({ file, path: [...path, key], code: "unknown-tag-value", message: `not an allowed value of LF-tag "${key}"`, got: value, hint: suggest(value, def.values) });
     }
@@ -113,7 +113,7 @@ export function checkDomain(d: ParsedDomain, p: PlatformManifestOutput | undefin
   m.tables.forEach((t, ti) => {
     const base: PathSegment[] = ["tables", ti];
     if (!zones.includes(t.zone)) {
-      problems.push({ file, path: [...base, "zone"], code: "unknown-zone", message: "the domain has no such zone", got: t.zone, hint: suggest(t.zone, zones, "a zone of this domain:") });
+      problems.push({ file, path: [...base, "zone"], code: "unknown-zone", message: "the domain has no such zone", got: t.zone, hint: suggest(t.zone, zones, "zones of this domain") });
     }
     const key = `${t.zone}.${t.name}`;
     const first = tableKeys.get(key);
@@ -146,7 +146,7 @@ export function checkDomain(d: ParsedDomain, p: PlatformManifestOutput | undefin
     const envs = Object.keys(p.environments).sort();
     const seen = new Set<string>();
     (m.environments ?? []).forEach((env, i) => {
-      if (!p.environments[env]) problems.push({ file, path: ["environments", i], code: "unknown-environment", message: "the platform has no such environment", got: env, hint: suggest(env, envs, "a platform environment:") });
+      if (!p.environments[env]) problems.push({ file, path: ["environments", i], code: "unknown-environment", message: "the platform has no such environment", got: env, hint: suggest(env, envs, "platform environments") });
       if (seen.has(env)) problems.push({ file, path: ["environments", i], code: "duplicate-name", message: "environment listed twice", got: env, hint: "list each environment once" });
       seen.add(env);
     });

@@ -35,35 +35,45 @@ function unwrap(s: AnySchema): AnySchema {
   return cur;
 }
 
-/** The schema at a path of the input, choosing union options by the input's discriminator. */
+/** Picks the option of a discriminated union that the input's discriminator selects. */
+function chooseOption(s: AnySchema, value: unknown): AnySchema {
+  const u = unwrap(s);
+  const d = defOf(u);
+  if (d.type !== "union" || !d.options || !value || typeof value !== "object" || !d.discriminator) return u;
+  const disc = d.discriminator;
+  const match = d.options.find((o) => {
+    const lit = defOf(unwrap(defOf(unwrap(o)).shape?.[disc] ?? o)) as Def & { values?: unknown[] };
+    return lit.values?.includes((value as Record<string, unknown>)[disc]);
+  });
+  return match ? unwrap(match) : u;
+}
+
+/** The schema at a path of the input (not unwrapped, so its own description is kept). */
 function schemaAt(root: AnySchema, path: readonly PathSegment[], input: unknown): AnySchema | undefined {
   let cur: AnySchema | undefined = root;
   let value: unknown = input;
-  const step = (s: AnySchema): AnySchema => {
-    const u = unwrap(s);
-    const d = defOf(u);
-    if (d.type === "union" && d.options && value && typeof value === "object") {
-      const disc = d.discriminator;
-      const match = d.options.find((o) => {
-        const od = defOf(unwrap(o));
-        if (!disc || !od.shape) return false;
-        const lit = defOf(unwrap(od.shape[disc]!)) as Def & { values?: unknown[] };
-        return lit.values?.includes((value as Record<string, unknown>)[disc]);
-      });
-      if (match) return unwrap(match);
-    }
-    return u;
-  };
   for (const seg of path) {
     if (!cur) return undefined;
-    const d = defOf(step(cur));
+    const d = defOf(chooseOption(cur, value));
     if (d.type === "object" && typeof seg === "string") cur = d.shape?.[seg];
     else if (d.type === "array" && typeof seg === "number") cur = d.element;
     else if (d.type === "record") cur = d.valueType;
     else return undefined;
     value = value && typeof value === "object" ? (value as Record<PathSegment, unknown>)[seg] : undefined;
   }
-  return cur ? step(cur) : undefined;
+  return cur;
+}
+
+/** The allowed discriminator values of a union schema. */
+function discriminatorValues(s: AnySchema): { key: string; values: string[] } | undefined {
+  const d = defOf(unwrap(s));
+  if (d.type !== "union" || !d.options) return undefined;
+  const key = d.discriminator ?? "type";
+  const values = d.options.flatMap((o) => {
+    const lit = defOf(unwrap(defOf(unwrap(o)).shape?.[key] ?? o)) as Def & { values?: unknown[] };
+    return (lit.values ?? []).map(String);
+  });
+  return { key, values };
 }
 
 function describe(s: AnySchema | undefined): string | undefined {
@@ -83,14 +93,6 @@ function valueAt(input: unknown, path: readonly PathSegment[]): unknown {
 
 const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
 
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "list";
-  if (typeof v === "object") return "object";
-  if (typeof v === "number" && Number.isInteger(v)) return "integer";
-  return typeof v;
-}
-
 const expectedName = (e: string) =>
   ({ object: "an object (key: value mapping)", array: "a list", record: "an object (key: value mapping)", int: "a whole number" })[e] ??
   article(e);
@@ -103,7 +105,8 @@ function translate(issue: z.core.$ZodIssue, file: string, root: AnySchema, input
   const fieldHint = describe(field);
   switch (issue.code) {
     case "unrecognized_keys": {
-      const obj = defOf(schemaAt(root, path, input) ?? root);
+      const at = schemaAt(root, path, input);
+      const obj = defOf(at ? chooseOption(at, valueAt(input, path)) : root);
       const known = Object.keys(obj.shape ?? {}).sort();
       return issue.keys.map((key) => ({
         file,
@@ -111,7 +114,7 @@ function translate(issue: z.core.$ZodIssue, file: string, root: AnySchema, input
         code: "unknown-key" as const,
         message: "unknown key",
         got: key,
-        hint: `${suggest(key, known, "a known key:")}`,
+        hint: `${suggest(key, known, "known keys")}`,
       }));
     }
     case "invalid_type": {
@@ -119,7 +122,7 @@ function translate(issue: z.core.$ZodIssue, file: string, root: AnySchema, input
       if (value === undefined) {
         return [{ file, path, code: "missing", message: `required ${issue.expected === "object" ? "section" : "field"} is missing`, hint: fieldHint ? `add it: ${fieldHint}` : "add it" }];
       }
-      return [{ file, path, code: "wrong-type", message: `expected ${expectedName(issue.expected)}, not ${article(typeName(value))}`, got: value, hint: fieldHint }];
+      return [{ file, path, code: "wrong-type", message: `expected ${expectedName(issue.expected)}`, got: value, hint: fieldHint }];
     }
     case "invalid_value": {
       const allowed = issue.values.map((v) => String(v));
@@ -153,18 +156,15 @@ function translate(issue: z.core.$ZodIssue, file: string, root: AnySchema, input
       return issue.issues.flatMap((inner) => translate(inner as z.core.$ZodIssue, file, root, input, path));
     case "invalid_union": {
       const note = (issue as { note?: string }).note;
-      const value = valueAt(input, path);
-      if (note === "No matching discriminator" || (value && typeof value === "object")) {
-        const u = defOf(unwrap(field ?? root));
-        const disc = u.discriminator ?? "type";
-        const options = (u.options ?? []).flatMap((o) => {
-          const lit = defOf(unwrap(defOf(unwrap(o)).shape?.[disc] ?? o)) as Def & { values?: unknown[] };
-          return (lit.values ?? []).map(String);
-        });
-        const gotDisc = value && typeof value === "object" ? (value as Record<string, unknown>)[disc] : value;
-        return [{ file, path: [...path, disc], code: "invalid-value", message: `expected one of ${options.map((o) => JSON.stringify(o)).join(", ")}`, got: gotDisc, hint: typeof gotDisc === "string" ? suggest(gotDisc, options) : fieldHint }];
+      if (note === "No matching discriminator") {
+        // zod puts the discriminator on the path; the union is its parent.
+        const union = schemaAt(root, path.slice(0, -1), input);
+        const disc = union ? discriminatorValues(union) : undefined;
+        const gotDisc = valueAt(input, path);
+        const options = disc?.values ?? [];
+        return [{ file, path, code: "invalid-value", message: `expected one of ${options.map((o) => JSON.stringify(o)).join(", ")}`, got: gotDisc, hint: typeof gotDisc === "string" ? suggest(gotDisc, options) : fieldHint }];
       }
-      return [{ file, path, code: "wrong-type", message: "matches none of the allowed forms", got: value, hint: fieldHint }];
+      return [{ file, path, code: "wrong-type", message: "matches none of the allowed forms", got: valueAt(input, path), hint: fieldHint }];
     }
     default:
       return [{ file, path, code: "invalid-value", message: issue.message, got }];

@@ -78,7 +78,8 @@ export const ColumnManifest = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[a-z_][a-z0-9_]{0,254}$/, "a column name is lower-case letters, digits and underscores, starting with a letter or underscore"),
+      .regex(/^[a-z_][a-z0-9_]{0,254}$/, "a column name is lower-case letters, digits and underscores, starting with a letter or underscore")
+      .describe("Column name."),
     type: z
       .string()
       .describe("Hive/Glue type: boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<T>, map<K,V>, struct<name:T,...>."),
@@ -91,14 +92,15 @@ export const TableManifest = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[a-z][a-z0-9_]{0,127}$/, "a table name is lower-case letters, digits and underscores, starting with a letter, at most 128 characters"),
+      .regex(/^[a-z][a-z0-9_]{0,127}$/, "a table name is lower-case letters, digits and underscores, starting with a letter, at most 128 characters")
+      .describe("Table name, unique within its zone."),
     zone: ZoneName.describe("Zone whose database and bucket hold the table."),
     description: z.string().max(2048).default("").describe("What the table holds.\n@default - empty"),
     format: z
       .enum(["parquet", "iceberg"])
       .default("parquet")
       .describe("Storage format: Parquet (Hive-style table) or Apache Iceberg.\n@default - \"parquet\""),
-    columns: z.array(ColumnManifest).min(1, "a table needs at least one column"),
+    columns: z.array(ColumnManifest).min(1, "a table needs at least one column").describe("Data columns, in order."),
     partitionKeys: z.array(ColumnManifest).default([]).describe("Partition columns, in partition order.\n@default - none"),
     lfTags: LfTagAssignment.default({}).describe("LF-tags on the table; they override the database's tags of the same key.\n@default - the zone database's tags"),
   })

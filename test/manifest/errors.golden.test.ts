@@ -1,0 +1,284 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lakeform, treeDigest } from "../helpers/cli";
+import { type ProjectSpec, domainFixture, makeProject, platformFixture } from "../helpers/project";
+
+/**
+ * Golden tests for what a user sees on bad manifests: the exact text, exit
+ * code 2, and an earlier cdktf.out left byte for byte as it was.
+ */
+
+function seedPreviousOutput(root: string): Record<string, string> {
+  const out = join(root, "cdktf.out");
+  mkdirSync(join(out, "stacks", "sales-dev"), { recursive: true });
+  writeFileSync(join(out, "manifest.json"), '{"previous":true}\n');
+  writeFileSync(join(out, "stacks", "sales-dev", "cdk.tf.json"), '{"resource":{}}\n');
+  return treeDigest(out);
+}
+
+async function failingSynth(spec: ProjectSpec): Promise<string> {
+  const root = makeProject(spec);
+  const before = seedPreviousOutput(root);
+  const r = await lakeform("synth", "--dir", root);
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  expect(treeDigest(join(root, "cdktf.out"))).toEqual(before);
+  return r.stderr;
+}
+
+const withDomain = (mutate: (d: Record<string, any>) => void, folder = "sales"): ProjectSpec => {
+  const d = domainFixture();
+  mutate(d);
+  return { platform: platformFixture(), domains: { [folder]: d } };
+};
+
+const withPlatform = (mutate: (p: Record<string, any>) => void): ProjectSpec => {
+  const p = platformFixture();
+  mutate(p);
+  return { platform: p, domains: { sales: domainFixture() } };
+};
+
+describe("lakeform synth on bad manifests", () => {
+  it("fails when a domain has an unknown key, and suggests the right one", async () => {
+    expect(await failingSynth(withDomain((d) => ((d.tabels = d.tables), delete d.tables)))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › tabels: unknown key, got "tabels"; did you mean "tables"? (known keys: "access", "costCentre", "description", "environments", "jobs", "lfTags", "name", "owner", "pipeline", "tables", "zones")
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a field has the wrong type", async () => {
+    expect(await failingSynth(withDomain((d) => (d.costCentre = 42)))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › costCentre: expected a string, got 42; Cost centre code, carried in the \`cost-centre\` tag of every resource.
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a domain name is not legal for S3, Glue and IAM", async () => {
+    expect(await failingSynth(withDomain((d) => (d.name = "Sales_Data")))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › name: not in the required form, got "Sales_Data"; use lower-case letters and digits, words joined by single hyphens, starting with a letter
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a domain name would make physical names too long", async () => {
+    expect(await failingSynth(withDomain((d) => (d.name = "a".repeat(30))))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › name: above the maximum (at most 24 characters), got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"; a domain name is at most 24 characters, so physical names stay within AWS limits
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when an LF-tag value is not in the taxonomy", async () => {
+    expect(await failingSynth(withDomain((d) => (d.lfTags.confidentiality = "secret")))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › lfTags.confidentiality: not an allowed value of LF-tag "confidentiality", got "secret"; allowed: "public", "internal", "pii"
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when an LF-tag key is not in the taxonomy", async () => {
+    expect(await failingSynth(withDomain((d) => (d.tables[0].columns[1].lfTags = { confidentialty: "pii" })))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › tables[0].columns[1].lfTags.confidentialty: LF-tag key is not in the platform taxonomy, got "confidentialty"; did you mean "confidentiality"? (taxonomy keys: "confidentiality", "domain")
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a table is declared twice in one zone", async () => {
+    expect(await failingSynth(withDomain((d) => d.tables.push({ ...d.tables[0] })))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › tables[1].name: duplicate table in zone "processed", got "orders"; tables[0] has the same name; give each table of a zone its own name
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a domain names an unknown environment", async () => {
+    expect(await failingSynth(withDomain((d) => (d.environments = ["dev", "stage"])))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › environments[1]: the platform has no such environment, got "stage"; platform environments: "dev", "prod"
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a column type is not a Glue type", async () => {
+    expect(await failingSynth(withDomain((d) => (d.tables[0].columns[2].type = "varchr(10)")))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › tables[0].columns[2].type: not a Glue column type (unknown type "varchr"), got "varchr(10)"; use boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<T>, map<K,V> or struct<name:T,…>
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a table is in a zone the domain does not have", async () => {
+    expect(await failingSynth(withDomain((d) => (d.tables[0].zone = "curatd")))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › tables[0].zone: the domain has no such zone, got "curatd"; did you mean "curated"? (zones of this domain: "raw", "processed", "curated")
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a column name repeats a partition key", async () => {
+    expect(await failingSynth(withDomain((d) => d.tables[0].columns.push({ name: "order_date", type: "string" })))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › tables[0].partitionKeys[0].name: duplicate column name, got "order_date"; columns[3] has the same name; partition keys and columns share one namespace
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when the manifest name differs from its folder", async () => {
+    expect(await failingSynth(withDomain(() => {}, "orders"))).toMatchInlineSnapshot(`
+      "domains/orders/domain.yaml › name: the domain name differs from its folder "orders", got "sales"; rename the folder to domains/sales/ or set name: "orders"
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a required section is missing", async () => {
+    expect(await failingSynth(withDomain((d) => delete d.owner))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › owner: required section is missing; add it: The team that owns the domain's data and approves its changes.
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when objects would expire before they reach Glacier", async () => {
+    expect(
+      await failingSynth(withDomain((d) => (d.zones = { raw: { lifecycle: { glacierAfterDays: 365, expireAfterDays: 30 } }, processed: {} }))),
+    ).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › zones.raw.lifecycle.expireAfterDays: objects would expire before or when they move to Glacier (day 365), got 30; make expireAfterDays later than glacierAfterDays, or set glacierAfterDays: null
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a zone's derived bucket collides with the access-log bucket", async () => {
+    expect(await failingSynth(withDomain((d) => (d.zones = { logs: {}, processed: {} })))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › zones.logs: derived bucket name is already used by sales access logs (dev), got "acme-sales-logs-dev-111111111111-eu-west-1"; rename one of the two (domain, zone or environment) so their physical names differ
+      domains/sales/domain.yaml › zones.logs: derived bucket name is already used by sales access logs (prod), got "acme-sales-logs-prod-222222222222-eu-west-1"; rename one of the two (domain, zone or environment) so their physical names differ
+      2 problems in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a reserved section is used before this version supports it", async () => {
+    expect(await failingSynth(withDomain((d) => (d.access = [{ principal: "arn:aws:iam::111111111111:role/x" }])))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › access: above the maximum (at most 0 items), got "1 item"; access grants, column masks and row filters are not generated by this version of Lakeform yet (governance); leave the list empty
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when the DR region is the primary region", async () => {
+    expect(await failingSynth(withPlatform((p) => (p.regions.dr = p.regions.primary)))).toMatchInlineSnapshot(`
+      "domains/platform.yaml › regions.dr: the DR region equals the primary region, got "eu-west-1"; choose a second region, so a regional outage does not take both
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when an account ID is malformed", async () => {
+    expect(await failingSynth(withPlatform((p) => (p.environments.dev.accountId = "1234-5678")))).toMatchInlineSnapshot(`
+      "domains/platform.yaml › environments.dev.accountId: not in the required form, got "1234-5678"; an AWS account ID is exactly 12 digits
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a Lake Formation admin belongs to another account", async () => {
+    expect(
+      await failingSynth(withPlatform((p) => (p.environments.dev.lakeFormationAdmins = ["arn:aws:iam::999999999999:role/admin"]))),
+    ).toMatchInlineSnapshot(`
+      "domains/platform.yaml › environments.dev.lakeFormationAdmins[0]: a Lake Formation admin must be a principal of the environment's account 111111111111, got "arn:aws:iam::999999999999:role/admin"; use a role in that account; other accounts get access through cross-account grants
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a backend type is unknown", async () => {
+    expect(await failingSynth(withPlatform((p) => (p.environments.prod.backend = { type: "gcs", bucket: "x" })))).toMatchInlineSnapshot(`
+      "domains/platform.yaml › environments.prod.backend.type: expected one of "local", "s3", got "gcs"; allowed: "local", "s3"
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a YAML manifest does not parse", async () => {
+    expect(await failingSynth({ platform: platformFixture(), domains: { sales: { file: "domain.yaml", text: "name: sales\nowner: [team\n" } } })).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › (file): YAML syntax error at line 3, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]; fix the YAML syntax (indentation, quoting, duplicate keys)
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a TypeScript manifest throws or exports nothing", async () => {
+    expect(
+      await failingSynth({
+        platform: platformFixture(),
+        domains: {
+          sales: { file: "domain.ts", text: 'throw new Error("half-written manifest");\n' },
+          cdr: { file: "domain.ts", text: "export const manifest = {};\n" },
+        },
+      }),
+    ).toMatchInlineSnapshot(`
+      "domains/cdr/domain.ts › (file): the module has no default export; end the file with \`export default defineDomain({ … })\` (or definePlatform)
+      domains/sales/domain.ts › (file): could not evaluate the module: half-written manifest; run \`npm run typecheck\` to see the TypeScript error
+      2 problems in 2 files; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when there is no platform manifest", async () => {
+    expect(await failingSynth({ domains: { sales: domainFixture() } })).toMatchInlineSnapshot(`
+      "domains/platform.ts › (file): no platform manifest; create domains/platform.ts (definePlatform) or domains/platform.yaml
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("reports every problem of every file at once", async () => {
+    const p = platformFixture();
+    p.environments.dev.accountId = "12";
+    const d = domainFixture();
+    d.tables[0].columns[0].type = "strng";
+    d.lfTags.domain = "marketing";
+    const cdr = domainFixture("cdr");
+    cdr.zones = { raw: {} };
+    expect(await failingSynth({ platform: p, domains: { sales: d, cdr } })).toMatchInlineSnapshot(`
+      "domains/cdr/domain.yaml › tables[0].zone: the domain has no such zone, got "processed"; zones of this domain: "raw"
+      domains/platform.yaml › environments.dev.accountId: not in the required form, got "12"; an AWS account ID is exactly 12 digits
+      domains/sales/domain.yaml › tables[0].columns[0].type: not a Glue column type (unknown type "strng"), got "strng"; use boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<T>, map<K,V> or struct<name:T,…>
+      3 problems in 3 files; nothing was written.
+      "
+    `);
+    // With a valid platform, both domains' cross-reference problems appear together.
+    expect(await failingSynth({ platform: platformFixture(), domains: { sales: d, cdr } })).toMatchInlineSnapshot(`
+      "domains/cdr/domain.yaml › tables[0].zone: the domain has no such zone, got "processed"; zones of this domain: "raw"
+      domains/sales/domain.yaml › tables[0].columns[0].type: not a Glue column type (unknown type "strng"), got "strng"; use boolean, tinyint, smallint, int, bigint, float, double, decimal(p,s), string, char(n), varchar(n), date, timestamp, binary, array<T>, map<K,V> or struct<name:T,…>
+      domains/sales/domain.yaml › lfTags.domain: not an allowed value of LF-tag "domain", got "marketing"; allowed: "sales", "cdr"
+      3 problems in 2 files; nothing was written.
+      "
+    `);
+  });
+});
+
+describe("lakeform validate", () => {
+  it("prints problems as JSON with --format json", async () => {
+    const root = makeProject(withDomain((d) => (d.lfTags.confidentiality = "secret")));
+    const r = await lakeform("validate", "--dir", root, "--format", "json");
+    expect(r.code).toBe(2);
+    const body = JSON.parse(r.stdout);
+    expect(body.ok).toBe(false);
+    expect(body.problems).toEqual([
+      expect.objectContaining({ file: "domains/sales/domain.yaml", path: ["lfTags", "confidentiality"], code: "unknown-tag-value", got: "secret" }),
+    ]);
+  });
+
+  it("exits 0 and names the stacks for valid manifests", async () => {
+    const root = makeProject({ platform: platformFixture(), domains: { sales: domainFixture() } });
+    const r = await lakeform("validate", "--dir", root);
+    expect(r).toEqual({ code: 0, stdout: "valid: 1 domains, 2 environments, 4 stacks\n", stderr: "" });
+  });
+});
