@@ -3,9 +3,10 @@
  * cdktf.json). Same validation as `lakeform synth`; CDKTF chooses the output
  * directory. Bad manifests exit 2 with every problem listed.
  */
+import { resolve } from "node:path";
 import { formatProblems } from "../manifest/errors";
 import { loadAndValidate } from "../manifest/validate";
-import { synthesizeModel } from "../stacks/app";
+import { stateRootFor, synthesizeModel } from "../stacks/app";
 
 const result = await loadAndValidate(process.cwd());
 if (!result.ok) {
@@ -13,4 +14,5 @@ if (!result.ok) {
   process.exit(2);
 }
 const only = process.env.LAKEFORM_STACKS?.split(",").filter(Boolean);
-synthesizeModel(result.model, { outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out", ...(only ? { stacks: only } : {}) });
+const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+synthesizeModel(result.model, { outdir, stateRoot: stateRootFor(resolve(outdir), process.cwd()), ...(only ? { stacks: only } : {}) });

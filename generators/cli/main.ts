@@ -6,7 +6,7 @@ import { formatProblems } from "../manifest/errors";
 import { DomainManifest } from "../manifest/schema/domain";
 import { PlatformManifest } from "../manifest/schema/platform";
 import { loadAndValidate } from "../manifest/validate";
-import { synthesizeModel, unknownStacks } from "../stacks/app";
+import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
 
 /** Exit codes: the CLI contract. */
@@ -140,7 +140,8 @@ async function synth(root: string, out: string, only: string[] | undefined): Pro
     out,
     (tmp) => {
       const previous = partial && existsSync(join(tmp, "manifest.json")) ? readJson<CdktfManifest>(join(tmp, "manifest.json")) : undefined;
-      synthesizeModel(model, { outdir: tmp, ...(only ? { stacks: only } : {}) });
+      // State paths point from the final output directory, not the temporary one it is built in.
+      synthesizeModel(model, { outdir: tmp, stateRoot: stateRootFor(out, root), ...(only ? { stacks: only } : {}) });
       const manifestPath = join(tmp, "manifest.json");
       const current = readJson<CdktfManifest>(manifestPath);
       // Keep only stacks the model still has, in the model's order, so the file is the same whatever was synthesized when.

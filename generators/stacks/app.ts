@@ -1,7 +1,9 @@
+import { join, relative, sep } from "node:path";
 import { App } from "cdktf";
 import type { Model } from "../model/types";
 import { DomainStack } from "./domain-stack";
 import { PlatformStack } from "./platform-stack";
+import { DEFAULT_STATE_ROOT } from "./stack-props";
 
 export interface SynthOptions {
   /** Directory CDKTF writes manifest.json and stacks/<name>/cdk.tf.json into. */
@@ -11,6 +13,18 @@ export interface SynthOptions {
    * @default - every stack of the model
    */
   readonly stacks?: readonly string[];
+  /**
+   * Path from a stack's working directory (`<outdir>/stacks/<name>/`) to the
+   * directory that keeps local state files; see `stateRootFor`.
+   * @default "../../.." (the project root, for outdir `<root>/cdktf.out`)
+   */
+  readonly stateRoot?: string;
+}
+
+/** `stateRoot` for an output directory and a project root (absolute or both relative to one base). */
+export function stateRootFor(outdir: string, projectRoot: string): string {
+  const rel = relative(join(outdir, "stacks", "stack"), projectRoot);
+  return rel.split(sep).join("/") || ".";
 }
 
 /** Stack names of the model that do not exist, for a clear usage error. */
@@ -30,10 +44,11 @@ export function synthesizeModel(model: Model, options: SynthOptions): void {
   for (const stack of model.stacks) {
     if (wanted && !wanted.has(stack.name)) continue;
     const env = model.environments.find((e) => e.name === stack.environment)!;
-    if (stack.kind === "platform") new PlatformStack(app, model, stack, env);
+    const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
+    if (stack.kind === "platform") new PlatformStack(app, model, stack, env, stateRoot);
     else {
       const dep = model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!;
-      new DomainStack(app, stack, dep);
+      new DomainStack(app, stack, dep, stateRoot);
     }
   }
   app.synth();

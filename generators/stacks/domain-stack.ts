@@ -6,6 +6,7 @@ import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
 import type { DomainDeploymentModel, StackModel } from "../model/types";
+import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -15,8 +16,8 @@ import type { DomainDeploymentModel, StackModel } from "../model/types";
  * `aws_glue_catalog_table.raw__events`.
  */
 export class DomainStack extends AwsStack {
-  constructor(scope: Construct, stack: StackModel, dep: DomainDeploymentModel) {
-    super(scope, stack.name, { region: stack.region, accountId: stack.accountId, backend: stack.backend, defaultTags: stack.defaultTags });
+  constructor(scope: Construct, stack: StackModel, dep: DomainDeploymentModel, stateRoot = DEFAULT_STATE_ROOT) {
+    super(scope, stack.name, stackProps(stack, stateRoot));
 
     const logs = new LakeBucket(this, "access_logs", {
       bucketName: dep.logBucket.name,

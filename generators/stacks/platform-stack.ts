@@ -3,6 +3,7 @@ import { DataLakeSettings } from "../../modules/governance/data-lake-settings";
 import { LfTagTaxonomy } from "../../modules/governance/lf-tag-taxonomy";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import type { EnvironmentModel, Model, StackModel } from "../model/types";
+import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -10,11 +11,10 @@ import type { EnvironmentModel, Model, StackModel } from "../model/types";
  * would overwrite each other on every apply), with the taxonomy as LF-tags.
  */
 export class PlatformStack extends AwsStack {
-  constructor(scope: Construct, model: Model, stack: StackModel, env: EnvironmentModel) {
-    super(scope, stack.name, { region: stack.region, accountId: stack.accountId, backend: stack.backend, defaultTags: stack.defaultTags });
+  constructor(scope: Construct, model: Model, stack: StackModel, env: EnvironmentModel, stateRoot = DEFAULT_STATE_ROOT) {
+    super(scope, stack.name, stackProps(stack, stateRoot));
     const settings = new DataLakeSettings(this, "data_lake_settings", { catalogId: env.accountId, admins: env.lakeFormationAdmins });
-    const taxonomy = new LfTagTaxonomy(this, "lf_tags", { catalogId: env.accountId, tags: model.lfTags });
     // Creating LF-tags needs the caller to be a data-lake admin: settings first.
-    for (const t of taxonomy.tags) t.dependsOn = [settings.settings.fqn];
+    new LfTagTaxonomy(this, "lf_tags", { catalogId: env.accountId, tags: model.lfTags, dependsOn: [settings.settings] });
   }
 }

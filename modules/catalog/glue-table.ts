@@ -48,7 +48,7 @@ const PARQUET = {
  *
  * Terraform addresses: `aws_glue_catalog_table.<id>`,
  * `aws_lakeformation_resource_lf_tags.<id>` (table tags) and
- * `aws_lakeformation_resource_lf_tags.<id>__<column>` (column tags).
+ * `aws_lakeformation_resource_lf_tags.<id>--<column>` (column tags).
  */
 export class GlueTable extends Construct {
   readonly table: GlueCatalogTable;
@@ -90,7 +90,8 @@ export class GlueTable extends Construct {
     }
     for (const c of [...props.columns, ...(props.partitionKeys ?? [])]) {
       if (!c.lfTags || c.lfTags.length === 0) continue;
-      new LfTagAssignment(this, `${name}__${c.name}`, {
+      // "--" cannot occur in table or column names, so no table's address can equal a column's.
+      new LfTagAssignment(this, `${name}--${c.name}`, {
         catalogId: props.catalogId,
         target: { tableWithColumns: { databaseName: props.databaseName, name: this.table.name, columnNames: [c.name], catalogId: props.catalogId } },
         tags: c.lfTags,

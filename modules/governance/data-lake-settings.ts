@@ -9,9 +9,12 @@ export interface DataLakeSettingsProps {
 
 /**
  * The account's Lake Formation settings: one per account and region, so only
- * the platform stack may hold it. No default-permission blocks are written,
- * which the provider sends as empty lists: new databases and tables grant
- * nothing to IAMAllowedPrincipals, and Lake Formation is the only path to data.
+ * the platform stack may hold it. No default-permission blocks are written, so
+ * PutDataLakeSettings carries no default permissions, which Lake Formation
+ * reads as "Lake Formation permissions only": new databases and tables grant
+ * nothing to IAMAllowedPrincipals. (The attributes are optional and computed in
+ * the provider, so a console change that re-adds IAMAllowedPrincipals defaults
+ * does not show as drift in a plan.)
  * Cross-account grants use version 4 (resource links, hybrid-free RAM shares).
  *
  * Terraform address: `aws_lakeformation_data_lake_settings.<id>`.

@@ -3,6 +3,7 @@ import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 
 export type StackBackend =
+  /** `path` is relative to the stack's working directory. */
   | { readonly type: "local"; readonly path: string }
   | { readonly type: "s3"; readonly bucket: string; readonly key: string; readonly region: string; readonly kmsKeyArn?: string };
 
@@ -30,8 +31,8 @@ export class AwsStack extends TerraformStack {
     });
     const b = props.backend;
     if (b.type === "local") {
-      // Relative to the stack's working directory cdktf.out/stacks/<name>/: the project root.
-      new LocalBackend(this, { path: `../../../${b.path}` });
+      // Relative to the stack's working directory, so the output holds no path of the machine.
+      new LocalBackend(this, { path: b.path });
     } else {
       const s3 = new S3Backend(this, {
         bucket: b.bucket,

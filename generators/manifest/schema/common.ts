@@ -45,7 +45,7 @@ export const NameSegment = z
 /** An LF-tag key as Lakeform accepts it (a subset of what Lake Formation allows). */
 export const LfTagKey = z
   .string()
-  .regex(/^[a-z][a-z0-9_.:-]{0,127}$/, "an LF-tag key is lower-case letters, digits and _ . : -, at most 128 characters");
+  .regex(/^[a-z][a-z0-9_-]{0,127}$/, "an LF-tag key is lower-case letters, digits, _ and -, starting with a letter, at most 128 characters");
 
 /** An LF-tag value. */
 export const LfTagValue = z
