@@ -1,0 +1,400 @@
+/**
+ * Harness for running the Terraform CLI against synthesized stacks, offline.
+ *
+ * - Every command runs through child_process.spawn (async, no shell).
+ * - The tests write their own CLI config (TF_CLI_CONFIG_FILE): a shared
+ *   plugin cache, and a filesystem mirror for hashicorp/* when one is found on
+ *   this machine (discovered at run time; no machine path is written here).
+ * - Each working directory gets an override file that switches the backend to
+ *   local state and the AWS provider to placeholder credentials with every
+ *   check that would call AWS turned off.
+ */
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, sep } from "node:path";
+import type { TfJson } from "./synth";
+
+// ─── running terraform ────────────────────────────────────────────────────────
+
+/** The Terraform binary: `LAKEFORM_TERRAFORM_BIN` when set, else `terraform` from PATH. */
+export function terraformBin(): string {
+  return process.env.LAKEFORM_TERRAFORM_BIN || "terraform";
+}
+
+export interface TfResult {
+  readonly args: readonly string[];
+  readonly cwd: string;
+  /** Exit code; null when the process could not start or was killed. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly ms: number;
+  /** Why the process could not start or was stopped (ENOENT, timeout). */
+  readonly error?: string;
+}
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** @default 300_000 */
+  readonly timeoutMs?: number;
+}
+
+/** Runs `terraform <args>` and resolves with everything it printed; never rejects. */
+export function runTerraform(args: readonly string[], options: RunOptions): Promise<TfResult> {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  return new Promise((done) => {
+    let stdout = "";
+    let stderr = "";
+    let settled = false;
+    let timedOut = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null, error?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const base = { args, cwd: options.cwd, code, signal, stdout, stderr, ms: Date.now() - started };
+      done(error ? { ...base, error } : base);
+    };
+    const child = spawn(terraformBin(), [...args], { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], shell: false });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.on("error", (e) => finish(null, null, `${terraformBin()} could not be run: ${e.message}`));
+    child.on("close", (code, signal) => finish(code, signal, timedOut ? `killed after ${timeoutMs} ms` : undefined));
+  });
+}
+
+export type TerraformAvailability = { available: true; version: string } | { available: false; reason: string };
+
+/** `terraform version`: whether the CLI can be run here at all. */
+export async function detectTerraform(): Promise<TerraformAvailability> {
+  const r = await runTerraform(["version", "-json"], { cwd: process.cwd(), env: { ...process.env, CHECKPOINT_DISABLE: "1" }, timeoutMs: 60_000 });
+  if (r.code !== 0) {
+    const why = r.error ?? `exit code ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`;
+    return { available: false, reason: `\`${terraformBin()} version\` failed (${why}); install Terraform >= 1.10 on PATH or set LAKEFORM_TERRAFORM_BIN` };
+  }
+  try {
+    return { available: true, version: (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version };
+  } catch {
+    return { available: true, version: r.stdout.split("\n")[0]!.trim() };
+  }
+}
+
+/** A failure message naming the command, where it ran, its exit code and what it printed. */
+export function describeRun(r: TfResult, label = ""): string {
+  const tail = (s: string, n: number) => (s.length > n ? `…${s.slice(-n)}` : s);
+  return [
+    `${label ? `${label}: ` : ""}\`terraform ${r.args.join(" ")}\` in ${r.cwd}`,
+    `exit code ${r.code}${r.signal ? ` (signal ${r.signal})` : ""}${r.error ? ` — ${r.error}` : ""}, ${r.ms} ms`,
+    `--- stderr ---\n${tail(r.stderr.trim(), 8000) || "(empty)"}`,
+    `--- stdout ---\n${tail(r.stdout.trim(), 4000) || "(empty)"}`,
+  ].join("\n");
+}
+
+/** The `Warning:` / `Error:` diagnostics of a -no-color output, one string each. */
+export function diagnostics(output: string, severity: "Warning" | "Error"): string[] {
+  const out: string[] = [];
+  let current: string[] | undefined;
+  for (const raw of output.split("\n")) {
+    const line = raw.replace(/^[│╷╵]\s?/, "");
+    if (/^(Warning|Error): /.test(line)) {
+      if (current) out.push(current.join("\n").trim());
+      current = line.startsWith(`${severity}: `) ? [line] : undefined;
+    } else if (current) current.push(line);
+  }
+  if (current) out.push(current.join("\n").trim());
+  return out;
+}
+
+// ─── environment and CLI configuration ────────────────────────────────────────
+
+/** Shared provider cache: the AWS provider is ~675 MB, linked into each stack rather than copied. */
+export function pluginCacheDir(): string {
+  const dir = join(tmpdir(), "lakeform-tf-plugin-cache");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const SKIP_DIRS = new Set(["/proc", "/sys", "/dev"]);
+
+/**
+ * A local provider mirror (unpacked layout: <mirror>/registry.terraform.io/hashicorp/aws/…).
+ * `LAKEFORM_TF_MIRROR` first; else the parent of the shallowest directory named
+ * `registry.terraform.io` within `maxDepth` levels of `root` that holds
+ * hashicorp/aws (breadth first, names sorted; /proc, /sys, /dev, `.terraform`
+ * folders and the plugin cache itself are skipped; unreadable folders ignored).
+ */
+export function findProviderMirror(options: { root?: string; maxDepth?: number; exclude?: readonly string[] } = {}): string | undefined {
+  const fromEnv = process.env.LAKEFORM_TF_MIRROR;
+  if (fromEnv) {
+    if (!existsSync(join(fromEnv, "registry.terraform.io"))) {
+      throw new Error(`LAKEFORM_TF_MIRROR=${fromEnv} has no registry.terraform.io folder; point it at a filesystem mirror (terraform providers mirror <dir>)`);
+    }
+    return resolve(fromEnv);
+  }
+  const root = resolve(options.root ?? "/");
+  const maxDepth = options.maxDepth ?? 3;
+  const excluded = new Set((options.exclude ?? [pluginCacheDir()]).map((p) => resolve(p)));
+  let level = [root];
+  for (let depth = 1; depth <= maxDepth && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        continue; // permission denied, vanished, not a directory
+      }
+      for (const name of names) {
+        const path = dir === sep ? `${sep}${name}` : join(dir, name);
+        if (SKIP_DIRS.has(path) || name === ".terraform") continue;
+        if (name === "registry.terraform.io") {
+          if (!excluded.has(dir) && isDir(join(path, "hashicorp", "aws"))) return dir;
+          continue;
+        }
+        if (depth < maxDepth && isRealDir(path)) next.push(path);
+      }
+    }
+    level = next;
+  }
+  return undefined;
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A directory that is not a symlink (no loops, no detours while searching). */
+function isRealDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const hclString = (s: string) => JSON.stringify(s).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+
+/** The CLI config text: plugin cache, plus the mirror for hashicorp/* when there is one. */
+export function cliConfigText(cacheDir: string, mirror: string | undefined): string {
+  const lines = [`plugin_cache_dir = ${hclString(cacheDir)}`, ""];
+  if (mirror) {
+    lines.push(
+      "provider_installation {",
+      "  filesystem_mirror {",
+      `    path    = ${hclString(mirror)}`,
+      '    include = ["registry.terraform.io/hashicorp/*"]',
+      "  }",
+      "  direct {",
+      '    exclude = ["registry.terraform.io/hashicorp/*"]',
+      "  }",
+      "}",
+      "",
+    );
+  }
+  return lines.join("\n");
+}
+
+export interface TerraformSetup {
+  /** Temp folder holding the CLI config and every working directory. */
+  readonly root: string;
+  readonly cliConfigFile: string;
+  readonly mirror: string | undefined;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Variables that would change what Terraform or the AWS SDK does; kept: TF_LOG*. */
+function isolatedEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith("AWS_")) continue;
+    if (k.startsWith("TF_") && !k.startsWith("TF_LOG")) continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+/** A temp root with the CLI config, and the environment every terraform command runs with. */
+export function setUpTerraform(): TerraformSetup {
+  const root = mkdtempSync(join(tmpdir(), "lakeform-tf-"));
+  const mirror = findProviderMirror();
+  const cliConfigFile = join(root, "terraform.tfrc");
+  writeFileSync(cliConfigFile, cliConfigText(pluginCacheDir(), mirror));
+  const env = {
+    ...isolatedEnv(),
+    TF_CLI_CONFIG_FILE: cliConfigFile,
+    TF_IN_AUTOMATION: "1",
+    CHECKPOINT_DISABLE: "1",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+  return { root, cliConfigFile, mirror, env };
+}
+
+// ─── working directories ──────────────────────────────────────────────────────
+
+export const OVERRIDE_FILE = "zz_lakeform_test_override.tf.json";
+
+/**
+ * Placeholder credentials and no AWS round trips. `allowed_account_ids` is
+ * nulled: with skip_requesting_account_id the provider cannot know the
+ * account, and would refuse to plan.
+ */
+export const OFFLINE_PROVIDER = {
+  aws: {
+    access_key: "AKIAPLACEHOLDER0000000",
+    secret_key: "placeholder",
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+    allowed_account_ids: null,
+  },
+} as const;
+
+/** Local state in the working directory (never the project's terraform.<stack>.tfstate). */
+export const OFFLINE_OVERRIDE = { terraform: { backend: { local: { path: "terraform.tfstate" } } }, provider: OFFLINE_PROVIDER } as const;
+
+/**
+ * Copies a synthesized stack folder to `<setup.root>/<name>` and writes the
+ * override file. `keepBackend` writes only the provider part, for tests of the
+ * synthesized backend itself.
+ */
+export function prepareWorkdir(setup: TerraformSetup, stackDir: string, name: string, opts: { keepBackend?: boolean } = {}): string {
+  const dir = join(setup.root, name);
+  cpSync(stackDir, dir, { recursive: true });
+  const override = opts.keepBackend ? { provider: OFFLINE_PROVIDER } : OFFLINE_OVERRIDE;
+  writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
+  return dir;
+}
+
+// ─── what the plan and the mock apply must show ───────────────────────────────
+
+/** How many resource instances the stack declares (literal count / for_each only). */
+export function countResources(tf: TfJson): number {
+  let n = 0;
+  for (const [type, byName] of Object.entries(tf.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      const count = body.count;
+      const forEach = body.for_each;
+      if (count === undefined && forEach === undefined) n += 1;
+      else if (typeof count === "number") n += count;
+      else if (Array.isArray(forEach)) n += forEach.length;
+      else if (forEach && typeof forEach === "object") n += Object.keys(forEach).length;
+      else throw new Error(`${type}.${name}: count/for_each is not a literal, cannot know the number of instances before plan`);
+    }
+  }
+  return n;
+}
+
+export interface PlanSummary {
+  readonly import: number;
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+}
+
+/** Parses `Plan: N to add, N to change, N to destroy.`; undefined when there is none. */
+export function planSummary(stdout: string): PlanSummary | undefined {
+  const m = /^Plan: (?:(\d+) to import, )?(\d+) to add, (\d+) to change, (\d+) to destroy\./m.exec(stdout);
+  if (!m) return undefined;
+  return { import: Number(m[1] ?? 0), add: Number(m[2]), change: Number(m[3]), destroy: Number(m[4]) };
+}
+
+export interface Assertion {
+  readonly condition: string;
+  readonly message: string;
+}
+
+type Literal = string | number | boolean;
+
+const isLiteral = (v: unknown): v is Literal =>
+  typeof v === "boolean" || typeof v === "number" || (typeof v === "string" && !v.includes("${"));
+
+function hcl(v: Literal | readonly Literal[], asSet = false): string {
+  if (Array.isArray(v)) return `${asSet ? "toset(" : ""}[${v.map((x) => hcl(x)).join(", ")}]${asSet ? ")" : ""}`;
+  return typeof v === "string" ? hclString(v) : String(v);
+}
+
+function eq(address: string, expected: Literal | readonly Literal[], asSet = false): Assertion {
+  const value = hcl(expected, asSet);
+  return { condition: `${address} == ${value}`, message: `${address} should be ${value}` };
+}
+
+/** `expected` when configured as a literal (not an interpolation); else nothing to assert. */
+function configured(address: string, value: unknown, asSet = false): Assertion[] {
+  if (isLiteral(value)) return [eq(address, value)];
+  if (Array.isArray(value) && value.every(isLiteral)) return [eq(address, value, asSet)];
+  return [];
+}
+
+/**
+ * Assertions on configured values only (mock providers return random values
+ * for computed attributes). The security settings are asserted as the values
+ * they must have, so a synthesized stack that weakens them fails here too.
+ */
+const RULES: Record<string, (address: string, body: Record<string, unknown>) => Assertion[]> = {
+  aws_s3_bucket_public_access_block: (a) =>
+    ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].map((f) => eq(`${a}.${f}`, true)),
+  aws_s3_bucket_versioning: (a) => [eq(`${a}.versioning_configuration[0].status`, "Enabled")],
+  aws_s3_bucket_ownership_controls: (a) => [eq(`${a}.rule[0].object_ownership`, "BucketOwnerEnforced")],
+  aws_kms_key: (a) => [eq(`${a}.enable_key_rotation`, true), eq(`${a}.multi_region`, true)],
+  aws_s3_bucket: (a, b) => [...configured(`${a}.bucket`, b.bucket), ...configured(`${a}.force_destroy`, b.force_destroy)],
+  aws_glue_catalog_database: (a, b) => [...configured(`${a}.name`, b.name), ...configured(`${a}.catalog_id`, b.catalog_id)],
+  aws_lakeformation_lf_tag: (a, b) => [...configured(`${a}.key`, b.key), ...configured(`${a}.values`, b.values, true)],
+  aws_lakeformation_data_lake_settings: (a, b) => [
+    ...configured(`${a}.catalog_id`, b.catalog_id),
+    ...configured(`${a}.admins`, b.admins, true),
+    ...configured(`${a}.allow_full_table_external_data_access`, b.allow_full_table_external_data_access),
+  ],
+};
+
+/** Every assertion for the stack, in a stable order (type, then name). */
+export function applyAssertions(tf: TfJson): Assertion[] {
+  const out: Assertion[] = [];
+  for (const type of Object.keys(tf.resource ?? {}).sort()) {
+    const rule = RULES[type];
+    if (!rule) continue;
+    for (const name of Object.keys(tf.resource[type]!).sort()) out.push(...rule(`${type}.${name}`, tf.resource[type]![name]!));
+  }
+  return out;
+}
+
+/** tests/apply.tftest.hcl: a mock-provider apply of the whole stack with the assertions above. */
+export function applyTestHcl(assertions: readonly Assertion[]): string {
+  const blocks = assertions.map((a) => `  assert {\n    condition     = ${a.condition}\n    error_message = ${hclString(a.message)}\n  }\n`);
+  return `# Generated by test/helpers/terraform.ts\nmock_provider "aws" {}\n\nrun "apply" {\n  command = apply\n\n${blocks.join("\n")}}\n`;
+}
+
+/** Writes <workdir>/tests/apply.tftest.hcl; returns how many assertions it holds. */
+export function writeApplyTest(workdir: string, tf: TfJson): number {
+  const assertions = applyAssertions(tf);
+  mkdirSync(join(workdir, "tests"), { recursive: true });
+  writeFileSync(join(workdir, "tests", "apply.tftest.hcl"), applyTestHcl(assertions));
+  return assertions.length;
+}
+
+// ─── scheduling ───────────────────────────────────────────────────────────────
+
+/** Runs `fn` over `items`, at most `concurrency` at a time; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
