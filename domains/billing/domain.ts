@@ -48,4 +48,19 @@ export default defineDomain({
       ],
     },
   ],
+  access: [
+    {
+      name: "analysts",
+      description: "Analysts read billing data; card numbers (tagged pii) stay hidden.",
+      principal: "analysts",
+      tags: { domain: ["billing"], confidentiality: ["confidential"] },
+    },
+    {
+      name: "finance-bi",
+      description: "Redshift Spectrum serves the finance dashboards: payments without card data.",
+      principal: "redshift-spectrum",
+      table: "processed.payments",
+      mask: ["card_pan", "card_expiry"],
+    },
+  ],
 });

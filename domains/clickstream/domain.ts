@@ -74,4 +74,26 @@ export default defineDomain({
       ],
     },
   ],
+  access: [
+    {
+      name: "data-science",
+      description: "The data-science group explores every internal clickstream column; device IDs and IPs (pii) stay hidden.",
+      principal: "data-science",
+      tags: { domain: ["clickstream"], confidentiality: ["internal"] },
+    },
+    {
+      name: "ctr-model-training",
+      description: "SageMaker training jobs read the hourly campaign aggregates.",
+      principal: "sagemaker-training",
+      tables: ["curated.campaign_hourly"],
+      permissions: ["SELECT"],
+    },
+    {
+      name: "partner-reporting",
+      description: "The ad-tech partner's account reads campaign performance (cross-account share).",
+      principal: "partner-adtech",
+      tables: ["curated.campaign_hourly"],
+      permissions: ["DESCRIBE", "SELECT"],
+    },
+  ],
 });

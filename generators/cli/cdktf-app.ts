@@ -13,6 +13,10 @@ if (!result.ok) {
   process.stderr.write(formatProblems(result.problems));
   process.exit(2);
 }
+if (result.findings.length > 0) {
+  process.stderr.write(formatProblems(result.findings, "finding"));
+  process.exit(1);
+}
 const only = process.env.LAKEFORM_STACKS?.split(",").filter(Boolean);
 const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
 synthesizeModel(result.model, { outdir, stateRoot: stateRootFor(resolve(outdir), process.cwd()), ...(only ? { stacks: only } : {}) });

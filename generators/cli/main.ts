@@ -2,6 +2,8 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { analyzeAccess } from "../access/analyze";
+import { formatJson, formatMarkdown, formatText, selectAccess } from "../access/report";
 import { formatProblems } from "../manifest/errors";
 import { DomainManifest } from "../manifest/schema/domain";
 import { PlatformManifest } from "../manifest/schema/platform";
@@ -21,6 +23,7 @@ Commands:
   validate   check every manifest and report all problems at once
   synth      validate, then write every stack (or --stack NAME) to cdktf.out/
   schema     write the JSON Schemas of the manifests, for editor autocompletion
+  access     who reads which column, masked or not, under which row filter
 
 Options:
   --dir DIR  project root holding domains/ (default: the current directory)
@@ -43,6 +46,19 @@ Validates the manifests, then synthesizes Terraform JSON into
                 in <out> are kept as they are
 The output is replaced only when everything succeeded: a failed run leaves
 the previous cdktf.out exactly as it was. Exit 2 on bad manifests.
+`,
+  access: `Usage: lakeform access [--dir DIR] [--column COL | --principal P] [--env ENV]
+                       [--format text|markdown|json]
+
+Effective access computed from the manifests, with Lake Formation's rules
+(tag expressions against column, table and database tags; masks and row
+filters as data-cells filters; several grants as a union).
+  --column COL     <domain>.<table>.<column> or <domain>.<zone>.<table>.<column>:
+                   who reads it, unmasked or masked, under which row filter,
+                   through which grant
+  --principal P    an ARN, account ID or principal name: everything it reads
+  --env ENV        one environment (default: all)
+Exit 0, or 2 on bad manifests or an unknown column or principal.
 `,
   schema: `Usage: lakeform schema [--dir DIR] [--out DIR]
 
@@ -72,7 +88,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
 
-  let values: { dir?: string; out?: string; stack?: string[]; format?: string; help?: boolean };
+  let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...rest],
@@ -81,6 +97,9 @@ export async function run(argv: readonly string[]): Promise<number> {
         out: { type: "string" },
         stack: { type: "string", multiple: true },
         format: { type: "string" },
+        column: { type: "string" },
+        principal: { type: "string" },
+        env: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -93,7 +112,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP[command]!);
     return EXIT.ok;
   }
-  const allowed: Record<string, string[]> = { validate: ["dir", "format"], synth: ["dir", "out", "stack"], schema: ["dir", "out"] };
+  const allowed: Record<string, string[]> = {
+    validate: ["dir", "format"],
+    synth: ["dir", "out", "stack"],
+    schema: ["dir", "out"],
+    access: ["dir", "format", "column", "principal", "env"],
+  };
   const extra = Object.keys(values).filter((k) => k !== "help" && !allowed[command]!.includes(k));
   if (extra.length > 0) return fail(EXIT.badInput, `lakeform ${command}: option --${extra[0]} does not apply here\n\n${HELP[command]}`);
 
@@ -105,6 +129,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       return synth(root, resolve(root, values.out ?? "cdktf.out"), values.stack);
     case "schema":
       return schema(resolve(root, values.out ?? "domains/_schema"));
+    case "access":
+      return access(root, values);
   }
   return EXIT.badInput;
 }
@@ -114,12 +140,13 @@ async function validate(root: string, format: string): Promise<number> {
   const result = await loadAndValidate(root);
   if (format === "json") {
     const body = result.ok
-      ? { ok: true, stacks: result.model.stacks.map((s) => s.name), problems: [] }
-      : { ok: false, problems: result.problems };
+      ? { ok: result.findings.length === 0, stacks: result.model.stacks.map((s) => s.name), problems: [], findings: result.findings }
+      : { ok: false, problems: result.problems, findings: [] };
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
-    return result.ok ? EXIT.ok : EXIT.badInput;
+    return !result.ok ? EXIT.badInput : result.findings.length > 0 ? EXIT.findings : EXIT.ok;
   }
   if (!result.ok) return fail(EXIT.badInput, formatProblems(result.problems));
+  if (result.findings.length > 0) return fail(EXIT.findings, formatProblems(result.findings, "finding"));
   const m = result.model;
   process.stdout.write(`valid: ${m.domains.length} domains, ${m.environments.length} environments, ${m.stacks.length} stacks\n`);
   return EXIT.ok;
@@ -128,6 +155,8 @@ async function validate(root: string, format: string): Promise<number> {
 async function synth(root: string, out: string, only: string[] | undefined): Promise<number> {
   const result = await loadAndValidate(root);
   if (!result.ok) return fail(EXIT.badInput, formatProblems(result.problems));
+  // Governance findings block synthesis: nothing that leaks PII reaches Terraform.
+  if (result.findings.length > 0) return fail(EXIT.findings, formatProblems(result.findings, "finding"));
   const model = result.model;
   if (only) {
     const unknown = unknownStacks(model, only);
@@ -163,6 +192,19 @@ async function synth(root: string, out: string, only: string[] | undefined): Pro
   );
   const names = only ?? model.stacks.map((s) => s.name);
   process.stdout.write(`synthesized ${names.length} stack${names.length === 1 ? "" : "s"} into ${out}:\n${names.map((n) => `  ${n}`).join("\n")}\n`);
+  return EXIT.ok;
+}
+
+async function access(root: string, q: { format?: string; column?: string; principal?: string; env?: string }): Promise<number> {
+  const format = q.format ?? "text";
+  if (!["text", "markdown", "json"].includes(format)) return fail(EXIT.badInput, `lakeform access: --format must be text, markdown or json, got "${format}"`);
+  if (q.column && q.principal) return fail(EXIT.badInput, "lakeform access: give --column or --principal, not both");
+  const result = await loadAndValidate(root);
+  if (!result.ok) return fail(EXIT.badInput, formatProblems(result.problems));
+  const selection = selectAccess(result.model, analyzeAccess(result.model), { ...(q.column ? { column: q.column } : {}), ...(q.principal ? { principal: q.principal } : {}), ...(q.env ? { environment: q.env } : {}) });
+  if (!selection.ok) return fail(EXIT.badInput, `lakeform access: ${selection.error}`);
+  const render = format === "json" ? formatJson : format === "markdown" ? formatMarkdown : formatText;
+  process.stdout.write(render(selection.title, selection.rows));
   return EXIT.ok;
 }
 

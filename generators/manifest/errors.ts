@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   "invalid-region": "a region setting that contradicts another",
   "name-collision": "two derived physical names that would collide in one account and region",
   "name-too-long": "a derived physical name over its AWS limit",
+  "grant-conflict": "two grants of one principal on one table, one of them filtered (the union would void the filter)",
+  "pii-exposed": "a PII column readable unmasked by a principal outside the PII readers (a finding: exit 1)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -91,12 +93,12 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
     .map(({ p }) => p);
 }
 
-export function formatProblems(problems: readonly Problem[]): string {
+export function formatProblems(problems: readonly Problem[], noun = "problem"): string {
   const sorted = sortProblems(problems);
   const files = new Set(sorted.map((p) => p.file)).size;
   const lines = sorted.map(formatProblem);
   lines.push(
-    `${sorted.length} problem${sorted.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}; nothing was written.`,
+    `${sorted.length} ${noun}${sorted.length === 1 ? "" : "s"} in ${files} file${files === 1 ? "" : "s"}; nothing was written.`,
   );
   return lines.join("\n") + "\n";
 }

@@ -1,6 +1,7 @@
 import { parseColumnType } from "./column-type";
+import { parseRowFilter } from "./row-filter";
 import { type PathSegment, type Problem, suggest } from "./errors";
-import { DEFAULT_ZONES, type DomainManifestOutput } from "./schema/domain";
+import { DEFAULT_ZONES, type DomainManifestOutput, type TableManifestOutput } from "./schema/domain";
 import type { PlatformManifestOutput } from "./schema/platform";
 
 /**
@@ -16,6 +17,9 @@ export interface ParsedDomain {
 
 /** Tag keys Lakeform sets itself on every resource; manifests may not redefine them. */
 export const RESERVED_TAG_KEYS = ["domain", "environment", "owner", "cost-centre", "managed-by"] as const;
+
+/** The taxonomy key that names a domain; tag grants must be scoped by it. */
+export const DOMAIN_TAG_KEY = "domain";
 
 /** Domain names that would collide with stacks or names Lakeform owns. */
 export const RESERVED_DOMAIN_NAMES = ["platform", "dr"] as const;
@@ -151,5 +155,95 @@ export function checkDomain(d: ParsedDomain, p: PlatformManifestOutput | undefin
       seen.add(env);
     });
   }
+  return problems;
+}
+
+const findTable = (m: DomainManifestOutput, ref: string): TableManifestOutput | undefined => {
+  const [zone, name] = ref.split(".");
+  return m.tables.find((t) => t.zone === zone && t.name === name);
+};
+
+/** Environments a domain deploys to (declared, or every platform environment). */
+export const environmentsOf = (m: DomainManifestOutput, p: PlatformManifestOutput): string[] =>
+  (m.environments ?? Object.keys(p.environments)).filter((e) => p.environments[e]).sort();
+
+/** Cross-references of the domain's `access` grants. */
+export function checkGrants(d: ParsedDomain, p: PlatformManifestOutput | undefined): Problem[] {
+  const { file, manifest: m } = d;
+  const problems: Problem[] = [];
+  const tableRefs = m.tables.map((t) => `${t.zone}.${t.name}`).sort();
+  const firstByName = new Map<string, number>();
+  m.access.forEach((g, gi) => {
+    const base: PathSegment[] = ["access", gi];
+    const at = (...rest: PathSegment[]) => [...base, ...rest];
+    const prior = firstByName.get(g.name);
+    if (prior !== undefined) problems.push({ file, path: at("name"), code: "duplicate-name", message: "duplicate grant name", got: g.name, hint: `access[${prior}] has the same name; give each grant its own name` });
+    else firstByName.set(g.name, gi);
+
+    const targets = (["tags", "tables", "table"] as const).filter((k) => g[k] !== undefined);
+    if (targets.length !== 1) {
+      problems.push({ file, path: base, code: "invalid-value", message: targets.length === 0 ? "the grant says nothing about what it grants on" : `the grant has ${targets.join(" and ")}`, got: targets, hint: "give exactly one of tags (LF-tag expression), tables (named tables) or table (with mask and/or rows)" });
+    }
+    if (g.table === undefined && (g.mask || g.rows)) {
+      problems.push({ file, path: at(g.mask ? "mask" : "rows"), code: "invalid-value", message: "masks and row filters apply to one table", got: g.mask ?? g.rows, hint: "name that table in `table` (not `tables` or `tags`)" });
+    }
+    if (g.table !== undefined && !g.mask && !g.rows) {
+      problems.push({ file, path: at("table"), code: "invalid-value", message: "a single-table grant needs a mask or a row filter", got: g.table, hint: "add mask and/or rows, or use tables: [...] for the whole table" });
+    }
+    for (const [i, ref] of [...(g.tables ?? []).map((r, i) => [i, r] as const), ...(g.table ? [[undefined, g.table] as const] : [])]) {
+      if (!findTable(m, ref)) problems.push({ file, path: i === undefined ? at("table") : at("tables", i), code: "unknown-zone", message: "the domain has no such table", got: ref, hint: suggest(ref, tableRefs, "tables of this domain") });
+    }
+    const table = g.table ? findTable(m, g.table) : undefined;
+    if (table) {
+      const types = new Map([...table.columns, ...table.partitionKeys].map((c) => [c.name, parseColumnType(c.type).ok ? (parseColumnType(c.type) as { canonical: string }).canonical : c.type]));
+      const names = [...types.keys()];
+      (g.mask ?? []).forEach((c, i) => {
+        if (!types.has(c)) problems.push({ file, path: at("mask", i), code: "invalid-value", message: `table ${g.table} has no such column`, got: c, hint: suggest(c, names, "columns") });
+      });
+      if (g.mask && new Set(g.mask).size >= names.length && g.mask.every((c) => types.has(c))) {
+        problems.push({ file, path: at("mask"), code: "invalid-value", message: "the mask hides every column", got: g.mask, hint: "remove the grant instead" });
+      }
+      if (g.rows) {
+        const r = parseRowFilter(g.rows, types);
+        if (!r.ok) problems.push({ file, path: at("rows"), code: "invalid-value", message: `not a row filter Lake Formation accepts (${r.reason})`, got: g.rows, hint: "use comparisons, AND/OR/NOT, IN, LIKE, BETWEEN, IS NULL and literals over the table's columns" });
+      }
+      if (g.permissions && g.permissions.some((x) => x !== "SELECT")) {
+        problems.push({ file, path: at("permissions"), code: "invalid-value", message: "a data-cells filter grants SELECT only", got: g.permissions, hint: "leave permissions out, or set [SELECT]" });
+      }
+    }
+    if (g.permissions && new Set(g.permissions).size !== g.permissions.length) {
+      problems.push({ file, path: at("permissions"), code: "duplicate-name", message: "a permission is listed twice", got: g.permissions, hint: "list each permission once" });
+    }
+    if (!p) return;
+    if (g.tags) {
+      const keys = Object.keys(p.lfTags).sort();
+      for (const [key, values] of Object.entries(g.tags)) {
+        const def = p.lfTags[key];
+        if (!def) {
+          problems.push({ file, path: at("tags", key), code: "unknown-tag-key", message: "LF-tag key is not in the platform taxonomy", got: key, hint: suggest(key, keys, "taxonomy keys") });
+          continue;
+        }
+        values.forEach((v, vi) => {
+          if (!def.values.includes(v)) problems.push({ file, path: at("tags", key, vi), code: "unknown-tag-value", message: `not an allowed value of LF-tag "${key}"`, got: v, hint: suggest(v, def.values) });
+        });
+      }
+      const own = m.lfTags[DOMAIN_TAG_KEY];
+      const scope = g.tags[DOMAIN_TAG_KEY];
+      if (!own) {
+        problems.push({ file, path: at("tags"), code: "invalid-value", message: `a tag grant needs the domain tagged with LF-tag "${DOMAIN_TAG_KEY}"`, got: g.tags, hint: `set lfTags.${DOMAIN_TAG_KEY} on the domain, then scope the grant with ${DOMAIN_TAG_KEY}: [<that value>]` });
+      } else if (!scope || scope.length !== 1 || scope[0] !== own) {
+        problems.push({ file, path: at("tags", DOMAIN_TAG_KEY), code: "invalid-value", message: "a tag grant must be scoped to this domain's own data", got: scope, hint: `set ${DOMAIN_TAG_KEY}: [${own}]; LF-tag grants reach every matching table in the account` });
+      }
+    }
+    for (const env of environmentsOf(m, p)) {
+      const e = p.environments[env]!;
+      const id = e.principals[g.principal];
+      if (id === undefined) {
+        problems.push({ file, path: at("principal"), code: "unknown-environment", message: `environment "${env}" has no principal of that name`, got: g.principal, hint: `add it to environments.${env}.principals in the platform manifest (${suggest(g.principal, Object.keys(e.principals).sort(), "known")})` });
+      } else if (g.grantable && !e.lakeFormationAdmins.includes(id)) {
+        problems.push({ file, path: at("grantable"), code: "invalid-value", message: `only Lake Formation admins may hold grantable permissions, and "${g.principal}" is not one in ${env}`, got: true, hint: "remove grantable, or make the principal an admin in the platform manifest" });
+      }
+    }
+  });
   return problems;
 }

@@ -1,13 +1,20 @@
+import { filterConflicts, piiFindings } from "../access/analyze";
 import { buildModel } from "../model/build";
 import type { Model } from "../model/types";
 import type { Problem } from "./errors";
 import { loadManifests } from "./load";
-import { type ParsedDomain, checkDomain, checkPlatform } from "./rules";
+import { type ParsedDomain, checkDomain, checkGrants, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
 import { checkShape } from "./shape";
 
-export type ValidationResult = { ok: true; model: Model } | { ok: false; problems: readonly Problem[] };
+/**
+ * `problems`: the manifests are wrong (exit 2). `findings`: they are valid but
+ * break a governance rule, such as PII readable unmasked (exit 1).
+ */
+export type ValidationResult =
+  | { ok: true; model: Model; findings: readonly Problem[] }
+  | { ok: false; problems: readonly Problem[] };
 
 /**
  * The whole front half of the pipeline: load → shape → cross-references →
@@ -35,12 +42,13 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
       continue;
     }
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value };
-    problems.push(...checkDomain(parsed, platform));
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform));
     domains.push(parsed);
   }
 
   if (!platform || problems.length > 0) return { ok: false, problems };
   const built = buildModel(platform, loaded.platform!.file, domains);
-  if (built.problems.length > 0) return { ok: false, problems: built.problems };
-  return { ok: true, model: built.model };
+  const invariants = [...built.problems, ...filterConflicts(built.model)];
+  if (invariants.length > 0) return { ok: false, problems: invariants };
+  return { ok: true, model: built.model, findings: piiFindings(built.model) };
 }

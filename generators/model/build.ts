@@ -1,7 +1,8 @@
 import { parseColumnType } from "../manifest/column-type";
+import { parseRowFilter } from "../manifest/row-filter";
 import type { Problem } from "../manifest/errors";
 import type { ParsedDomain } from "../manifest/rules";
-import { DEFAULT_ZONES, type ZoneManifestOutput } from "../manifest/schema/domain";
+import { DEFAULT_ZONES, type GrantManifestOutput, type ZoneManifestOutput } from "../manifest/schema/domain";
 import type { PlatformManifestOutput } from "../manifest/schema/platform";
 import {
   LIMITS,
@@ -10,10 +11,13 @@ import {
   bucketNameProblems,
   databaseArn,
   databaseName,
+  iamRoleArn,
+  iamRoleName,
   kmsAlias,
   kmsAliasArn,
   partitionOf,
   tableArn,
+  trailName,
   type NameContext,
 } from "./names";
 import type {
@@ -22,9 +26,11 @@ import type {
   DomainDeploymentModel,
   DomainModel,
   EnvironmentModel,
+  GrantModel,
   LfTagAssignmentModel,
   LifecycleModel,
   Model,
+  PrincipalKind,
   StackModel,
   TableModel,
   ZoneModel,
@@ -32,6 +38,9 @@ import type {
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
+
+/** Days the per-domain audit bucket keeps CloudTrail data-event logs. */
+export const AUDIT_LOG_RETENTION_DAYS = 400;
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
@@ -88,6 +97,44 @@ function backendOf(env: PlatformManifestOutput["environments"][string], stack: s
 function column(c: { name: string; type: string; comment: string; lfTags: Record<string, string> }): ColumnModel {
   const parsed = parseColumnType(c.type);
   return { name: c.name, type: parsed.ok ? parsed.canonical : c.type, comment: c.comment, lfTags: assignments(c.lfTags) };
+}
+
+export function principalKind(id: string): PrincipalKind {
+  if (/^\d{12}$/.test(id)) return "account";
+  if (id.includes(":identitystore:")) return "identity-center-group";
+  return /:user\//.test(id) ? "iam-user" : "iam-role";
+}
+
+function grantOf(g: GrantManifestOutput, index: number, principalId: string, env: EnvironmentModel, tables: readonly TableModel[]): GrantModel {
+  const principal = {
+    name: g.principal,
+    id: principalId,
+    kind: principalKind(principalId),
+    external: (/^\d{12}$/.test(principalId) ? principalId : /:iam::(\d{12}):/.exec(principalId)?.[1] ?? env.accountId) !== env.accountId,
+  };
+  const ref = (r: string) => {
+    const [zone, table] = r.split(".") as [string, string];
+    return { zone, table, database: tables.find((t) => t.zone === zone && t.name === table)?.database ?? "" };
+  };
+  const cells = g.table !== undefined;
+  const permissions = [...new Set(g.permissions ?? (cells ? ["SELECT"] : ["SELECT", "DESCRIBE"]))].sort();
+  let target: GrantModel["target"];
+  if (g.tags) {
+    target = { kind: "tags", expression: Object.keys(g.tags).sort().map((key) => ({ key, values: sorted(g.tags![key]!) })) };
+  } else if (g.tables) {
+    target = { kind: "tables", tables: [...new Set(g.tables)].sort().map(ref) };
+  } else {
+    const t = tables.find((x) => `${x.zone}.${x.name}` === g.table);
+    const types = new Map([...(t?.columns ?? []), ...(t?.partitionKeys ?? [])].map((c) => [c.name, c.type]));
+    const parsed = g.rows ? parseRowFilter(g.rows, types) : undefined;
+    target = {
+      kind: "cells",
+      table: ref(g.table!),
+      excludedColumns: sorted(g.mask ?? []),
+      rowFilter: parsed ? (parsed.ok ? parsed.canonical : g.rows!) : null,
+    };
+  }
+  return { name: g.name, description: g.description, index, principal, permissions, grantable: g.grantable, target };
 }
 
 export interface BuildResult {
@@ -149,6 +196,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         const bucket = bucketName(ctx, m.name, zone);
         const db = databaseName(ctx, m.name, zone);
         const alias = kmsAlias(ctx, m.name, zone);
+        const role = iamRoleName(ctx, m.name, `lf-${zone}`);
         return {
           name: zone,
           key: {
@@ -157,6 +205,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
             description: `${m.name} ${zone} zone (${env.name}): encrypts the zone bucket's objects`,
           },
           bucket: { name: bucket, arn: bucketArn(env.partition, bucket), logPrefix: `${zone}/`, lifecycle: lifecycleOf(zone, z) },
+          registrationRole: { name: role, arn: iamRoleArn(env.partition, env.accountId, role) },
           database: {
             name: db,
             arn: databaseArn(env.partition, ctx, db),
@@ -184,13 +233,26 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           };
         })
         .sort((a, b) => zoneOrder(a.zone, b.zone) || byName(a, b));
+      const envPrincipals = platform.environments[env.name]!.principals;
+      const grants = m.access.flatMap((g, i) => {
+        const id = envPrincipals[g.principal];
+        return id === undefined ? [] : [grantOf(g, i, id, env, tables)];
+      });
       deployments.push({
         stack,
+        grants,
         environment: env.name,
         accountId: env.accountId,
         region: env.region,
         partition: env.partition,
         logBucket: { name: logName, arn: bucketArn(env.partition, logName), logRetentionDays: ACCESS_LOG_RETENTION_DAYS },
+        audit: {
+          trailName: trailName(ctx, m.name, "data-events"),
+          bucket: { name: bucketName(ctx, m.name, "audit"), arn: bucketArn(env.partition, bucketName(ctx, m.name, "audit")) },
+          keyAlias: kmsAlias(ctx, m.name, "audit"),
+          keyDescription: `${m.name} (${env.name}): encrypts the CloudTrail data-event logs of the domain's lake buckets`,
+          logRetentionDays: AUDIT_LOG_RETENTION_DAYS,
+        },
         zones,
         tables,
       });
@@ -254,11 +316,14 @@ export function checkInvariants(model: Model, platformFile: string): Problem[] {
         if (kind === "bucket") for (const why of bucketNameProblems(name)) problems.push({ file: d.sourceFile, path, code: "invalid-format", message: `derived bucket name ${why}`, got: name, hint: "change the domain or zone name" });
       };
       check("bucket", dep.logBucket.name, `${d.name} access logs (${dep.environment})`, undefined, LIMITS.s3Bucket);
+      check("bucket", dep.audit.bucket.name, `${d.name} audit trail (${dep.environment})`, undefined, LIMITS.s3Bucket);
+      check("key alias", dep.audit.keyAlias, `${d.name} audit trail (${dep.environment})`, undefined, LIMITS.kmsAlias);
       for (const z of dep.zones) {
         const owner = `${d.name} zone ${z.name} (${dep.environment})`;
         check("bucket", z.bucket.name, owner, z.name, LIMITS.s3Bucket);
         check("database", z.database.name, owner, z.name, LIMITS.glueDatabase);
         check("key alias", z.key.alias, owner, z.name, LIMITS.kmsAlias);
+        claim(`role:${dep.accountId}`, z.registrationRole.name, owner, d.sourceFile, ["zones", z.name]);
       }
     }
   }

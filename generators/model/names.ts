@@ -88,6 +88,15 @@ export function iamRoleName(ctx: NameContext, domain: string, purpose: string): 
   return boundedName([ctx.organization, domain, purpose], [ctx.environment, ctx.region], LIMITS.iamRole);
 }
 
+export function iamRoleArn(partition: Partition, accountId: string, name: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${name}`;
+}
+
+/** `<org>-<domain>-<env>-<purpose>`, at most 128 characters (CloudTrail trail names are per region). */
+export function trailName(ctx: NameContext, domain: string, purpose: string): string {
+  return boundedName([ctx.organization, domain, ctx.environment, purpose], [], 128);
+}
+
 /** Checks the rules S3 puts on bucket names beyond the character set. */
 export function bucketNameProblems(name: string): string[] {
   const out: string[] = [];

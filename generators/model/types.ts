@@ -80,9 +80,61 @@ export interface DomainDeploymentModel {
   readonly partition: Partition;
   /** Receives the S3 server access logs of every zone bucket of the deployment. */
   readonly logBucket: BucketModel & { readonly logRetentionDays: number };
+  /** CloudTrail data events (object reads and writes) of the zone buckets. */
+  readonly audit: {
+    readonly trailName: string;
+    readonly bucket: BucketModel;
+    readonly keyAlias: string;
+    readonly keyDescription: string;
+    readonly logRetentionDays: number;
+  };
   /** Zones in canonical order: raw, processed, curated, then the others by name. */
   readonly zones: readonly ZoneModel[];
   readonly tables: readonly TableModel[];
+  /** Grants in manifest order. */
+  readonly grants: readonly GrantModel[];
+}
+
+export type PrincipalKind = "iam-role" | "iam-user" | "identity-center-group" | "account";
+
+export interface PrincipalModel {
+  /** Name in the platform's principal catalogue. */
+  readonly name: string;
+  /** What Lake Formation grants to: an ARN or an account ID. */
+  readonly id: string;
+  readonly kind: PrincipalKind;
+  /** Another account than the environment's: the grant is a cross-account share. */
+  readonly external: boolean;
+}
+
+export interface TableRefModel {
+  readonly zone: string;
+  readonly table: string;
+  readonly database: string;
+}
+
+export type GrantTargetModel =
+  /** LF-tag expression on tables: every key must match one of its values (values sorted, keys sorted). */
+  | { readonly kind: "tags"; readonly expression: readonly { readonly key: string; readonly values: readonly string[] }[] }
+  | { readonly kind: "tables"; readonly tables: readonly TableRefModel[] }
+  /** One table through a data-cells filter. `rowFilter` null: all rows. */
+  | {
+      readonly kind: "cells";
+      readonly table: TableRefModel;
+      readonly excludedColumns: readonly string[];
+      readonly rowFilter: string | null;
+    };
+
+export interface GrantModel {
+  readonly name: string;
+  readonly description: string;
+  /** Index in the manifest's access list, for messages. */
+  readonly index: number;
+  readonly principal: PrincipalModel;
+  /** Sorted. */
+  readonly permissions: readonly string[];
+  readonly grantable: boolean;
+  readonly target: GrantTargetModel;
 }
 
 export interface BucketModel {
@@ -113,6 +165,8 @@ export interface ZoneModel {
     readonly description: string;
   };
   readonly bucket: BucketModel & { readonly logPrefix: string; readonly lifecycle: LifecycleModel };
+  /** The role Lake Formation uses to reach the bucket: the only reader of its objects. */
+  readonly registrationRole: { readonly name: string; readonly arn: string };
   readonly database: {
     readonly name: string;
     readonly arn: string;

@@ -1,6 +1,9 @@
 import type { Construct } from "constructs";
 import { GlueDatabase } from "../../modules/catalog/glue-database";
 import { GlueTable } from "../../modules/catalog/glue-table";
+import { DataEventTrail } from "../../modules/governance/data-event-trail";
+import { CellsFilterGrant, TableGrant, TagPolicyGrant } from "../../modules/governance/lf-grant";
+import { LocationRegistration } from "../../modules/governance/location-registration";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
@@ -13,7 +16,9 @@ import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
  * names are a public contract: for zone `raw`, `aws_kms_key.raw`,
  * `aws_s3_bucket.raw`, `aws_glue_catalog_database.raw`, …; the log bucket is
  * `aws_s3_bucket.access_logs`; table `events` of raw is
- * `aws_glue_catalog_table.raw__events`.
+ * `aws_glue_catalog_table.raw__events`; grant `analysts` is
+ * `aws_lakeformation_permissions.analysts` (tag or filter grant) or
+ * `aws_lakeformation_permissions.analysts--<zone>__<table>` (named tables).
  */
 export class DomainStack extends AwsStack {
   constructor(scope: Construct, stack: StackModel, dep: DomainDeploymentModel, stateRoot = DEFAULT_STATE_ROOT) {
@@ -29,8 +34,22 @@ export class DomainStack extends AwsStack {
         noncurrentVersionExpiryDays: 30,
         abortIncompleteMultipartUploadDays: 7,
       },
-      policyStatements: [logDeliveryStatement(dep.logBucket.arn, dep.accountId, dep.zones.map((z) => z.bucket.arn))],
+      policyStatements: [logDeliveryStatement(dep.logBucket.arn, dep.accountId, [...dep.zones.map((z) => z.bucket.arn), dep.audit.bucket.arn])],
       eventBridge: false,
+    });
+
+    new DataEventTrail(this, "audit", {
+      trailName: dep.audit.trailName,
+      bucketName: dep.audit.bucket.name,
+      bucketArn: dep.audit.bucket.arn,
+      keyAlias: dep.audit.keyAlias,
+      keyDescription: dep.audit.keyDescription,
+      accountId: dep.accountId,
+      partition: dep.partition,
+      region: dep.region,
+      watchedBucketArns: dep.zones.map((z) => z.bucket.arn),
+      accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "audit/" },
+      logRetentionDays: dep.audit.logRetentionDays,
     });
 
     const databases = new Map<string, GlueDatabase>();
@@ -43,8 +62,9 @@ export class DomainStack extends AwsStack {
         partition: dep.partition,
       });
       const l = zone.bucket.lifecycle;
-      new LakeBucket(this, `${zone.name}-bucket`, {
+      const bucket = new LakeBucket(this, `${zone.name}-bucket`, {
         terraformName: zone.name,
+        onlyObjectReaders: [zone.registrationRole.arn],
         bucketName: zone.bucket.name,
         bucketArn: zone.bucket.arn,
         encryption: { kind: "kms", kmsKeyArn: key.key.arn },
@@ -57,6 +77,15 @@ export class DomainStack extends AwsStack {
           abortIncompleteMultipartUploadDays: l.abortIncompleteMultipartUploadDays,
           prefixExpirations: [{ prefix: l.stagingPrefix, days: l.stagingExpireAfterDays }],
         },
+      });
+      // Lake Formation reaches the bytes through this role alone; nobody else may read them.
+      new LocationRegistration(this, `${zone.name}-registration`, {
+        terraformName: zone.name,
+        roleName: zone.registrationRole.name,
+        bucketArn: bucket.bucket.arn,
+        kmsKeyArn: key.key.arn,
+        accountId: dep.accountId,
+        partition: dep.partition,
       });
       databases.set(
         zone.name,
@@ -71,8 +100,9 @@ export class DomainStack extends AwsStack {
       );
     }
 
+    const tables = new Map<string, GlueTable>();
     for (const t of dep.tables) {
-      new GlueTable(this, `${t.zone}-table-${t.name}`, {
+      const table = new GlueTable(this, `${t.zone}-table-${t.name}`, {
         terraformName: `${t.zone}__${t.name}`,
         name: t.name,
         databaseName: databases.get(t.zone)!.database.name,
@@ -84,6 +114,39 @@ export class DomainStack extends AwsStack {
         partitionKeys: t.partitionKeys,
         lfTags: t.lfTags,
       });
+      tables.set(`${t.zone}.${t.name}`, table);
+    }
+
+    // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
+    for (const g of dep.grants) {
+      const base = { catalogId: dep.accountId, principal: g.principal.id };
+      const target = g.target;
+      if (target.kind === "tags") {
+        new TagPolicyGrant(this, `grant-${g.name}`, { ...base, terraformName: g.name, permissions: g.permissions, grantable: g.grantable, expression: target.expression });
+      } else if (target.kind === "tables") {
+        for (const ref of target.tables) {
+          const table = tables.get(`${ref.zone}.${ref.table}`)!.table;
+          new TableGrant(this, `grant-${g.name}-${ref.zone}-${ref.table}`, {
+            ...base,
+            terraformName: `${g.name}--${ref.zone}__${ref.table}`,
+            permissions: g.permissions,
+            grantable: g.grantable,
+            databaseName: table.databaseName,
+            tableName: table.name,
+          });
+        }
+      } else {
+        const table = tables.get(`${target.table.zone}.${target.table.table}`)!.table;
+        new CellsFilterGrant(this, `grant-${g.name}`, {
+          ...base,
+          terraformName: g.name,
+          filterName: g.name,
+          databaseName: table.databaseName,
+          tableName: table.name,
+          excludedColumns: target.excludedColumns,
+          rowFilter: target.rowFilter,
+        });
+      }
     }
   }
 }

@@ -4,6 +4,13 @@ export interface SecureBucketPolicyProps {
   readonly bucketArn: string;
   /** When set, uploads that ask for any other key or encryption type are refused. */
   readonly kmsKeyArn?: string;
+  /**
+   * The only principals that may read objects (the Lake Formation registration
+   * role, later the replication role): everyone else is denied s3:GetObject,
+   * so data is reached through Lake Formation or not at all.
+   * @default - reads are left to IAM
+   */
+  readonly onlyObjectReaders?: readonly string[];
   /** Extra statements (for example the log-delivery grant), appended after the guards. */
   readonly statements?: readonly PolicyStatement[];
 }
@@ -53,6 +60,17 @@ export function secureBucketPolicy(props: SecureBucketPolicyProps): PolicyDocume
         Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": props.kmsKeyArn } },
       },
     );
+  }
+  if (props.onlyObjectReaders) {
+    if (props.onlyObjectReaders.length === 0) throw new Error("onlyObjectReaders is empty: nobody could read the bucket");
+    statements.push({
+      Sid: "DenyObjectReadsOutsideLakeFormation",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: `${props.bucketArn}/*`,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": [...props.onlyObjectReaders].sort() } },
+    });
   }
   return policyDocument([...statements, ...(props.statements ?? [])]);
 }

@@ -53,6 +53,11 @@ export interface LakeBucketProps {
    */
   readonly accessLogs?: { readonly targetBucket: string; readonly targetPrefix: string };
   readonly lifecycle: LakeBucketLifecycle;
+  /**
+   * The only principals allowed to read objects; see secureBucketPolicy.
+   * @default - reads are left to IAM
+   */
+  readonly onlyObjectReaders?: readonly string[];
   /** Statements appended to the guard statements of the bucket policy. */
   readonly policyStatements?: readonly PolicyStatement[];
   /**
@@ -74,6 +79,8 @@ export interface LakeBucketProps {
  */
 export class LakeBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** The bucket policy; services that check it on creation (CloudTrail) depend on it. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: LakeBucketProps) {
     super(scope, id);
@@ -107,13 +114,14 @@ export class LakeBucket extends Construct {
       }),
     );
     // The policy is applied after Block Public Access, so a mistake in it can never open the bucket.
-    named(
+    this.policy = named(
       new S3BucketPolicy(this, "policy", {
         bucket,
         policy: renderPolicy(
           secureBucketPolicy({
             bucketArn: props.bucketArn,
             ...(props.encryption.kind === "kms" ? { kmsKeyArn: props.encryption.kmsKeyArn } : {}),
+            ...(props.onlyObjectReaders ? { onlyObjectReaders: props.onlyObjectReaders } : {}),
             statements: props.policyStatements ?? [],
           }),
         ),

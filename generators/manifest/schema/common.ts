@@ -76,3 +76,20 @@ export const TeamName = z
   .string()
   .regex(/^[a-z][a-z0-9-]{1,62}$/, "a team name is lower-case letters, digits and hyphens, 2-63 characters")
   .describe("Owning team, carried in the `owner` tag.");
+
+/** Name of a principal in the platform's catalogue, referenced by grants. */
+export const PrincipalName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,62}$/, "a principal name is 2-63 lower-case letters, digits and hyphens, starting with a letter");
+
+/**
+ * What Lake Formation can grant to: an IAM role or user, an IAM Identity
+ * Center group, or another AWS account (cross-account sharing).
+ */
+export const DataLakePrincipal = z
+  .string()
+  .regex(
+    /^(arn:aws(-us-gov|-cn)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}|arn:aws(-us-gov|-cn)?:identitystore:::group\/[0-9a-f-]{10,68}|\d{12})$/,
+    "a principal is an IAM role or user ARN, an Identity Center group ARN (arn:aws:identitystore:::group/<id>) or a 12-digit account ID",
+  )
+  .describe("IAM role or user ARN, Identity Center group ARN, or external AWS account ID.");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CostCentre, LfTagAssignment, NameSegment, TeamName } from "./common";
+import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
 import { EnvironmentName } from "./platform";
 
 /** The zones a domain gets when it declares none. */
@@ -106,6 +106,52 @@ export const TableManifest = z
   })
   .describe("A catalog table in one of the domain's zones.");
 
+/** Lake Formation permissions a domain may grant on its tables. */
+export const TABLE_PERMISSIONS = ["SELECT", "DESCRIBE", "INSERT", "DELETE", "ALTER"] as const;
+
+const TableRef = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{1,15}\.[a-z][a-z0-9_]{0,127}$/, "a table is named <zone>.<table>, like processed.calls");
+
+export const GrantManifest = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,47}$/, "a grant name is 2-48 lower-case letters, digits and hyphens, starting with a letter")
+      .describe("Grant name, unique in the domain; names the Terraform resources and shows in access reports."),
+    description: z.string().max(512).default("").describe("Why this principal gets this access; shown in reviews.\n@default - empty"),
+    principal: PrincipalName.describe("Name of the grantee in the platform manifest's `principals` of each environment."),
+    tags: z
+      .record(LfTagKey, z.array(LfTagValue).min(1))
+      .optional()
+      .describe(
+        "LF-tag expression (preferred): every key must match one of its values. Covers the domain's tables and columns whose effective tags match, now and in future; must include the domain tag so it never reaches another domain's data.",
+      ),
+    tables: z.array(TableRef).min(1).optional().describe("Named tables (<zone>.<table>), all columns and rows."),
+    table: TableRef.optional().describe("One table (<zone>.<table>) reached through a data-cells filter; use with mask and/or rows."),
+    mask: z
+      .array(z.string().regex(/^[a-z_][a-z0-9_]{0,254}$/, "a column name is lower-case letters, digits and underscores"))
+      .min(1)
+      .optional()
+      .describe("Columns of `table` this principal must not see (Lake Formation removes them; it cannot rewrite values).\n@default - every column visible"),
+    rows: z
+      .string()
+      .min(1)
+      .max(2048)
+      .optional()
+      .describe("Row filter of `table` in Lake Formation's PartiQL subset, e.g. `region = 'EU'`.\n@default - all rows"),
+    permissions: z
+      .array(z.enum(TABLE_PERMISSIONS))
+      .min(1)
+      .optional()
+      .describe("Lake Formation permissions.\n@default - SELECT and DESCRIBE; SELECT only for a filtered `table`"),
+    grantable: z
+      .boolean()
+      .default(false)
+      .describe("Let the principal grant these permissions on; only for the environment's Lake Formation admins.\n@default - false"),
+  })
+  .describe("Access for one principal: by LF-tag expression (tags), by named tables (tables), or to one table through a column mask and/or row filter (table + mask/rows).");
+
 const reserved = (what: string, issue: string) =>
   z
     .array(z.unknown())
@@ -137,7 +183,7 @@ export const DomainManifest = z
       .optional()
       .describe("Storage zones by name.\n@default - raw, processed and curated with default settings"),
     tables: z.array(TableManifest).default([]).describe("Catalog tables.\n@default - none"),
-    access: reserved("access grants, column masks and row filters", "governance"),
+    access: z.array(GrantManifest).default([]).describe("Who may read the domain's data, with column masks and row filters.\n@default - nobody but the Lake Formation admins"),
     jobs: reserved("Glue jobs, EMR applications and fleets", "compute and orchestration"),
     pipeline: reserved("pipeline steps", "compute and orchestration"),
   })
@@ -147,3 +193,4 @@ export type DomainManifestInput = z.input<typeof DomainManifest>;
 export type DomainManifestOutput = z.output<typeof DomainManifest>;
 export type ZoneManifestOutput = z.output<typeof ZoneManifest>;
 export type TableManifestOutput = z.output<typeof TableManifest>;
+export type GrantManifestOutput = z.output<typeof GrantManifest>;

@@ -3,10 +3,12 @@ import {
   AccountId,
   AwsTags,
   CostCentre,
+  DataLakePrincipal,
   IamPrincipalArn,
   LfTagKey,
   LfTagValue,
   Region,
+  PrincipalName,
   TeamName,
 } from "./common";
 
@@ -72,6 +74,12 @@ export const EnvironmentManifest = z
       .default([])
       .describe("The only principals that may read PII-tagged columns unmasked.\n@default - nobody"),
     backend: BackendManifest.default({ type: "local" }).describe("Terraform state backend of this environment's stacks.\n@default - local state"),
+    principals: z
+      .record(PrincipalName, DataLakePrincipal)
+      .default({})
+      .describe(
+        "Named principals that domains grant to, as this environment knows them: IAM roles (people's data-access roles, Redshift Spectrum, SageMaker execution roles), Identity Center groups, or consumer account IDs. Domains refer to them by name, so one manifest serves every environment.\n@default - none",
+      ),
   })
   .describe("One deployment environment: an account in the primary region, mirrored to the DR region.");
 

@@ -1,0 +1,146 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { type PolicyDocument, renderPolicy } from "./policy-document";
+
+export interface ServiceRoleProps {
+  /**
+   * Terraform resource name of the role (and the stem of its policies' names).
+   * @default - the construct id
+   */
+  readonly terraformName?: string;
+  /** Physical role name: at most 64 characters of `[A-Za-z0-9_+=,.@-]`. */
+  readonly roleName: string;
+  readonly description: string;
+  /** The one AWS service that may assume the role, e.g. `lakeformation.amazonaws.com`. */
+  readonly servicePrincipal: string;
+  /** The account the role lives in; the service may assume it only on that account's behalf. */
+  readonly accountId: string;
+  /**
+   * Inline policies by name. A name is `[A-Za-z0-9_-]`, at most 128
+   * characters, because it is also part of a Terraform address.
+   */
+  readonly policies: Readonly<Record<string, PolicyDocument>>;
+}
+
+/** The trust policy has no Resource element: IAM rejects one in a role's trust policy. */
+interface TrustPolicy {
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Principal: { readonly Service: string };
+    readonly Action: string;
+    readonly Condition: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  }[];
+}
+
+/**
+ * An IAM role that exactly one AWS service can assume, and only on behalf of
+ * the role's own account (`aws:SourceAccount`, against the confused deputy).
+ * Fixed in code, not offered as options: one-hour sessions, no managed
+ * policies, and permissions only from the inline policies given here.
+ *
+ * Inline policies are `aws_iam_role_policy` resources, not the role's
+ * `inline_policy` blocks: those are deprecated since provider 5.68 (a warning
+ * on every plan), and a separate resource can be depended on, so a consumer
+ * can wait until the permissions are in place, not just the role.
+ * `aws_iam_role_policies_exclusive` and `aws_iam_role_policy_attachments_exclusive`
+ * keep what the blocks gave: an inline or managed policy added outside
+ * Terraform shows as drift and is removed on the next apply.
+ *
+ * The constructor checks the name and every inline policy, and throws once
+ * with every problem found: no `*` or `<service>:*` action in any statement,
+ * no Allow on Resource `*`.
+ *
+ * Terraform addresses: `aws_iam_role.<name>`, `aws_iam_role_policy.<name>__<policy>`
+ * for each policy, `aws_iam_role_policies_exclusive.<name>`,
+ * `aws_iam_role_policy_attachments_exclusive.<name>`.
+ */
+export class ServiceRole extends Construct {
+  readonly role: IamRole;
+  /** The inline policies, by policy name. */
+  readonly policies: Readonly<Record<string, IamRolePolicy>>;
+
+  constructor(scope: Construct, id: string, props: ServiceRoleProps) {
+    super(scope, id);
+    const problems = serviceRoleProblems(props);
+    if (problems.length > 0) {
+      throw new Error(`ServiceRole ${this.node.path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    }
+    const name = props.terraformName ?? id;
+    const trust: TrustPolicy = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "ServiceAssumesRoleForThisAccountOnly",
+          Effect: "Allow",
+          Principal: { Service: props.servicePrincipal },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+        },
+      ],
+    };
+    this.role = new IamRole(this, "role", {
+      name: props.roleName,
+      description: props.description,
+      assumeRolePolicy: JSON.stringify(trust),
+      maxSessionDuration: 3600,
+    });
+    this.role.overrideLogicalId(name);
+
+    const names = Object.keys(props.policies).sort();
+    const policies: Record<string, IamRolePolicy> = {};
+    for (const policyName of names) {
+      const p = new IamRolePolicy(this, `policy-${policyName}`, {
+        name: policyName,
+        role: this.role.name,
+        policy: renderPolicy(props.policies[policyName]!),
+      });
+      p.overrideLogicalId(`${name}__${policyName}`);
+      policies[policyName] = p;
+    }
+    this.policies = policies;
+
+    new IamRolePoliciesExclusive(this, "inline-policies", { roleName: this.role.name, policyNames: names }).overrideLogicalId(name);
+    new IamRolePolicyAttachmentsExclusive(this, "managed-policies", { roleName: this.role.name, policyArns: [] }).overrideLogicalId(name);
+  }
+}
+
+const ROLE_NAME = /^[\w+=,.@-]+$/;
+const POLICY_NAME = /^[A-Za-z0-9_-]+$/;
+const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
+const list = (x: string | readonly string[]) => (typeof x === "string" ? [x] : x);
+/** `*`, or a whole service: `s3:*` (IAM action names are case-insensitive). */
+const isWildcardAction = (a: string) => a === "*" || /^[a-z0-9-]+:\*$/i.test(a);
+
+/** Every problem with the props, one sentence each; empty when they are fine. Tokens are not checked. */
+export function serviceRoleProblems(props: ServiceRoleProps): string[] {
+  const out: string[] = [];
+  const literal = (s: string) => !Token.isUnresolved(s);
+  const n = props.roleName;
+  if (literal(n)) {
+    if (n.length < 1 || n.length > 64) out.push(`roleName "${n}" is ${n.length} characters (1-64 allowed)`);
+    if (!ROLE_NAME.test(n)) out.push(`roleName "${n}" may hold only letters, digits and _+=,.@-`);
+  }
+  if (literal(props.servicePrincipal) && !SERVICE_PRINCIPAL.test(props.servicePrincipal)) {
+    out.push(`servicePrincipal "${props.servicePrincipal}" is not an AWS service principal (like lakeformation.amazonaws.com)`);
+  }
+  if (literal(props.accountId) && !/^\d{12}$/.test(props.accountId)) out.push(`accountId "${props.accountId}" is not 12 digits`);
+  for (const policyName of Object.keys(props.policies).sort()) {
+    const where = `policies.${policyName}`;
+    if (policyName.length < 1 || policyName.length > 128 || !POLICY_NAME.test(policyName)) {
+      out.push(`${where}: the policy name must be 1-128 letters, digits, _ or - (it is part of a Terraform address)`);
+    }
+    for (const s of props.policies[policyName]!.Statement) {
+      const at = `${where} › ${s.Sid}`;
+      if (s.Principal !== undefined) out.push(`${at}: an inline policy names no Principal (IAM rejects it); the role is the principal`);
+      for (const a of list(s.Action).filter(isWildcardAction)) out.push(`${at}: Action "${a}" grants a whole service; list the actions needed`);
+      if (s.Effect === "Allow" && list(s.Resource).includes("*")) out.push(`${at}: Allow on Resource "*"; name the resources`);
+    }
+  }
+  return out;
+}

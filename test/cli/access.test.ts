@@ -1,0 +1,94 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { lakeform } from "../helpers/cli";
+
+/** `lakeform access` over the example domains: the questions governance reviewers ask. */
+
+const repo = resolve(import.meta.dirname, "../..");
+const access = (...args: string[]) => lakeform("access", "--dir", repo, ...args);
+
+describe("lakeform access --column", () => {
+  it("answers who reads a PII column, masked or not, under which filter, through which grant", async () => {
+    const r = await access("--column", "cdr.calls.imsi", "--env", "prod");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatchInlineSnapshot(`
+      "who reads cdr.processed.calls.imsi in prod:
+      ENV   PRINCIPAL             ID                                                   COLUMN                          ACCESS    ROWS      VIA GRANT
+      prod  analysts              arn:aws:iam::222222222222:role/analysts              cdr.processed.calls.imsi (PII)  masked    -         analysts
+      prod  eu-mvno-analysts      arn:aws:iam::222222222222:role/eu-mvno-analysts      cdr.processed.calls.imsi (PII)  masked    -         eu-mvno-calls
+      prod  fraud-investigations  arn:aws:iam::222222222222:role/fraud-investigations  cdr.processed.calls.imsi (PII)  unmasked  all rows  fraud
+      "
+    `);
+  });
+
+  it("shows the EU team's row filter on the columns it does see", async () => {
+    const r = await access("--column", "cdr.processed.calls.duration_seconds", "--env", "dev", "--format", "json");
+    const rows = JSON.parse(r.stdout).access as { principal: { name: string }; visibility: string; rows: string[] | null; via: { grant: string }[] }[];
+    expect(rows.map((x) => [x.principal.name, x.visibility, x.rows, x.via.map((v) => v.grant)])).toEqual([
+      ["analysts", "visible", null, ["analysts"]],
+      ["eu-mvno-analysts", "visible", ["region = 'EU'"], ["eu-mvno-calls"]],
+      ["fraud-investigations", "visible", null, ["fraud"]],
+    ]);
+  });
+
+  it("finds every PII column of the examples masked for everyone outside the PII readers", async () => {
+    const pii = [
+      "cdr.processed.calls.imsi",
+      "cdr.processed.calls.msisdn",
+      "cdr.processed.calls.called_number",
+      "cdr.curated.subscriber_daily.msisdn",
+      "billing.processed.payments.card_pan",
+      "billing.processed.payments.card_expiry",
+      "clickstream.processed.impressions.device_id",
+      "clickstream.processed.impressions.ip_address",
+      "clickstream.processed.clicks.device_id",
+    ];
+    const readers = new Set(["fraud-investigations", "privacy-office"]);
+    for (const column of pii) {
+      const rows = JSON.parse((await access("--column", column, "--format", "json")).stdout).access as { pii: boolean; principal: { name: string }; visibility: string }[];
+      expect(rows.length, column).toBeGreaterThan(0);
+      for (const row of rows) {
+        expect(row.pii, column).toBe(true);
+        if (!readers.has(row.principal.name)) expect(`${column} ${row.principal.name} ${row.visibility}`).toBe(`${column} ${row.principal.name} masked`);
+      }
+    }
+  });
+
+  it("fails with exit 2 on a column that does not exist", async () => {
+    const r = await access("--column", "cdr.calls.imei");
+    expect(r).toMatchObject({ code: 2, stdout: "" });
+    expect(r.stderr).toBe('lakeform access: no column "cdr.calls.imei"; name it <domain>.<table>.<column> or <domain>.<zone>.<table>.<column>\n');
+  });
+});
+
+describe("lakeform access --principal", () => {
+  it("lists what a cross-account consumer reads, as Markdown", async () => {
+    const r = await access("--principal", "partner-adtech", "--env", "prod", "--format", "markdown");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatchInlineSnapshot(`
+      "### What partner-adtech reads in prod
+
+      | Env | Principal | Id | Column | Access | Rows | Via grant |
+      |---|---|---|---|---|---|---|
+      | prod | partner-adtech | \`444444444444\` | \`clickstream.curated.campaign_hourly.campaign_id\` | unmasked | \`all rows\` | partner-reporting |
+      | prod | partner-adtech | \`444444444444\` | \`clickstream.curated.campaign_hourly.clicks\` | unmasked | \`all rows\` | partner-reporting |
+      | prod | partner-adtech | \`444444444444\` | \`clickstream.curated.campaign_hourly.ctr\` | unmasked | \`all rows\` | partner-reporting |
+      | prod | partner-adtech | \`444444444444\` | \`clickstream.curated.campaign_hourly.hour\` | unmasked | \`all rows\` | partner-reporting |
+      | prod | partner-adtech | \`444444444444\` | \`clickstream.curated.campaign_hourly.impressions\` | unmasked | \`all rows\` | partner-reporting |
+      | prod | partner-adtech | \`444444444444\` | \`clickstream.curated.campaign_hourly.spend_usd\` | unmasked | \`all rows\` | partner-reporting |
+      "
+    `);
+  });
+
+  it("accepts the principal's ARN as well as its name", async () => {
+    const byArn = await access("--principal", "arn:aws:iam::222222222222:role/redshift-spectrum", "--format", "json");
+    const rows = JSON.parse(byArn.stdout).access as { column: string; visibility: string }[];
+    expect(rows.filter((x) => x.visibility === "masked").map((x) => x.column)).toEqual(["card_expiry", "card_pan"]);
+  });
+
+  it("fails with exit 2 for a principal no grant names, or with --column and --principal together", async () => {
+    expect((await access("--principal", "nobody")).code).toBe(2);
+    expect((await access("--principal", "analysts", "--column", "cdr.calls.imsi")).code).toBe(2);
+    expect((await access("--env", "stage")).stderr).toContain('no environment "stage"');
+  });
+});
