@@ -48,6 +48,7 @@ export default defineDomain({
       ],
     },
   ],
+  consumes: [{ domain: "cdr", zone: "curated", description: "Per-subscriber daily charges feed monthly invoicing." }],
   access: [
     {
       name: "analysts",

@@ -247,3 +247,35 @@ export function checkGrants(d: ParsedDomain, p: PlatformManifestOutput | undefin
   });
   return problems;
 }
+
+/** `consumes` entries must name another domain's zone, deployed wherever the consumer is. */
+export function checkConsumes(domains: readonly ParsedDomain[], p: PlatformManifestOutput | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const byName = new Map(domains.map((d) => [d.manifest.name, d.manifest]));
+  const names = [...byName.keys()].sort();
+  for (const d of domains) {
+    const seen = new Set<string>();
+    d.manifest.consumes.forEach((c, i) => {
+      const at = (...rest: PathSegment[]): PathSegment[] => ["consumes", i, ...rest];
+      const key = `${c.domain}.${c.zone}`;
+      if (seen.has(key)) problems.push({ file: d.file, path: at(), code: "duplicate-name", message: "zone consumed twice", got: key, hint: "list each zone once" });
+      seen.add(key);
+      if (c.domain === d.manifest.name) {
+        problems.push({ file: d.file, path: at("domain"), code: "invalid-value", message: "a domain does not consume itself", got: c.domain, hint: "name another domain" });
+        return;
+      }
+      const producer = byName.get(c.domain);
+      if (!producer) {
+        problems.push({ file: d.file, path: at("domain"), code: "unknown-zone", message: "no such domain", got: c.domain, hint: suggest(c.domain, names, "domains") });
+        return;
+      }
+      const zones = zoneNamesOf(producer);
+      if (!zones.includes(c.zone)) problems.push({ file: d.file, path: at("zone"), code: "unknown-zone", message: `domain "${c.domain}" has no such zone`, got: c.zone, hint: suggest(c.zone, zones, `zones of ${c.domain}`) });
+      if (p) {
+        const missing = environmentsOf(d.manifest, p).filter((e) => !environmentsOf(producer, p).includes(e));
+        if (missing.length > 0) problems.push({ file: d.file, path: at("domain"), code: "unknown-environment", message: `domain "${c.domain}" is not deployed in ${missing.join(", ")}`, got: c.domain, hint: `deploy ${c.domain} there too, or limit this domain's environments` });
+      }
+    });
+  }
+  return problems;
+}

@@ -3,7 +3,7 @@ import { buildModel } from "../model/build";
 import type { Model } from "../model/types";
 import type { Problem } from "./errors";
 import { loadManifests } from "./load";
-import { type ParsedDomain, checkDomain, checkGrants, checkPlatform } from "./rules";
+import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
 import { checkShape } from "./shape";
@@ -46,6 +46,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     domains.push(parsed);
   }
 
+  problems.push(...checkConsumes(domains, platform));
   if (!platform || problems.length > 0) return { ok: false, problems };
   const built = buildModel(platform, loaded.platform!.file, domains);
   const invariants = [...built.problems, ...filterConflicts(built.model)];

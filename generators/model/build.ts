@@ -16,6 +16,7 @@ import {
   kmsAlias,
   kmsAliasArn,
   partitionOf,
+  resourceLinkName,
   tableArn,
   trailName,
   type NameContext,
@@ -238,9 +239,18 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         const id = envPrincipals[g.principal];
         return id === undefined ? [] : [grantOf(g, i, id, env, tables)];
       });
+      const resourceLinks = m.consumes
+        .map((c) => ({
+          name: resourceLinkName(ctx, m.name, c.domain, c.zone),
+          description: c.description || `${c.domain} ${c.zone} zone, as ${m.name} reads it`,
+          producer: c.domain,
+          zone: c.zone,
+          target: { catalogId: env.accountId, databaseName: databaseName(ctx, c.domain, c.zone) },
+        }));
       deployments.push({
         stack,
         grants,
+        resourceLinks,
         environment: env.name,
         accountId: env.accountId,
         region: env.region,
@@ -324,6 +334,9 @@ export function checkInvariants(model: Model, platformFile: string): Problem[] {
         check("database", z.database.name, owner, z.name, LIMITS.glueDatabase);
         check("key alias", z.key.alias, owner, z.name, LIMITS.kmsAlias);
         claim(`role:${dep.accountId}`, z.registrationRole.name, owner, d.sourceFile, ["zones", z.name]);
+      }
+      for (const [i, link] of dep.resourceLinks.entries()) {
+        claim(`database:${where}`, link.name, `${d.name} link to ${link.producer}.${link.zone} (${dep.environment})`, d.sourceFile, ["consumes", i]);
       }
     }
   }

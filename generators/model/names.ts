@@ -65,6 +65,11 @@ export function databaseName(ctx: NameContext, domain: string, zone: string): st
   return boundedName([glueSafe(domain), zone], [ctx.environment], LIMITS.glueDatabase, "_");
 }
 
+/** `<consumer>_<producer>_<zone>_<env>`: a resource link in the consumer's catalog. */
+export function resourceLinkName(ctx: NameContext, consumer: string, producer: string, zone: string): string {
+  return boundedName([glueSafe(consumer), glueSafe(producer), zone], [ctx.environment], LIMITS.glueDatabase, "_");
+}
+
 export function databaseArn(partition: Partition, ctx: NameContext, database: string): string {
   return `arn:${partition}:glue:${ctx.region}:${ctx.accountId}:database/${database}`;
 }

@@ -91,8 +91,19 @@ export interface DomainDeploymentModel {
   /** Zones in canonical order: raw, processed, curated, then the others by name. */
   readonly zones: readonly ZoneModel[];
   readonly tables: readonly TableModel[];
+  /** Resource links to other domains' databases, in manifest order. */
+  readonly resourceLinks: readonly ResourceLinkModel[];
   /** Grants in manifest order. */
   readonly grants: readonly GrantModel[];
+}
+
+export interface ResourceLinkModel {
+  /** Database name of the link in this domain's catalog. */
+  readonly name: string;
+  readonly description: string;
+  readonly producer: string;
+  readonly zone: string;
+  readonly target: { readonly catalogId: string; readonly databaseName: string };
 }
 
 export type PrincipalKind = "iam-role" | "iam-user" | "identity-center-group" | "account";

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import { GlueDatabase } from "../../modules/catalog/glue-database";
 import { GlueTable } from "../../modules/catalog/glue-table";
+import { ResourceLink } from "../../modules/catalog/resource-link";
 import { DataEventTrail } from "../../modules/governance/data-event-trail";
 import { CellsFilterGrant, TableGrant, TagPolicyGrant } from "../../modules/governance/lf-grant";
 import { LocationRegistration } from "../../modules/governance/location-registration";
@@ -98,6 +99,16 @@ export class DomainStack extends AwsStack {
           lfTags: zone.database.lfTags,
         }),
       );
+    }
+
+    for (const link of dep.resourceLinks) {
+      new ResourceLink(this, `link-${link.producer}-${link.zone}`, {
+        terraformName: `link__${link.producer}__${link.zone}`,
+        name: link.name,
+        catalogId: dep.accountId,
+        description: link.description,
+        target: link.target,
+      });
     }
 
     const tables = new Map<string, GlueTable>();

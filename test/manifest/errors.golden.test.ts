@@ -42,7 +42,7 @@ const withPlatform = (mutate: (p: Record<string, any>) => void): ProjectSpec => 
 describe("lakeform synth on bad manifests", () => {
   it("fails when a domain has an unknown key, and suggests the right one", async () => {
     expect(await failingSynth(withDomain((d) => ((d.tabels = d.tables), delete d.tables)))).toMatchInlineSnapshot(`
-      "domains/sales/domain.yaml › tabels: unknown key, got "tabels"; did you mean "tables"? (known keys: "access", "costCentre", "description", "environments", "jobs", "lfTags", "name", "owner", "pipeline", "tables", "zones")
+      "domains/sales/domain.yaml › tabels: unknown key, got "tabels"; did you mean "tables"? (known keys: "access", "consumes", "costCentre", "description", "environments", "jobs", "lfTags", "name", "owner", "pipeline", "tables", "zones")
       1 problem in 1 file; nothing was written.
       "
     `);
@@ -332,6 +332,21 @@ describe("lakeform synth on bad grants", () => {
     ).toMatchInlineSnapshot(`
       "domains/sales/domain.yaml › access[1]: grant "eu-all" also reaches processed.orders for eu-team, which grant "eu" filters; Lake Formation would union them and void the filter, got "eu-all"; give eu-team this table only through "eu" (narrow the tag expression or the table list)
       1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when a domain consumes a zone of a domain that does not exist, or of itself", async () => {
+    const spec = withGrants([]);
+    (spec.domains!.sales as Record<string, any>).consumes = [{ domain: "crd", zone: "curated" }, { domain: "sales", zone: "raw" }];
+    spec.domains!.cdr = { ...domainFixture("cdr"), environments: ["prod"] };
+    (spec.domains!.sales as Record<string, any>).consumes.push({ domain: "cdr", zone: "gold" });
+    expect(await failingSynth(spec)).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › consumes[0].domain: no such domain, got "crd"; did you mean "cdr"? (domains: "cdr", "sales")
+      domains/sales/domain.yaml › consumes[1].domain: a domain does not consume itself, got "sales"; name another domain
+      domains/sales/domain.yaml › consumes[2].zone: domain "cdr" has no such zone, got "gold"; zones of cdr: "raw", "processed", "curated"
+      domains/sales/domain.yaml › consumes[2].domain: domain "cdr" is not deployed in dev, got "cdr"; deploy cdr there too, or limit this domain's environments
+      4 problems in 1 file; nothing was written.
       "
     `);
   });

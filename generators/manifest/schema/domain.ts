@@ -152,6 +152,16 @@ export const GrantManifest = z
   })
   .describe("Access for one principal: by LF-tag expression (tags), by named tables (tables), or to one table through a column mask and/or row filter (table + mask/rows).");
 
+export const ConsumesManifest = z
+  .strictObject({
+    domain: NameSegment.describe("The producing domain (a folder under domains/)."),
+    zone: ZoneName.describe("The producer's zone whose database is linked."),
+    description: z.string().max(2048).default("").describe("What the consumer uses the data for; shown in reviews.\n@default - empty"),
+  })
+  .describe(
+    "A database of another domain, made visible in this domain's catalog as a resource link. The producer's grants still decide who reads what through it.",
+  );
+
 const reserved = (what: string, issue: string) =>
   z
     .array(z.unknown())
@@ -183,6 +193,10 @@ export const DomainManifest = z
       .optional()
       .describe("Storage zones by name.\n@default - raw, processed and curated with default settings"),
     tables: z.array(TableManifest).default([]).describe("Catalog tables.\n@default - none"),
+    consumes: z
+      .array(ConsumesManifest)
+      .default([])
+      .describe("Zones of other domains this domain reads: each gets a resource link in this domain's catalog.\n@default - none"),
     access: z.array(GrantManifest).default([]).describe("Who may read the domain's data, with column masks and row filters.\n@default - nobody but the Lake Formation admins"),
     jobs: reserved("Glue jobs, EMR applications and fleets", "compute and orchestration"),
     pipeline: reserved("pipeline steps", "compute and orchestration"),
