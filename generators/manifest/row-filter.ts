@@ -240,9 +240,9 @@ function describeLiteral(lit: Literal): string {
     case "bool":
       return `boolean ${String(lit.value)}`;
     case "date":
-      return `date ${renderString(lit.value)}`;
+      return `date ${clip(renderString(lit.value))}`;
     case "timestamp":
-      return `timestamp ${renderString(lit.value)}`;
+      return `timestamp ${clip(renderString(lit.value))}`;
   }
 }
 
@@ -490,7 +490,7 @@ class Parser {
       ((lit.kind === "date" || lit.kind === "timestamp") && (c === "date" || c === "timestamp"));
     if (ok) return;
     const hint =
-      lit.kind === "str" && (c === "date" || c === "timestamp") ? ` (write ${c} ${renderString(lit.value)})` : "";
+      lit.kind === "str" && (c === "date" || c === "timestamp") ? ` (write ${c} ${clip(renderString(lit.value))})` : "";
     fail(`type mismatch: ${describeColumn(col)} compared with ${describeLiteral(lit)}${hint}`);
   }
 

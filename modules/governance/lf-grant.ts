@@ -16,7 +16,7 @@ const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
 export const IAM_ALLOWED_PRINCIPALS = "IAM_ALLOWED_PRINCIPALS";
 
 function checkPrincipal(principal: string): void {
-  if (principal === IAM_ALLOWED_PRINCIPALS || /iamallowedprincipals/i.test(principal)) {
+  if (/iam_?allowed_?principals/i.test(principal)) {
     throw new Error("Lakeform never grants to IAMAllowedPrincipals: it would hand Lake Formation's control back to IAM");
   }
 }
@@ -50,6 +50,9 @@ export class TagPolicyGrant extends Construct {
     super(scope, id);
     checkPrincipal(props.principal);
     if (props.expression.length === 0) throw new Error(`tag grant ${id}: an empty expression would match everything`);
+    const empty = props.expression.filter((e) => e.values.length === 0).map((e) => e.key);
+    if (empty.length > 0) throw new Error(`tag grant ${id}: no values for ${empty.join(", ")}`);
+    if (props.permissions.length === 0) throw new Error(`tag grant ${id}: no permissions`);
     const permissions = sorted(props.permissions);
     this.permission = new LakeformationPermissions(this, "grant", {
       catalogId: props.catalogId,
@@ -88,6 +91,7 @@ export class TableGrant extends Construct {
     checkPrincipal(props.principal);
     const name = props.terraformName ?? id;
     const all = sorted(props.permissions);
+    if (all.length === 0) throw new Error(`table grant ${id}: no permissions`);
     const common = {
       catalogId: props.catalogId,
       principal: props.principal,

@@ -67,7 +67,8 @@ export function secureBucketPolicy(props: SecureBucketPolicyProps): PolicyDocume
       Sid: "DenyObjectReadsOutsideLakeFormation",
       Effect: "Deny",
       Principal: { AWS: "*" },
-      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      // Replication reads objects with its own action; the replication role (DR) is named a reader when it exists.
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication"],
       Resource: `${props.bucketArn}/*`,
       Condition: { ArnNotEquals: { "aws:PrincipalArn": [...props.onlyObjectReaders].sort() } },
     });

@@ -601,6 +601,12 @@ describe("parseRowFilter canonical form (property)", () => {
     );
   });
 
+  it("keeps a reason on one line when the echoed literal holds a newline (found by the property below)", () => {
+    const r = parse("call_date = 'open\n'");
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(/^[a-z][^\n]*$/);
+  });
+
   it("never throws on token soup, and every reason is a one-line lower-case phrase", () => {
     const token = fc.constantFrom(
       "region",

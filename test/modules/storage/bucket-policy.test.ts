@@ -65,6 +65,75 @@ describe("secureBucketPolicy", () => {
     expect(() => secureBucketPolicy({ bucketArn: ARN, statements: [dup] })).toThrow("duplicate policy statement Sid DenyOutdatedTls");
   });
 
+  describe("onlyObjectReaders", () => {
+    const REG = "arn:aws:iam::111111111111:role/acme-sales-lf-raw-dev-eu-west-1";
+    const REPL = "arn:aws:iam::111111111111:role/acme-sales-replication-dev-eu-west-1";
+
+    it("denies object reads to everyone but the named readers, in exactly this statement", () => {
+      const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: [REG] });
+      expect(doc.Statement.find((s) => s.Sid === "DenyObjectReadsOutsideLakeFormation")).toEqual({
+        Sid: "DenyObjectReadsOutsideLakeFormation",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication"],
+        Resource: `${ARN}/*`,
+        // aws:PrincipalArn is the role ARN for every session of the role, so vended credentials pass.
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": [REG] } },
+      });
+    });
+
+    it("comes after the transport and key guards, before any extra statement", () => {
+      const extra = logDeliveryStatement(ARN, "111111111111", [ARN]);
+      const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: [REG], statements: [extra] });
+      expect(doc.Statement.map((s) => s.Sid)).toEqual([
+        "DenyInsecureTransport",
+        "DenyOutdatedTls",
+        "DenyUploadsNotSseKms",
+        "DenyUploadsWithOtherKeys",
+        "DenyObjectReadsOutsideLakeFormation",
+        "AllowS3ServerAccessLogDelivery",
+      ]);
+    });
+
+    it("is added without a key too (the reads guard does not depend on the encryption)", () => {
+      expect(secureBucketPolicy({ bucketArn: ARN, onlyObjectReaders: [REG] }).Statement.map((s) => s.Sid)).toEqual([
+        "DenyInsecureTransport",
+        "DenyOutdatedTls",
+        "DenyObjectReadsOutsideLakeFormation",
+      ]);
+    });
+
+    it("sorts the readers, without changing the input", () => {
+      const readers = [REPL, REG];
+      const stmt = secureBucketPolicy({ bucketArn: ARN, onlyObjectReaders: readers }).Statement.at(-1)!;
+      expect(stmt.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": [REG, REPL] } });
+      expect(readers).toEqual([REPL, REG]);
+    });
+
+    it("denies only reads: no write, list or delete action, and never the bucket itself", () => {
+      const stmt = secureBucketPolicy({ bucketArn: ARN, onlyObjectReaders: [REG] }).Statement.at(-1)!;
+      expect(typeof stmt.Resource).toBe("string");
+      expect(stmt.Resource).not.toBe(ARN);
+      expect([stmt.Action].flat().filter((a) => !/^s3:GetObject(Version(ForReplication)?)?$/.test(a))).toEqual([]);
+    });
+
+    it("is conditioned, so it cannot lock everyone out (CKV_AWS_93), and allows nothing", () => {
+      const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: [REG] });
+      for (const s of doc.Statement) {
+        expect(s.Effect, s.Sid).toBe("Deny");
+        expect(Object.keys(s.Condition ?? {}), s.Sid).not.toEqual([]);
+      }
+    });
+
+    it("leaves the policy unchanged when not given", () => {
+      expect(secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY }).Statement.map((s) => s.Sid)).not.toContain("DenyObjectReadsOutsideLakeFormation");
+    });
+
+    it("fails when the list is empty: nobody could read the bucket", () => {
+      expect(() => secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: [] })).toThrow("onlyObjectReaders is empty: nobody could read the bucket");
+    });
+  });
+
   it("renders as compact JSON that parses back to the same document", () => {
     const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY });
     const text = renderPolicy(doc);

@@ -1,3 +1,4 @@
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { describe, expect, it } from "vitest";
 import { LakeBucket, type LakeBucketProps, lifecycleRules } from "../../../modules/storage/lake-bucket";
 import { policyOf, resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
@@ -117,6 +118,45 @@ describe("LakeBucket", () => {
     const policy = policyOf(resource(synth(props({ policyStatements: [extra] })), "aws_s3_bucket_policy", "raw"));
     expect(policy.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys", "AllowX"]);
     expect(policy.Statement[4]).toEqual(extra);
+  });
+
+  it("denies object reads to everyone but onlyObjectReaders, after the guards and before extra statements", () => {
+    const reader = "arn:aws:iam::111111111111:role/acme-sales-lf-raw-dev-eu-west-1";
+    const extra = { Sid: "AllowX", Effect: "Allow" as const, Principal: { Service: "logging.s3.amazonaws.com" }, Action: "s3:PutObject", Resource: `${ARN}/*` };
+    const policy = policyOf(resource(synth(props({ onlyObjectReaders: [reader], policyStatements: [extra] })), "aws_s3_bucket_policy", "raw"));
+    expect(policy.Statement.map((s) => s.Sid)).toEqual([
+      "DenyInsecureTransport",
+      "DenyOutdatedTls",
+      "DenyUploadsNotSseKms",
+      "DenyUploadsWithOtherKeys",
+      "DenyObjectReadsOutsideLakeFormation",
+      "AllowX",
+    ]);
+    expect(policy.Statement[4]).toEqual({
+      Sid: "DenyObjectReadsOutsideLakeFormation",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication"],
+      Resource: `${ARN}/*`,
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": [reader] } },
+    });
+  });
+
+  it("leaves object reads to IAM when onlyObjectReaders is not given", () => {
+    const policy = policyOf(resource(synth(props()), "aws_s3_bucket_policy", "raw"));
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain("DenyObjectReadsOutsideLakeFormation");
+  });
+
+  it("fails when onlyObjectReaders is empty", () => {
+    expect(() => synth(props({ onlyObjectReaders: [] }))).toThrow("onlyObjectReaders is empty: nobody could read the bucket");
+  });
+
+  it("exposes the bucket policy, so a service that checks it on creation can wait for it", () => {
+    const tf = synthScope((s) => {
+      const b = new LakeBucket(s, "raw", props());
+      new S3Object(s, "marker", { bucket: b.bucket.id, key: "x", content: "x", dependsOn: [b.policy] });
+    });
+    expect(resource(tf, "aws_s3_object", "marker").depends_on).toEqual(["aws_s3_bucket_policy.raw"]);
   });
 
   it("applies the policy only after Block Public Access and ownership controls", () => {

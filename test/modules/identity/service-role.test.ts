@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { type PolicyStatement, policyDocument } from "../../../modules/identity/policy-document";
+import { ServiceRole, type ServiceRoleProps } from "../../../modules/identity/service-role";
+import { policyOf, resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
+
+const BUCKET = "arn:aws:s3:::acme-sales-raw-dev-111111111111-eu-west-1";
+
+const read: PolicyStatement = { Sid: "ReadObjects", Effect: "Allow", Action: "s3:GetObject", Resource: `${BUCKET}/*` };
+const list: PolicyStatement = { Sid: "ListBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: BUCKET };
+
+function props(over: Partial<ServiceRoleProps> = {}): ServiceRoleProps {
+  return {
+    roleName: "acme-sales-lf-raw-dev-eu-west-1",
+    description: "Lake Formation access to the raw zone",
+    servicePrincipal: "lakeformation.amazonaws.com",
+    accountId: "111111111111",
+    policies: { "data-access": policyDocument([read, list]) },
+    ...over,
+  };
+}
+
+const synth = (p: ServiceRoleProps, id = "raw"): TfJson => synthScope((s) => void new ServiceRole(s, id, p));
+
+describe("ServiceRole", () => {
+  it("is trusted by the one service, only on behalf of its own account", () => {
+    const role = resource(synth(props()), "aws_iam_role", "raw");
+    expect(policyOf(role, "assume_role_policy")).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "ServiceAssumesRoleForThisAccountOnly",
+          Effect: "Allow",
+          Principal: { Service: "lakeformation.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+        },
+      ],
+    });
+  });
+
+  it("has its physical name, description and one-hour sessions, and nothing else", () => {
+    const role = resource(synth(props()), "aws_iam_role", "raw");
+    expect(role).toEqual({
+      name: "acme-sales-lf-raw-dev-eu-west-1",
+      description: "Lake Formation access to the raw zone",
+      max_session_duration: 3600,
+      assume_role_policy: role.assume_role_policy,
+    });
+  });
+
+  it("writes each inline policy as its own aws_iam_role_policy on the role, exactly as given", () => {
+    const tf = synth(props());
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role_policy"))).toEqual(["raw__data-access"]);
+    const p = resource(tf, "aws_iam_role_policy", "raw__data-access");
+    expect(p.name).toBe("data-access");
+    expect(p.role).toBe("${aws_iam_role.raw.name}");
+    expect(policyOf(p)).toEqual({ Version: "2012-10-17", Statement: [read, list] });
+  });
+
+  it("names several policies after the role, sorted by policy name", () => {
+    const tf = synth(props({ policies: { write: policyDocument([list]), "a-read": policyDocument([read]) } }));
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role_policy"))).toEqual(["raw__a-read", "raw__write"]);
+    expect(resource(tf, "aws_iam_role_policies_exclusive", "raw").policy_names).toEqual(["a-read", "write"]);
+  });
+
+  it("uses no managed policies and no deprecated inline_policy blocks", () => {
+    const tf = synth(props());
+    const role = resource(tf, "aws_iam_role", "raw");
+    expect(role).not.toHaveProperty("managed_policy_arns");
+    expect(role).not.toHaveProperty("inline_policy");
+    expect(resourcesOf(tf, "aws_iam_role_policy_attachment")).toEqual({});
+    expect(resourcesOf(tf, "aws_iam_policy")).toEqual({});
+  });
+
+  it("makes the inline policies and the empty managed-policy list exclusive, so additions outside Terraform are removed", () => {
+    const tf = synth(props());
+    expect(resource(tf, "aws_iam_role_policies_exclusive", "raw")).toEqual({ role_name: "${aws_iam_role.raw.name}", policy_names: ["data-access"] });
+    expect(resource(tf, "aws_iam_role_policy_attachments_exclusive", "raw")).toEqual({ role_name: "${aws_iam_role.raw.name}", policy_arns: [] });
+  });
+
+  it("uses terraformName instead of the construct id when given", () => {
+    const tf = synth(props({ terraformName: "curated" }), "curated-role");
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role"))).toEqual(["curated"]);
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role_policy"))).toEqual(["curated__data-access"]);
+    expect(resource(tf, "aws_iam_role_policy", "curated__data-access").role).toBe("${aws_iam_role.curated.name}");
+  });
+
+  it("accepts a Deny on Resource * when its actions are named", () => {
+    const deny: PolicyStatement = { Sid: "NoDeletes", Effect: "Deny", Action: "s3:DeleteObject", Resource: "*" };
+    expect(() => synth(props({ policies: { guard: policyDocument([read, deny]) } }))).not.toThrow();
+  });
+
+  it("fails when the name is too long, an action is a wildcard and an Allow is on Resource * — all in one error", () => {
+    const longName = `acme-${"x".repeat(60)}`;
+    const wide: PolicyStatement = { Sid: "Everything", Effect: "Allow", Action: ["s3:GetObject", "s3:*"], Resource: `${BUCKET}/*` };
+    const anywhere: PolicyStatement = { Sid: "Anywhere", Effect: "Allow", Action: "kms:Decrypt", Resource: ["*"] };
+    let message = "";
+    try {
+      synth(props({ roleName: longName, policies: { "data-access": policyDocument([wide, anywhere]) } }));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      [
+        "ServiceRole stack/raw: 3 problems:",
+        `  - roleName "${longName}" is 65 characters (1-64 allowed)`,
+        '  - policies.data-access › Everything: Action "s3:*" grants a whole service; list the actions needed',
+        '  - policies.data-access › Anywhere: Allow on Resource "*"; name the resources',
+      ].join("\n"),
+    );
+  });
+
+  it('fails when an action is "*" or a whole service in any case, even in a Deny', () => {
+    const star: PolicyStatement = { Sid: "Star", Effect: "Allow", Action: "*", Resource: BUCKET };
+    const upper: PolicyStatement = { Sid: "Upper", Effect: "Allow", Action: "S3:*", Resource: BUCKET };
+    const deny: PolicyStatement = { Sid: "DenyAll", Effect: "Deny", Action: "iam:*", Resource: BUCKET };
+    expect(() => synth(props({ policies: { p: policyDocument([star, upper, deny]) } }))).toThrow(
+      /3 problems:\n.*Star: Action "\*".*\n.*Upper: Action "S3:\*".*\n.*DenyAll: Action "iam:\*"/,
+    );
+  });
+
+  it("fails when the role name has a character IAM refuses", () => {
+    expect(() => synth(props({ roleName: "acme/sales role" }))).toThrow(/roleName "acme\/sales role" may hold only letters, digits and _\+=,\.@-/);
+  });
+
+  it("fails when the service principal, account or a policy name is malformed, or a policy names a Principal", () => {
+    const withPrincipal: PolicyStatement = { ...read, Principal: { AWS: "arn:aws:iam::111111111111:root" } };
+    expect(() =>
+      synth(props({ servicePrincipal: "lakeformation", accountId: "1111", policies: { "data access": policyDocument([withPrincipal]) } })),
+    ).toThrow(
+      new Error(
+        [
+          "ServiceRole stack/raw: 4 problems:",
+          '  - servicePrincipal "lakeformation" is not an AWS service principal (like lakeformation.amazonaws.com)',
+          '  - accountId "1111" is not 12 digits',
+          "  - policies.data access: the policy name must be 1-128 letters, digits, _ or - (it is part of a Terraform address)",
+          "  - policies.data access › ReadObjects: an inline policy names no Principal (IAM rejects it); the role is the principal",
+        ].join("\n"),
+      ),
+    );
+  });
+});
