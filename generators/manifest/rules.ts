@@ -46,6 +46,12 @@ export function checkPlatform(p: PlatformManifestOutput, file: string): Problem[
       seen.add(v);
     });
   }
+  if (p.audit.dataEvents === "write-only" && !p.audit.writeOnlyReason) {
+    problems.push({ file, path: ["audit", "writeOnlyReason"], code: "missing", message: "write-only auditing drops object reads and needs a written reason", hint: "add writeOnlyReason, or keep dataEvents: read-write" });
+  }
+  if (p.audit.dataEvents === "read-write" && p.audit.writeOnlyReason) {
+    problems.push({ file, path: ["audit", "writeOnlyReason"], code: "invalid-value", message: "a reason for write-only auditing, but reads are audited", got: p.audit.writeOnlyReason, hint: "remove it, or set dataEvents: write-only" });
+  }
   for (const key of Object.keys(p.defaultTags)) {
     if ((RESERVED_TAG_KEYS as readonly string[]).includes(key)) {
       problems.push({ file, path: ["defaultTags", key], code: "invalid-value", message: "this tag key is set by Lakeform on every resource", got: key, hint: `remove it; Lakeform sets ${RESERVED_TAG_KEYS.join(", ")} from the manifests` });

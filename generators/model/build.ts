@@ -40,8 +40,6 @@ import type {
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
 
-/** Days the per-domain audit bucket keeps CloudTrail data-event logs. */
-export const AUDIT_LOG_RETENTION_DAYS = 400;
 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
@@ -261,7 +259,8 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           bucket: { name: bucketName(ctx, m.name, "audit"), arn: bucketArn(env.partition, bucketName(ctx, m.name, "audit")) },
           keyAlias: kmsAlias(ctx, m.name, "audit"),
           keyDescription: `${m.name} (${env.name}): encrypts the CloudTrail data-event logs of the domain's lake buckets`,
-          logRetentionDays: AUDIT_LOG_RETENTION_DAYS,
+          logRetentionDays: platform.audit.retentionDays,
+          readEvents: platform.audit.dataEvents === "read-write",
         },
         zones,
         tables,

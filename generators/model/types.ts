@@ -87,6 +87,8 @@ export interface DomainDeploymentModel {
     readonly keyAlias: string;
     readonly keyDescription: string;
     readonly logRetentionDays: number;
+    /** false when the platform chose write-only auditing (with a reason). */
+    readonly readEvents: boolean;
   };
   /** Zones in canonical order: raw, processed, curated, then the others by name. */
   readonly zones: readonly ZoneModel[];

@@ -51,6 +51,7 @@ export class DomainStack extends AwsStack {
       watchedBucketArns: dep.zones.map((z) => z.bucket.arn),
       accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "audit/" },
       logRetentionDays: dep.audit.logRetentionDays,
+      readEvents: dep.audit.readEvents,
     });
 
     const databases = new Map<string, GlueDatabase>();

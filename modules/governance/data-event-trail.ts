@@ -35,6 +35,12 @@ export interface DataEventTrailProps {
    * @default 400
    */
   readonly logRetentionDays?: number;
+  /**
+   * Record object reads as well as writes. Reads are what "who read which
+   * object when" needs; dropping them is a reasoned manifest choice.
+   * @default true
+   */
+  readonly readEvents?: boolean;
 }
 
 const DEFAULT_LOG_RETENTION_DAYS = 400;
@@ -163,6 +169,7 @@ export class DataEventTrail extends Construct {
           fieldSelector: [
             { field: "eventCategory", equalTo: ["Data"] },
             { field: "resources.type", equalTo: ["AWS::S3::Object"] },
+            ...(props.readEvents === false ? [{ field: "readOnly", equalTo: ["false"] }] : []),
             { field: "resources.ARN", startsWith: [...props.watchedBucketArns].sort().map((arn) => `${arn}/`) },
           ],
         },

@@ -179,6 +179,14 @@ describe("lakeform synth on bad manifests", () => {
     `);
   });
 
+  it("fails when auditing drops object reads without a reason", async () => {
+    expect(await failingSynth(withPlatform((p) => (p.audit = { dataEvents: "write-only" })))).toMatchInlineSnapshot(`
+      "domains/platform.yaml › audit.writeOnlyReason: write-only auditing drops object reads and needs a written reason; add writeOnlyReason, or keep dataEvents: read-write
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
   it("fails when an account ID is malformed", async () => {
     expect(await failingSynth(withPlatform((p) => (p.environments.dev.accountId = "1234-5678")))).toMatchInlineSnapshot(`
       "domains/platform.yaml › environments.dev.accountId: not in the required form, got "1234-5678"; an AWS account ID is exactly 12 digits

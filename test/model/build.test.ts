@@ -139,3 +139,16 @@ describe("buildModel", () => {
     );
   });
 });
+
+describe("buildModel audit", () => {
+  it("audits reads and writes by default and keeps logs 400 days", () => {
+    const { model } = buildModel(platform(), "p", [domain(domainFixture())]);
+    expect(model.domains[0]!.deployments[0]!.audit).toMatchObject({ readEvents: true, logRetentionDays: 400, trailName: "acme-sales-dev-data-events" });
+  });
+
+  it("drops reads only when the platform says write-only", () => {
+    const p = platform((x) => (x.audit = { dataEvents: "write-only", writeOnlyReason: "clickstream raw is read by Firehose replays only", retentionDays: 90 }));
+    const { model } = buildModel(p, "p", [domain(domainFixture())]);
+    expect(model.domains[0]!.deployments[0]!.audit).toMatchObject({ readEvents: false, logRetentionDays: 90 });
+  });
+});

@@ -101,6 +101,29 @@ export const PiiTagManifest = z
   })
   .describe("Which LF-tag value marks personal data. Only the environment's PII readers see such columns unmasked.");
 
+export const AuditManifest = z
+  .strictObject({
+    dataEvents: z
+      .enum(["read-write", "write-only"])
+      .default("read-write")
+      .describe(
+        "Which S3 data events each domain's CloudTrail trail records on its zone buckets. write-only drops reads (cheaper on hot buckets) and needs writeOnlyReason.\n@default - \"read-write\"",
+      ),
+    writeOnlyReason: z
+      .string()
+      .min(20, "give the reason in a sentence: reviewers read it")
+      .max(1024)
+      .optional()
+      .describe("Why object reads need not be audited; required for write-only, and shown in reviews."),
+    retentionDays: z
+      .int()
+      .min(90, "keep audit logs at least 90 days")
+      .max(3650)
+      .default(400)
+      .describe("Days the audit bucket keeps data-event logs.\n@default - 400"),
+  })
+  .describe("Audit of object-level access: a CloudTrail trail per domain recording S3 data events of its zone buckets.");
+
 export const PlatformManifest = z
   .strictObject({
     organization: z
@@ -123,6 +146,7 @@ export const PlatformManifest = z
       .record(LfTagKey, LfTagDefinitionManifest)
       .describe("The LF-tag taxonomy: keys with their allowed values. Domains may only use these."),
     pii: PiiTagManifest.default({ key: "confidentiality", value: "pii" }),
+    audit: AuditManifest.default({ dataEvents: "read-write", retentionDays: 400 }),
     defaultTags: AwsTags.default({}).describe("Extra AWS tags on every resource of every stack.\n@default - none"),
   })
   .describe("The platform manifest: environments, accounts, regions, network, Lake Formation admins and the tag taxonomy.");

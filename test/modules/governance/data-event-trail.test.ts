@@ -378,3 +378,30 @@ function cn(over: Partial<DataEventTrailProps> = {}): DataEventTrailProps {
     ...over,
   });
 }
+
+describe("DataEventTrail readEvents", () => {
+  it("records only writes when readEvents is false, and reads too by default", async () => {
+    const { DataEventTrail } = await import("../../../modules/governance/data-event-trail");
+    const { synthScope, resource } = await import("../../helpers/synth");
+    const selectors = (readEvents?: boolean) => {
+      const tf = synthScope((s) => {
+        new DataEventTrail(s, "audit", {
+          trailName: "acme-x-dev-data-events",
+          bucketName: "acme-x-audit-dev-111111111111-eu-west-1",
+          bucketArn: "arn:aws:s3:::acme-x-audit-dev-111111111111-eu-west-1",
+          keyAlias: "alias/acme/dev/x/audit",
+          keyDescription: "k",
+          accountId: "111111111111",
+          partition: "aws",
+          region: "eu-west-1",
+          watchedBucketArns: ["arn:aws:s3:::acme-x-raw-dev-111111111111-eu-west-1"],
+          accessLogs: { targetBucket: "logs", targetPrefix: "audit/" },
+          ...(readEvents === undefined ? {} : { readEvents }),
+        });
+      });
+      return (resource(tf, "aws_cloudtrail", "audit").advanced_event_selector as { field_selector: { field: string; equals?: string[] }[] }[])[0]!.field_selector.map((f) => f.field);
+    };
+    expect(selectors()).not.toContain("readOnly");
+    expect(selectors(false)).toContain("readOnly");
+  });
+});
