@@ -15,8 +15,16 @@ export interface ServiceRoleProps {
   /** Physical role name: at most 64 characters of `[A-Za-z0-9_+=,.@-]`. */
   readonly roleName: string;
   readonly description: string;
-  /** The one AWS service that may assume the role, e.g. `lakeformation.amazonaws.com`. */
-  readonly servicePrincipal: string;
+  /**
+   * The one AWS service that may assume the role, e.g. `lakeformation.amazonaws.com`.
+   * Exactly one of servicePrincipal and trustedRoleArn.
+   */
+  readonly servicePrincipal?: string;
+  /**
+   * The one IAM role that may assume this role (and tag the session): an EMR
+   * cluster's instance-profile role assuming a Lake Formation runtime role.
+   */
+  readonly trustedRoleArn?: string;
   /** The account the role lives in; the service may assume it only on that account's behalf. */
   readonly accountId: string;
   /**
@@ -32,11 +40,33 @@ interface TrustPolicy {
   readonly Statement: readonly {
     readonly Sid: string;
     readonly Effect: "Allow";
-    readonly Principal: { readonly Service: string };
-    readonly Action: string;
-    readonly Condition: Readonly<Record<string, Readonly<Record<string, string>>>>;
+    readonly Principal: { readonly Service: string } | { readonly AWS: string };
+    readonly Action: string | readonly string[];
+    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   }[];
 }
+
+/**
+ * Actions AWS documents as supporting no resource-level permissions: a
+ * statement may allow them on Resource "*" when it allows nothing else.
+ * GetDataAccess is how Lake Formation vends data credentials to engines;
+ * log delivery and X-Ray are what Step Functions logging and tracing need.
+ */
+export const UNSCOPABLE_ACTIONS: readonly string[] = [
+  "lakeformation:GetDataAccess",
+  "logs:CreateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:DescribeLogGroups",
+  "logs:DescribeResourcePolicies",
+  "logs:GetLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:UpdateLogDelivery",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+  "xray:PutTelemetryRecords",
+  "xray:PutTraceSegments",
+];
 
 /**
  * An IAM role that exactly one AWS service can assume, and only on behalf of
@@ -54,7 +84,7 @@ interface TrustPolicy {
  *
  * The constructor checks the name and every inline policy, and throws once
  * with every problem found: no `*` or `<service>:*` action in any statement,
- * no Allow on Resource `*`.
+ * no Allow on Resource `*` except for UNSCOPABLE_ACTIONS alone.
  *
  * Terraform addresses: `aws_iam_role.<name>`, `aws_iam_role_policy.<name>__<policy>`
  * for each policy, `aws_iam_role_policies_exclusive.<name>`,
@@ -74,15 +104,25 @@ export class ServiceRole extends Construct {
     const name = props.terraformName ?? id;
     const trust: TrustPolicy = {
       Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "ServiceAssumesRoleForThisAccountOnly",
-          Effect: "Allow",
-          Principal: { Service: props.servicePrincipal },
-          Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
-        },
-      ],
+      Statement: props.servicePrincipal
+        ? [
+            {
+              Sid: "ServiceAssumesRoleForThisAccountOnly",
+              Effect: "Allow",
+              Principal: { Service: props.servicePrincipal },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+            },
+          ]
+        : [
+            {
+              // EMR tags the session with the caller's identity for Lake Formation.
+              Sid: "RoleAssumesRole",
+              Effect: "Allow",
+              Principal: { AWS: props.trustedRoleArn! },
+              Action: ["sts:AssumeRole", "sts:TagSession"],
+            },
+          ],
     };
     this.role = new IamRole(this, "role", {
       name: props.roleName,
@@ -126,8 +166,14 @@ export function serviceRoleProblems(props: ServiceRoleProps): string[] {
     if (n.length < 1 || n.length > 64) out.push(`roleName "${n}" is ${n.length} characters (1-64 allowed)`);
     if (!ROLE_NAME.test(n)) out.push(`roleName "${n}" may hold only letters, digits and _+=,.@-`);
   }
-  if (literal(props.servicePrincipal) && !SERVICE_PRINCIPAL.test(props.servicePrincipal)) {
+  if ((props.servicePrincipal === undefined) === (props.trustedRoleArn === undefined)) {
+    out.push("give exactly one of servicePrincipal and trustedRoleArn");
+  }
+  if (props.servicePrincipal !== undefined && literal(props.servicePrincipal) && !SERVICE_PRINCIPAL.test(props.servicePrincipal)) {
     out.push(`servicePrincipal "${props.servicePrincipal}" is not an AWS service principal (like lakeformation.amazonaws.com)`);
+  }
+  if (props.trustedRoleArn !== undefined && literal(props.trustedRoleArn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.trustedRoleArn)) {
+    out.push(`trustedRoleArn "${props.trustedRoleArn}" is not an IAM role ARN`);
   }
   if (literal(props.accountId) && !/^\d{12}$/.test(props.accountId)) out.push(`accountId "${props.accountId}" is not 12 digits`);
   for (const policyName of Object.keys(props.policies).sort()) {
@@ -139,7 +185,9 @@ export function serviceRoleProblems(props: ServiceRoleProps): string[] {
       const at = `${where} › ${s.Sid}`;
       if (s.Principal !== undefined) out.push(`${at}: an inline policy names no Principal (IAM rejects it); the role is the principal`);
       for (const a of list(s.Action).filter(isWildcardAction)) out.push(`${at}: Action "${a}" grants a whole service; list the actions needed`);
-      if (s.Effect === "Allow" && list(s.Resource).includes("*")) out.push(`${at}: Allow on Resource "*"; name the resources`);
+      if (s.Effect === "Allow" && list(s.Resource).includes("*") && !list(s.Action).every((a) => UNSCOPABLE_ACTIONS.includes(a))) {
+        out.push(`${at}: Allow on Resource "*"; name the resources (only actions without resource-level permissions may use "*": ${UNSCOPABLE_ACTIONS.join(", ")})`);
+      }
     }
   }
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type PolicyStatement, policyDocument } from "../../../modules/identity/policy-document";
-import { ServiceRole, type ServiceRoleProps } from "../../../modules/identity/service-role";
+import { UNSCOPABLE_ACTIONS, ServiceRole, type ServiceRoleProps, serviceRoleProblems } from "../../../modules/identity/service-role";
 import { policyOf, resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
 
 const BUCKET = "arn:aws:s3:::acme-sales-raw-dev-111111111111-eu-west-1";
@@ -105,7 +105,7 @@ describe("ServiceRole", () => {
         "ServiceRole stack/raw: 3 problems:",
         `  - roleName "${longName}" is 65 characters (1-64 allowed)`,
         '  - policies.data-access › Everything: Action "s3:*" grants a whole service; list the actions needed',
-        '  - policies.data-access › Anywhere: Allow on Resource "*"; name the resources',
+        `  - policies.data-access › Anywhere: Allow on Resource "*"; name the resources (only actions without resource-level permissions may use "*": ${UNSCOPABLE_ACTIONS.join(", ")})`,
       ].join("\n"),
     );
   });
@@ -138,5 +138,27 @@ describe("ServiceRole", () => {
         ].join("\n"),
       ),
     );
+  });
+});
+
+describe("ServiceRole exceptions and role trust", () => {
+  it("allows Resource * only for actions that have no resource-level permissions, alone in their statement", () => {
+    const ok: PolicyStatement = { Sid: "VendData", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" };
+    expect(serviceRoleProblems(props({ policies: { p: policyDocument([ok]) } }))).toEqual([]);
+    const mixed: PolicyStatement = { Sid: "Mixed", Effect: "Allow", Action: ["lakeformation:GetDataAccess", "glue:GetTable"], Resource: "*" };
+    expect(serviceRoleProblems(props({ policies: { p: policyDocument([mixed]) } }))).toHaveLength(1);
+  });
+
+  it("lets one IAM role assume the role and tag the session, with no service principal", () => {
+    const tf = synthScope((s) => {
+      new ServiceRole(s, "runtime", { ...props(), servicePrincipal: undefined, trustedRoleArn: "arn:aws:iam::111111111111:role/emr-instance" });
+    });
+    const trust = JSON.parse(resource(tf, "aws_iam_role", "runtime").assume_role_policy as string);
+    expect(trust.Statement).toEqual([{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/emr-instance" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+  });
+
+  it("fails when both or neither trust forms are given", () => {
+    expect(serviceRoleProblems({ ...props(), trustedRoleArn: "arn:aws:iam::111111111111:role/x" })).toContain("give exactly one of servicePrincipal and trustedRoleArn");
+    expect(serviceRoleProblems({ ...props(), servicePrincipal: undefined })).toContain("give exactly one of servicePrincipal and trustedRoleArn");
   });
 });
