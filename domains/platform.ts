@@ -15,6 +15,9 @@ export default definePlatform({
       accountId: "111111111111",
       network: {
         vpcId: "vpc-0a1b2c3d4e5f60001",
+        vpcCidr: "10.10.0.0/16",
+        s3PrefixListId: "pl-6da54004",
+        privateRouteTableIds: ["rtb-0a1b2c3d4e5f60011", "rtb-0a1b2c3d4e5f60012", "rtb-0a1b2c3d4e5f60013"],
         privateSubnetIds: ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012", "subnet-0a1b2c3d4e5f60013"],
       },
       lakeFormationAdmins: ["arn:aws:iam::111111111111:role/lakeform-deployer", "arn:aws:iam::111111111111:role/data-platform-admin"],
@@ -34,6 +37,10 @@ export default definePlatform({
       accountId: "222222222222",
       network: {
         vpcId: "vpc-0a1b2c3d4e5f60002",
+        vpcCidr: "10.20.0.0/16",
+        s3PrefixListId: "pl-6da54004",
+        privateRouteTableIds: ["rtb-0a1b2c3d4e5f60021", "rtb-0a1b2c3d4e5f60022", "rtb-0a1b2c3d4e5f60023"],
+        organizationId: "o-a1b2c3d4e5",
         privateSubnetIds: ["subnet-0a1b2c3d4e5f60021", "subnet-0a1b2c3d4e5f60022", "subnet-0a1b2c3d4e5f60023"],
       },
       lakeFormationAdmins: ["arn:aws:iam::222222222222:role/lakeform-deployer", "arn:aws:iam::222222222222:role/data-platform-admin"],

@@ -48,6 +48,19 @@ export default defineDomain({
       ],
     },
   ],
+  jobs: [
+    {
+      name: "monthly-invoices",
+      engine: "glue",
+      description: "Invoices per account and month from captured payments",
+      script: "jobs/monthly_invoices.py",
+      reads: ["processed.payments"],
+      writes: ["curated.invoices"],
+      flex: true,
+      schedule: "cron(0 4 1 * ? *)",
+      processesPii: "Matches refunds to payments by card; card data is never written to curated.",
+    },
+  ],
   consumes: [{ domain: "cdr", zone: "curated", description: "Per-subscriber daily charges feed monthly invoicing." }],
   access: [
     {

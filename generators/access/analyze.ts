@@ -18,8 +18,11 @@ import type { DomainDeploymentModel, DomainModel, GrantModel, Model, PrincipalMo
 
 export interface AccessVia {
   readonly grant: string;
-  /** Index of the grant in the domain manifest's access list. */
+  /** The grant's place in the domain manifest: access[index] or jobs[index]. */
+  readonly source: "access" | "jobs";
   readonly index: number;
+  /** A job's reason for reading PII unmasked; null for everyone else. */
+  readonly piiReason: string | null;
   /** Row filter of this grant; null = all rows. */
   readonly rows: string | null;
 }
@@ -90,7 +93,7 @@ export function analyzeAccess(model: Model): ColumnAccess[] {
         for (const { principal, reaches } of byPrincipal.values()) {
           for (const c of [...t.columns, ...t.partitionKeys]) {
             const showing = reaches.filter((r) => r.columns.has(c.name));
-            const via = (showing.length > 0 ? showing : reaches).map((r) => ({ grant: r.g.name, index: r.g.index, rows: r.rows }));
+            const via = (showing.length > 0 ? showing : reaches).map((r) => ({ grant: r.g.name, source: r.g.source, index: r.g.index, piiReason: r.g.piiReason, rows: r.rows }));
             const rows = showing.length === 0 || showing.some((r) => r.rows === null) ? null : [...new Set(showing.map((r) => r.rows!))].sort();
             out.push({
               environment: dep.environment,
@@ -143,7 +146,7 @@ export function filterConflicts(model: Model): Problem[] {
             seen.add(key);
             problems.push({
               file: d.sourceFile,
-              path: ["access", other.index],
+              path: [other.source, other.index],
               code: "grant-conflict",
               message: `grant "${other.name}" also reaches ${t.zone}.${t.name} for ${filter.principal.name}, which grant "${filter.name}" filters; Lake Formation would union them and void the filter`,
               got: other.name,
@@ -168,7 +171,9 @@ export function piiFindings(model: Model, access: readonly ColumnAccess[] = anal
   for (const a of access) {
     if (!a.pii || a.visibility !== "visible" || readers.get(a.environment)?.has(a.principal.id)) continue;
     for (const via of a.via) {
-      const key = [a.domain, via.index, a.zone, a.table, a.column].join("\u0000");
+      // A job that says why it processes PII is a processor, not a reader; the reason shows in reviews.
+      if (via.piiReason) continue;
+      const key = [a.domain, via.source, via.index, a.zone, a.table, a.column].join("\u0000");
       const prior = leaks.get(key);
       if (prior) prior.envs.push(a.environment);
       else leaks.set(key, { a, via, envs: [a.environment] });
@@ -176,10 +181,13 @@ export function piiFindings(model: Model, access: readonly ColumnAccess[] = anal
   }
   return [...leaks.values()].map(({ a, via, envs }) => ({
     file: domains.get(a.domain)!.sourceFile,
-    path: ["access", via.index],
+    path: [via.source, via.index],
     code: "pii-exposed" as const,
     message: `grant "${via.grant}" lets ${a.principal.name} read PII column ${columnName(a)} unmasked in ${envs.join(", ")}`,
     got: a.principal.id,
-    hint: `mask it (table: ${a.zone}.${a.table}, mask: [${a.column}]), leave it out of the grant's tag expression, or add the principal to the PII readers of ${envs.join(", ")}`,
+    hint:
+      via.source === "jobs"
+        ? "say why the job processes PII unmasked with processesPii, or stop it reading that table"
+        : `mask it (table: ${a.zone}.${a.table}, mask: [${a.column}]), leave it out of the grant's tag expression, or add the principal to the PII readers of ${envs.join(", ")}`,
   }));
 }

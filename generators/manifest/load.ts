@@ -119,3 +119,13 @@ export async function loadManifests(root: string): Promise<LoadedManifests> {
   }
   return { platform: platform.found[0], domains, problems };
 }
+
+/** Reads files of one domain folder (job scripts); a missing file is left out, for the rules to report. */
+export function readDomainFiles(root: string, folder: string, paths: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of [...new Set(paths)].sort()) {
+    const abs = join(root, "domains", folder, p);
+    if (existsSync(abs) && statSync(abs).isFile()) out.set(p, readFileSync(abs, "utf8"));
+  }
+  return out;
+}

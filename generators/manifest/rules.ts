@@ -13,6 +13,8 @@ export interface ParsedDomain {
   readonly file: string;
   readonly folder: string;
   readonly manifest: DomainManifestOutput;
+  /** Job scripts by path relative to the domain folder, as read from disk. */
+  readonly scripts?: ReadonlyMap<string, string>;
 }
 
 /** Tag keys Lakeform sets itself on every resource; manifests may not redefine them. */
@@ -182,6 +184,7 @@ export function checkGrants(d: ParsedDomain, p: PlatformManifestOutput | undefin
   m.access.forEach((g, gi) => {
     const base: PathSegment[] = ["access", gi];
     const at = (...rest: PathSegment[]) => [...base, ...rest];
+    if (g.name.startsWith("job-")) problems.push({ file, path: at("name"), code: "invalid-value", message: "grant names starting with job- are Lakeform's, for jobs' own grants", got: g.name, hint: "choose another name" });
     const prior = firstByName.get(g.name);
     if (prior !== undefined) problems.push({ file, path: at("name"), code: "duplicate-name", message: "duplicate grant name", got: g.name, hint: `access[${prior}] has the same name; give each grant its own name` });
     else firstByName.set(g.name, gi);
@@ -285,3 +288,80 @@ export function checkConsumes(domains: readonly ParsedDomain[], p: PlatformManif
   }
   return problems;
 }
+
+/** Cross-references of the domain's jobs. */
+export function checkJobs(d: ParsedDomain): Problem[] {
+  const { file, manifest: m } = d;
+  const problems: Problem[] = [];
+  const tableRefs = m.tables.map((t) => `${t.zone}.${t.name}`).sort();
+  const first = new Map<string, number>();
+  const glueJobs = new Set(m.jobs.filter((j) => j.engine === "glue").map((j) => j.name));
+  m.jobs.forEach((j, ji) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ["jobs", ji, ...rest];
+    const prior = first.get(j.name);
+    if (prior !== undefined) problems.push({ file, path: at("name"), code: "duplicate-name", message: "duplicate job name", got: j.name, hint: `jobs[${prior}] has the same name` });
+    else first.set(j.name, ji);
+    for (const list of ["reads", "writes"] as const) {
+      j[list].forEach((ref, i) => {
+        if (!findTable(m, ref)) problems.push({ file, path: at(list, i), code: "unknown-zone", message: "the domain has no such table", got: ref, hint: suggest(ref, tableRefs, "tables of this domain") });
+      });
+    }
+    if (d.scripts && !d.scripts.has(j.script)) {
+      problems.push({ file, path: at("script"), code: "missing", message: `no file domains/${d.folder}/${j.script}`, got: j.script, hint: "add the script, or fix the path (relative to the domain folder)" });
+    }
+    for (const key of Object.keys(j.arguments)) {
+      if (PROTECTED_JOB_ARGUMENTS.some((p) => key === p || key.startsWith(p))) {
+        problems.push({ file, path: at("arguments", key), code: "invalid-value", message: "Lakeform sets this argument itself", got: key, hint: "remove it; bookmarks, logging, metrics, temp dir and the catalog are set from the job's fields" });
+      }
+    }
+    if (j.engine === "glue") {
+      if (j.flex && (j.workerType === "G.4X" || j.workerType === "G.8X")) {
+        problems.push({ file, path: at("flex"), code: "invalid-value", message: `Flex execution runs on G.1X and G.2X workers only, not ${j.workerType}`, got: true, hint: "use workerType G.1X or G.2X, or flex: false" });
+      }
+      (j.after ?? []).forEach((name, i) => {
+        if (name === j.name) problems.push({ file, path: at("after", i), code: "invalid-value", message: "a job cannot wait for itself", got: name, hint: "remove it" });
+        else if (!glueJobs.has(name)) problems.push({ file, path: at("after", i), code: "unknown-zone", message: "no Glue job of that name in this domain", got: name, hint: suggest(name, [...glueJobs].sort(), "Glue jobs") });
+      });
+      if (j.schedule && j.after) problems.push({ file, path: at("after"), code: "invalid-value", message: "a job starts on a schedule or after other jobs, not both", got: j.after, hint: "keep one of schedule and after" });
+    }
+  });
+  // Glue job dependencies must not loop.
+  const after = new Map(m.jobs.flatMap((j) => (j.engine === "glue" ? [[j.name, j.after ?? []] as const] : [])));
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (n: string, trail: string[]): string[] | undefined => {
+    if (state.get(n) === "done") return undefined;
+    if (state.get(n) === "visiting") return [...trail.slice(trail.indexOf(n)), n];
+    state.set(n, "visiting");
+    for (const next of after.get(n) ?? []) {
+      const cycle = visit(next, [...trail, n]);
+      if (cycle) return cycle;
+    }
+    state.set(n, "done");
+    return undefined;
+  };
+  for (const n of [...after.keys()].sort()) {
+    const cycle = visit(n, []);
+    if (cycle) {
+      problems.push({ file, path: ["jobs", m.jobs.findIndex((j) => j.name === cycle[0]), "after"], code: "invalid-value", message: `jobs wait for each other in a loop: ${cycle.join(" → ")}`, got: cycle[0], hint: "break the loop" });
+      break;
+    }
+  }
+  return problems;
+}
+
+/** Arguments Lakeform sets on every Glue job; a manifest may not override them. */
+export const PROTECTED_JOB_ARGUMENTS = [
+  "--job-bookmark-option",
+  "--enable-continuous-cloudwatch-log",
+  "--continuous-log-logGroup",
+  "--enable-metrics",
+  "--enable-observability-metrics",
+  "--enable-glue-datacatalog",
+  "--TempDir",
+  "--enable-spark-ui",
+  "--spark-event-logs-path",
+  "--conf",
+  "--source_database",
+  "--target_database",
+  "--database_",
+];

@@ -2,8 +2,8 @@ import { filterConflicts, piiFindings } from "../access/analyze";
 import { buildModel } from "../model/build";
 import type { Model } from "../model/types";
 import type { Problem } from "./errors";
-import { loadManifests } from "./load";
-import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkPlatform } from "./rules";
+import { loadManifests, readDomainFiles } from "./load";
+import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
 import { checkShape } from "./shape";
@@ -41,8 +41,9 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
       problems.push(...r.problems);
       continue;
     }
-    const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value };
-    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform));
+    const scripts = readDomainFiles(root, d.folder!, r.value.jobs.map((j) => j.script));
+    const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed));
     domains.push(parsed);
   }
 

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { parseColumnType } from "../manifest/column-type";
 import { parseRowFilter } from "../manifest/row-filter";
 import type { Problem } from "../manifest/errors";
 import type { ParsedDomain } from "../manifest/rules";
-import { DEFAULT_ZONES, type GrantManifestOutput, type ZoneManifestOutput } from "../manifest/schema/domain";
+import { DEFAULT_ZONES, type GrantManifestOutput, type JobManifestOutput, type ZoneManifestOutput } from "../manifest/schema/domain";
 import type { PlatformManifestOutput } from "../manifest/schema/platform";
 import {
   LIMITS,
@@ -28,6 +29,7 @@ import type {
   DomainModel,
   EnvironmentModel,
   GrantModel,
+  JobModel,
   LfTagAssignmentModel,
   LifecycleModel,
   Model,
@@ -133,7 +135,78 @@ function grantOf(g: GrantManifestOutput, index: number, principalId: string, env
       rowFilter: parsed ? (parsed.ok ? parsed.canonical : g.rows!) : null,
     };
   }
-  return { name: g.name, description: g.description, index, principal, permissions, grantable: g.grantable, target };
+  return { name: g.name, description: g.description, source: "access", index, piiReason: null, principal, permissions, grantable: g.grantable, target };
+}
+
+/** Manifest fields every job has; the rest are its engine's settings. */
+const JOB_BASE_KEYS = new Set(["name", "description", "script", "reads", "writes", "processesPii", "arguments", "engine"]);
+
+const READ_PERMISSIONS = ["DESCRIBE", "SELECT"];
+const WRITE_PERMISSIONS = ["ALTER", "DELETE", "DESCRIBE", "INSERT", "SELECT"];
+
+function jobOf(
+  j: JobManifestOutput,
+  index: number,
+  ctx: NameContext,
+  env: EnvironmentModel,
+  domain: string,
+  artifactsBucket: string,
+  tables: readonly TableModel[],
+  zones: readonly ZoneModel[],
+  scripts: ReadonlyMap<string, string> | undefined,
+): JobModel {
+  const content = scripts?.get(j.script) ?? "";
+  const sha256 = createHash("sha256").update(content).digest("hex");
+  const key = `jobs/${j.name}/${sha256.slice(0, 16)}.py`;
+  const role = iamRoleName(ctx, domain, `job-${j.name}`);
+  const logGroup = `/lakeform/${env.name}/${domain}/${j.name}`;
+  const ref = (r: string) => {
+    const [zone, table] = r.split(".") as [string, string];
+    return { zone, table, database: tables.find((t) => t.zone === zone && t.name === table)?.database ?? "" };
+  };
+  const writes = sorted(j.writes);
+  return {
+    name: j.name,
+    description: j.description,
+    index,
+    engine: j.engine,
+    script: { path: j.script, content, sha256, key, uri: `s3://${artifactsBucket}/${key}` },
+    role: { name: role, arn: iamRoleArn(env.partition, env.accountId, role) },
+    logGroup: { name: logGroup, arn: `arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${logGroup}` },
+    tempDir: `s3://${artifactsBucket}/tmp/${j.name}/`,
+    reads: sorted(j.reads).filter((r) => !writes.includes(r)).map(ref),
+    writes: writes.map(ref),
+    processesPii: j.processesPii ?? null,
+    arguments: sortedRecord({
+      ...j.arguments,
+      ...Object.fromEntries(zones.map((z) => [`--database_${z.name}`, z.database.name])),
+      ...(j.reads[0] ? { "--source_database": ref(j.reads[0]).database } : {}),
+      ...(j.writes[0] ? { "--target_database": ref(j.writes[0]).database } : {}),
+    }),
+    settings: Object.fromEntries(Object.entries(j).filter(([k]) => !JOB_BASE_KEYS.has(k))),
+  };
+}
+
+/** The Lake Formation grants a job's role gets: SELECT on what it reads, read-write on what it writes. */
+function jobGrants(job: JobModel): GrantModel[] {
+  const principal = { name: `job:${job.name}`, id: job.role.arn, kind: "job" as const, external: false };
+  const grant = (suffix: string, permissions: string[], tables: readonly { zone: string; table: string; database: string }[]): GrantModel[] =>
+    tables.length === 0
+      ? []
+      : [
+          {
+            name: `job-${job.name}-${suffix}`,
+            description: `${job.engine} job ${job.name} ${suffix} its tables`,
+            source: "jobs",
+            index: job.index,
+            piiReason: job.processesPii,
+            principal,
+            permissions,
+            grantable: false,
+            target: { kind: "tables", tables },
+          },
+        ];
+  return [...grant("reads", READ_PERMISSIONS, job.reads), ...grant("writes", WRITE_PERMISSIONS, job.writes)];
 }
 
 export interface BuildResult {
@@ -154,7 +227,14 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       region: platform.regions.primary,
       drRegion: platform.regions.dr,
       partition: partitionOf(platform.regions.primary),
-      network: { vpcId: e.network.vpcId, privateSubnetIds: sorted(e.network.privateSubnetIds) },
+      network: {
+        vpcId: e.network.vpcId,
+        vpcCidr: e.network.vpcCidr,
+        privateSubnetIds: sorted(e.network.privateSubnetIds),
+        privateRouteTableIds: sorted(e.network.privateRouteTableIds),
+        s3PrefixListId: e.network.s3PrefixListId,
+        organizationId: e.network.organizationId ?? null,
+      },
       lakeFormationAdmins: sorted(e.lakeFormationAdmins),
       piiReaders: sorted(e.piiReaders),
     };
@@ -232,11 +312,16 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           };
         })
         .sort((a, b) => zoneOrder(a.zone, b.zone) || byName(a, b));
+      const artifactsName = bucketName(ctx, m.name, "artifacts");
+      const jobs = m.jobs.map((j, i) => jobOf(j, i, ctx, env, m.name, artifactsName, tables, zones, d.scripts));
       const envPrincipals = platform.environments[env.name]!.principals;
-      const grants = m.access.flatMap((g, i) => {
-        const id = envPrincipals[g.principal];
-        return id === undefined ? [] : [grantOf(g, i, id, env, tables)];
-      });
+      const grants = [
+        ...m.access.flatMap((g, i) => {
+          const id = envPrincipals[g.principal];
+          return id === undefined ? [] : [grantOf(g, i, id, env, tables)];
+        }),
+        ...jobs.flatMap(jobGrants),
+      ];
       const resourceLinks = m.consumes
         .map((c) => ({
           name: resourceLinkName(ctx, m.name, c.domain, c.zone),
@@ -245,8 +330,21 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           zone: c.zone,
           target: { catalogId: env.accountId, databaseName: databaseName(ctx, c.domain, c.zone) },
         }));
+      const consumers = sorted(grants.filter((g) => g.source === "access" && g.principal.kind !== "account").map((g) => g.principal.name));
+      const workgroups = consumers.map((principal) => {
+        const name = `${m.name}-${principal}-${env.name}`;
+        return { name, principal, outputLocation: `s3://${artifactsName}/athena/${name}/`, bytesScannedCutoffPerQuery: m.athena.bytesScannedCutoffGb * 1024 ** 3 };
+      });
       deployments.push({
         stack,
+        workgroups,
+        artifacts: {
+          bucket: { name: artifactsName, arn: bucketArn(env.partition, artifactsName) },
+          keyAlias: kmsAlias(ctx, m.name, "ops"),
+          keyDescription: `${m.name} (${env.name}): encrypts job scripts, temp data, logs, query results and state-machine data`,
+          glueSecurityConfiguration: `${platform.organization}-${m.name}-${env.name}`,
+        },
+        jobs,
         grants,
         resourceLinks,
         environment: env.name,
@@ -327,6 +425,9 @@ export function checkInvariants(model: Model, platformFile: string): Problem[] {
       check("bucket", dep.logBucket.name, `${d.name} access logs (${dep.environment})`, undefined, LIMITS.s3Bucket);
       check("bucket", dep.audit.bucket.name, `${d.name} audit trail (${dep.environment})`, undefined, LIMITS.s3Bucket);
       check("key alias", dep.audit.keyAlias, `${d.name} audit trail (${dep.environment})`, undefined, LIMITS.kmsAlias);
+      check("bucket", dep.artifacts.bucket.name, `${d.name} artifacts (${dep.environment})`, undefined, LIMITS.s3Bucket);
+      check("key alias", dep.artifacts.keyAlias, `${d.name} ops key (${dep.environment})`, undefined, LIMITS.kmsAlias);
+      for (const j of dep.jobs) claim(`role:${dep.accountId}`, j.role.name, `${d.name} job ${j.name} (${dep.environment})`, d.sourceFile, ["jobs", j.index]);
       for (const z of dep.zones) {
         const owner = `${d.name} zone ${z.name} (${dep.environment})`;
         check("bucket", z.bucket.name, owner, z.name, LIMITS.s3Bucket);

@@ -33,7 +33,14 @@ export interface EnvironmentModel {
   readonly region: string;
   readonly drRegion: string;
   readonly partition: Partition;
-  readonly network: { readonly vpcId: string; readonly privateSubnetIds: readonly string[] };
+  readonly network: {
+    readonly vpcId: string;
+    readonly vpcCidr: string;
+    readonly privateSubnetIds: readonly string[];
+    readonly privateRouteTableIds: readonly string[];
+    readonly s3PrefixListId: string;
+    readonly organizationId: string | null;
+  };
   readonly lakeFormationAdmins: readonly string[];
   readonly piiReaders: readonly string[];
 }
@@ -95,8 +102,28 @@ export interface DomainDeploymentModel {
   readonly tables: readonly TableModel[];
   /** Resource links to other domains' databases, in manifest order. */
   readonly resourceLinks: readonly ResourceLinkModel[];
+  /** Scripts, job logs, temp data and query results; encrypted with the ops key. */
+  readonly artifacts: {
+    readonly bucket: BucketModel;
+    readonly keyAlias: string;
+    readonly keyDescription: string;
+    /** The Glue security configuration every Glue job of the deployment runs with. */
+    readonly glueSecurityConfiguration: string;
+  };
+  /** One Athena workgroup per principal the domain grants to (people and services, not accounts or jobs), by name. */
+  readonly workgroups: readonly WorkgroupModel[];
+  /** Jobs in manifest order. */
+  readonly jobs: readonly JobModel[];
   /** Grants in manifest order. */
   readonly grants: readonly GrantModel[];
+}
+
+export interface WorkgroupModel {
+  /** `<domain>-<principal>-<env>` */
+  readonly name: string;
+  readonly principal: string;
+  readonly outputLocation: string;
+  readonly bytesScannedCutoffPerQuery: number;
 }
 
 export interface ResourceLinkModel {
@@ -108,7 +135,41 @@ export interface ResourceLinkModel {
   readonly target: { readonly catalogId: string; readonly databaseName: string };
 }
 
-export type PrincipalKind = "iam-role" | "iam-user" | "identity-center-group" | "account";
+export type PrincipalKind = "iam-role" | "iam-user" | "identity-center-group" | "account" | "job";
+
+export interface JobModel {
+  readonly name: string;
+  readonly description: string;
+  /** Index in the manifest's jobs list, for messages. */
+  readonly index: number;
+  readonly engine: "glue" | "emr-serverless";
+  readonly script: {
+    /** Relative to the domain folder. */
+    readonly path: string;
+    readonly content: string;
+    /** SHA-256 of the content, hex. */
+    readonly sha256: string;
+    /** Object key in the artifacts bucket: `jobs/<job>/<sha256[0:16]>.py`. */
+    readonly key: string;
+    readonly uri: string;
+  };
+  /** The job's own role: Lake Formation grants on its tables, nothing in S3 but its own prefixes. */
+  readonly role: { readonly name: string; readonly arn: string };
+  readonly logGroup: { readonly name: string; readonly arn: string };
+  /** `s3://<artifacts>/tmp/<job>/` */
+  readonly tempDir: string;
+  readonly reads: readonly TableRefModel[];
+  readonly writes: readonly TableRefModel[];
+  readonly processesPii: string | null;
+  /**
+   * The manifest's arguments plus Lakeform's: `--source_database` and
+   * `--target_database` (the zones of the first table read and written) and
+   * `--database_<zone>` for every zone, so scripts never hard-code an environment.
+   */
+  readonly arguments: Readonly<Record<string, string>>;
+  /** Engine settings, resolved; the manifest's fields for the engine. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
 
 export interface PrincipalModel {
   /** Name in the platform's principal catalogue. */
@@ -141,8 +202,12 @@ export type GrantTargetModel =
 export interface GrantModel {
   readonly name: string;
   readonly description: string;
-  /** Index in the manifest's access list, for messages. */
+  /** Where the grant comes from: the access list, or a job's reads and writes. */
+  readonly source: "access" | "jobs";
+  /** Index in the manifest's access (or jobs) list, for messages. */
   readonly index: number;
+  /** For a job's grants: why the job may read PII unmasked (null: it may not). */
+  readonly piiReason: string | null;
   readonly principal: PrincipalModel;
   /** Sorted. */
   readonly permissions: readonly string[];
@@ -205,7 +270,7 @@ export interface TableModel {
   readonly database: string;
   readonly arn: string;
   readonly description: string;
-  readonly format: "parquet" | "iceberg";
+  readonly format: "parquet" | "iceberg" | "json";
   readonly location: string;
   readonly columns: readonly ColumnModel[];
   readonly partitionKeys: readonly ColumnModel[];

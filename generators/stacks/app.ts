@@ -48,7 +48,7 @@ export function synthesizeModel(model: Model, options: SynthOptions): void {
     if (stack.kind === "platform") new PlatformStack(app, model, stack, env, stateRoot);
     else {
       const dep = model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!;
-      new DomainStack(app, stack, dep, stateRoot);
+      new DomainStack(app, stack, dep, env, stateRoot);
     }
   }
   app.synth();

@@ -5,11 +5,19 @@ import { ResourceLink } from "../../modules/catalog/resource-link";
 import { DataEventTrail } from "../../modules/governance/data-event-trail";
 import { CellsFilterGrant, TableGrant, TagPolicyGrant } from "../../modules/governance/lf-grant";
 import { LocationRegistration } from "../../modules/governance/location-registration";
+import { logsKeyStatements } from "../../modules/compute/log-group";
+import { AthenaWorkgroup } from "../../modules/query/athena-workgroup";
+import { EmrServerlessApp } from "../../modules/compute/emr-serverless-app";
+import { GlueJob, glueJobLogGroupNames } from "../../modules/compute/glue-job";
+import { GlueSecurityConfiguration } from "../../modules/compute/glue-security-configuration";
+import { JobRole, type JobTableArns } from "../../modules/identity/job-role";
+import { ArtifactObject } from "../../modules/storage/artifact-object";
+import type { ITerraformDependable } from "cdktf";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
-import type { DomainDeploymentModel, StackModel } from "../model/types";
+import type { DomainDeploymentModel, EnvironmentModel, JobModel, StackModel, TableRefModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 
 /**
@@ -22,7 +30,7 @@ import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
  * `aws_lakeformation_permissions.analysts--<zone>__<table>` (named tables).
  */
 export class DomainStack extends AwsStack {
-  constructor(scope: Construct, stack: StackModel, dep: DomainDeploymentModel, stateRoot = DEFAULT_STATE_ROOT) {
+  constructor(scope: Construct, stack: StackModel, dep: DomainDeploymentModel, env: EnvironmentModel, stateRoot = DEFAULT_STATE_ROOT) {
     super(scope, stack.name, stackProps(stack, stateRoot));
 
     const logs = new LakeBucket(this, "access_logs", {
@@ -35,7 +43,7 @@ export class DomainStack extends AwsStack {
         noncurrentVersionExpiryDays: 30,
         abortIncompleteMultipartUploadDays: 7,
       },
-      policyStatements: [logDeliveryStatement(dep.logBucket.arn, dep.accountId, [...dep.zones.map((z) => z.bucket.arn), dep.audit.bucket.arn])],
+      policyStatements: [logDeliveryStatement(dep.logBucket.arn, dep.accountId, [...dep.zones.map((z) => z.bucket.arn), dep.audit.bucket.arn, dep.artifacts.bucket.arn])],
       eventBridge: false,
     });
 
@@ -53,6 +61,45 @@ export class DomainStack extends AwsStack {
       logRetentionDays: dep.audit.logRetentionDays,
       readEvents: dep.audit.readEvents,
     });
+
+    // Scripts, temp data, logs and query results: readable with IAM (no Lake Formation in front), encrypted with the ops key.
+    const ops = new EncryptionKey(this, "ops-key", {
+      terraformName: "ops",
+      alias: dep.artifacts.keyAlias,
+      description: dep.artifacts.keyDescription,
+      accountId: dep.accountId,
+      partition: dep.partition,
+      statements: logsKeyStatements(dep.accountId, dep.region, dep.partition),
+    });
+    const artifacts = new LakeBucket(this, "artifacts-bucket", {
+      terraformName: "artifacts",
+      bucketName: dep.artifacts.bucket.name,
+      bucketArn: dep.artifacts.bucket.arn,
+      encryption: { kind: "kms", kmsKeyArn: ops.key.arn },
+      accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "artifacts/" },
+      lifecycle: {
+        intelligentTiering: false,
+        noncurrentVersionExpiryDays: 30,
+        abortIncompleteMultipartUploadDays: 7,
+        prefixExpirations: [
+          { prefix: "tmp/", days: 7 },
+          { prefix: "athena/", days: 30 },
+          { prefix: "logs/", days: 90 },
+        ],
+      },
+      eventBridge: false,
+    });
+    for (const wg of dep.workgroups) {
+      new AthenaWorkgroup(this, `workgroup-${wg.principal}`, {
+        terraformName: wg.principal,
+        name: wg.name,
+        description: `Athena for ${wg.principal} on ${stack.domain} data (${dep.environment})`,
+        outputLocation: wg.outputLocation,
+        kmsKeyArn: ops.key.arn,
+        accountId: dep.accountId,
+        bytesScannedCutoffPerQuery: wg.bytesScannedCutoffPerQuery,
+      });
+    }
 
     const databases = new Map<string, GlueDatabase>();
     for (const zone of dep.zones) {
@@ -129,9 +176,13 @@ export class DomainStack extends AwsStack {
       tables.set(`${t.zone}.${t.name}`, table);
     }
 
+    const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id);
+
     // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
     for (const g of dep.grants) {
-      const base = { catalogId: dep.accountId, principal: g.principal.id };
+      // A job's role must exist before Lake Formation can grant to it.
+      const role = jobRoles.get(g.principal.id);
+      const base = { catalogId: dep.accountId, principal: g.principal.id, ...(role ? { dependsOn: [role] as ITerraformDependable[] } : {}) };
       const target = g.target;
       if (target.kind === "tags") {
         new TagPolicyGrant(this, `grant-${g.name}`, { ...base, terraformName: g.name, permissions: g.permissions, grantable: g.grantable, expression: target.expression });
@@ -161,4 +212,96 @@ export class DomainStack extends AwsStack {
       }
     }
   }
+
+  /**
+   * Each job: its script as an object keyed by content hash, its own role
+   * (Lake Formation data access, its tables' catalog entries, its script and
+   * scratch prefixes, nothing else), and the engine: a Glue job with its
+   * triggers, or an EMR Serverless application. Returns the roles by ARN.
+   */
+  private jobs(dep: DomainDeploymentModel, env: EnvironmentModel, opsKeyArn: string, artifactsBucketId: string): Map<string, ITerraformDependable> {
+    const roles = new Map<string, ITerraformDependable>();
+    if (dep.jobs.length === 0) return roles;
+    const glue = dep.jobs.some((j) => j.engine === "glue")
+      ? new GlueSecurityConfiguration(this, "glue-security", { terraformName: "glue", name: dep.artifacts.glueSecurityConfiguration, kmsKeyArn: opsKeyArn })
+      : undefined;
+    const catalogArn = `arn:${dep.partition}:glue:${dep.region}:${dep.accountId}:catalog`;
+    const tableArns = (t: TableRefModel): JobTableArns => ({
+      catalogArn,
+      databaseArn: `arn:${dep.partition}:glue:${dep.region}:${dep.accountId}:database/${t.database}`,
+      tableArn: `arn:${dep.partition}:glue:${dep.region}:${dep.accountId}:table/${t.database}/${t.table}`,
+    });
+    const prefixArn = (uri: string) => `arn:${dep.partition}:s3:::${uri.replace(/^s3:\/\//, "")}`;
+    for (const job of dep.jobs) {
+      new ArtifactObject(this, `script-${job.name}`, {
+        terraformName: `script__${job.name}`,
+        bucket: artifactsBucketId,
+        key: job.script.key,
+        content: job.script.content,
+        contentType: "text/x-python",
+        kmsKeyArn: opsKeyArn,
+      });
+      const logs = job.engine === "glue" ? glueJobLogGroupNames(dep.artifacts.glueSecurityConfiguration, job.role.name) : undefined;
+      const role = new JobRole(this, `role-${job.name}`, {
+        terraformName: `job__${job.name}`,
+        roleName: job.role.name,
+        description: `${job.engine} job ${job.name} of ${dep.stack}: Lake Formation access to its tables only`,
+        accountId: dep.accountId,
+        servicePrincipal: job.engine === "glue" ? "glue.amazonaws.com" : "emr-serverless.amazonaws.com",
+        reads: job.reads.map(tableArns),
+        writes: job.writes.map(tableArns),
+        readObjectArns: [prefixArn(job.script.uri)],
+        scratchPrefixArns: [prefixArn(job.tempDir), ...(job.engine === "emr-serverless" ? [prefixArn(logsUri(dep, job))] : [])],
+        kmsKeyArns: [opsKeyArn],
+        ...(logs
+          ? { logGroupArns: [logs.error, logs.output].map((n) => `arn:${dep.partition}:logs:${dep.region}:${dep.accountId}:log-group:${n}`) }
+          : {}),
+      });
+      roles.set(job.role.arn, role.role);
+      const s = job.settings as Record<string, unknown>;
+      if (job.engine === "glue") {
+        new GlueJob(this, `job-${job.name}`, {
+          terraformName: job.name,
+          name: `${dep.stack}-${job.name}`,
+          roleArn: role.role.arn,
+          roleName: job.role.name,
+          scriptLocation: job.script.uri,
+          tempDir: job.tempDir,
+          securityConfigurationName: glue!.name,
+          logKmsKeyArn: opsKeyArn,
+          workerType: s.workerType as "G.1X",
+          numberOfWorkers: s.workers as number,
+          flex: s.flex as boolean,
+          timeoutMinutes: s.timeoutMinutes as number,
+          maxRetries: s.maxRetries as number,
+          bookmarks: s.bookmarks as boolean,
+          // Glue 5.0 reads and writes through Lake Formation (the buckets deny the role direct reads).
+          arguments: { ...job.arguments, "--enable-lakeformation-fine-grained-access": "true" },
+          ...(s.schedule ? { schedule: s.schedule as string } : {}),
+          ...(s.after ? { after: (s.after as string[]).map((n) => `${dep.stack}-${n}`) } : {}),
+        });
+      } else {
+        const warm = s.preInitialized as { drivers: number; executors: number } | undefined;
+        const worker = { cpu: "4 vCPU", memory: "16 GB" };
+        new EmrServerlessApp(this, `app-${job.name}`, {
+          terraformName: job.name,
+          name: `${dep.stack}-${job.name}`,
+          releaseLabel: s.releaseLabel as string,
+          architecture: s.architecture as "ARM64",
+          idleTimeoutMinutes: s.idleTimeoutMinutes as number,
+          maximumCapacity: s.maximumCapacity as { cpu: string; memory: string },
+          ...(warm ? { initialCapacity: { driver: { workerCount: warm.drivers, ...worker }, executor: { workerCount: warm.executors, ...worker } } } : {}),
+          vpcId: env.network.vpcId,
+          vpcCidr: env.network.vpcCidr,
+          s3PrefixListId: env.network.s3PrefixListId,
+          subnetIds: env.network.privateSubnetIds,
+          securityGroupName: `${dep.stack}-${job.name}-emr-serverless`,
+        });
+      }
+    }
+    return roles;
+  }
 }
+
+/** Where an EMR Serverless job's driver and executor logs go (passed at job-run time). */
+export const logsUri = (dep: DomainDeploymentModel, job: JobModel) => `s3://${dep.artifacts.bucket.name}/logs/${job.name}/`;

@@ -21,7 +21,7 @@ export interface GlueTableProps {
   readonly databaseName: string;
   readonly catalogId: string;
   readonly description: string;
-  readonly format: "parquet" | "iceberg";
+  readonly format: "parquet" | "iceberg" | "json";
   /** `s3://bucket/prefix/` */
   readonly location: string;
   readonly columns: readonly GlueTableColumn[];
@@ -38,6 +38,16 @@ const PARQUET = {
     name: "parquet",
     serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
     parameters: { "serialization.format": "1" },
+  },
+};
+
+const JSON_LINES = {
+  inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+  outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+  serDeInfo: {
+    name: "json",
+    serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+    parameters: { "ignore.malformed.json": "FALSE", "case.insensitive": "TRUE" },
   },
 };
 
@@ -75,8 +85,9 @@ export class GlueTable extends Construct {
             catalogId: props.catalogId,
             description: props.description,
             tableType: "EXTERNAL_TABLE",
-            parameters: { classification: "parquet", EXTERNAL: "TRUE", "parquet.compression": "ZSTD" },
-            storageDescriptor: { location: props.location, ...PARQUET, columns },
+            parameters:
+              props.format === "json" ? { classification: "json", EXTERNAL: "TRUE" } : { classification: "parquet", EXTERNAL: "TRUE", "parquet.compression": "ZSTD" },
+            storageDescriptor: { location: props.location, ...(props.format === "json" ? JSON_LINES : PARQUET), columns },
             partitionKeys,
           });
     this.table.overrideLogicalId(name);

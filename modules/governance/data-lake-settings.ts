@@ -16,6 +16,9 @@ export interface DataLakeSettingsProps {
  * the provider, so a console change that re-adds IAMAllowedPrincipals defaults
  * does not show as drift in a plan.)
  * Cross-account grants use version 4 (resource links, hybrid-free RAM shares).
+ * External data filtering is allowed for this account's EMR engines only
+ * (session tag "Amazon EMR"), which is how Spark on EMR and EMR Serverless
+ * apply masks and row filters; full-table access by other engines stays off.
  *
  * Terraform address: `aws_lakeformation_data_lake_settings.<id>`.
  */
@@ -28,6 +31,10 @@ export class DataLakeSettings extends Construct {
       catalogId: props.catalogId,
       admins: [...props.admins].sort(),
       allowFullTableExternalDataAccess: false,
+      // EMR runtime roles and EMR Serverless enforce Lake Formation filters themselves; only this account's may.
+      allowExternalDataFiltering: true,
+      externalDataFilteringAllowList: [props.catalogId],
+      authorizedSessionTagValueList: ["Amazon EMR"],
       parameters: { CROSS_ACCOUNT_VERSION: "4" },
     });
     this.settings.overrideLogicalId(id);

@@ -53,6 +53,7 @@ interface TrustPolicy {
  * log delivery and X-Ray are what Step Functions logging and tracing need.
  */
 export const UNSCOPABLE_ACTIONS: readonly string[] = [
+  "cloudwatch:PutMetricData",
   "lakeformation:GetDataAccess",
   "logs:CreateLogDelivery",
   "logs:DeleteLogDelivery",

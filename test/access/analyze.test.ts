@@ -76,7 +76,7 @@ describe("analyzeAccess", () => {
     expect(eu.order_id).toMatch(/^country IN \('DE', 'FR'\)$/);
     expect(Object.keys(eu).sort()).toEqual(["amount", "country", "email", "order_date", "order_id"]);
     const masked = rows.find((r) => r.principal.name === "eu-team" && r.column === "email")!;
-    expect(masked.via).toEqual([{ grant: "eu", index: 0, rows: "country IN ('DE', 'FR')" }]);
+    expect(masked.via).toEqual([{ grant: "eu", source: "access", index: 0, piiReason: null, rows: "country IN ('DE', 'FR')" }]);
   });
 
   it("unions two grants of one principal: all rows win, and each column names the grants that show it", () => {

@@ -46,6 +46,6 @@ export function synthStackOf(model: Model, name: string): TfJson {
   const stack =
     s.kind === "platform"
       ? new PlatformStack(app, model, s, model.environments.find((e) => e.name === s.environment)!)
-      : new DomainStack(app, s, deploymentOf(model, name));
+      : new DomainStack(app, s, deploymentOf(model, name), model.environments.find((e) => e.name === s.environment)!);
   return JSON.parse(Testing.synth(stack)) as TfJson;
 }

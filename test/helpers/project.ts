@@ -12,12 +12,24 @@ export function platformFixture(): Record<string, any> {
     environments: {
       dev: {
         accountId: "111111111111",
-        network: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"] },
+        network: {
+          vpcId: "vpc-0123456789abcdef0",
+          vpcCidr: "10.0.0.0/16",
+          s3PrefixListId: "pl-6da54004",
+          privateRouteTableIds: ["rtb-0123456789abcdef1"],
+          privateSubnetIds: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
+        },
         lakeFormationAdmins: ["arn:aws:iam::111111111111:role/admin"],
       },
       prod: {
         accountId: "222222222222",
-        network: { vpcId: "vpc-0123456789abcdef9", privateSubnetIds: ["subnet-0123456789abcdef3", "subnet-0123456789abcdef4"] },
+        network: {
+          vpcId: "vpc-0123456789abcdef9",
+          vpcCidr: "10.1.0.0/16",
+          s3PrefixListId: "pl-6da54004",
+          privateRouteTableIds: ["rtb-0123456789abcdef9"],
+          privateSubnetIds: ["subnet-0123456789abcdef3", "subnet-0123456789abcdef4"],
+        },
         lakeFormationAdmins: ["arn:aws:iam::222222222222:role/admin"],
         piiReaders: ["arn:aws:iam::222222222222:role/privacy"],
       },

@@ -97,9 +97,9 @@ export const TableManifest = z
     zone: ZoneName.describe("Zone whose database and bucket hold the table."),
     description: z.string().max(2048).default("").describe("What the table holds.\n@default - empty"),
     format: z
-      .enum(["parquet", "iceberg"])
+      .enum(["parquet", "iceberg", "json"])
       .default("parquet")
-      .describe("Storage format: Parquet (Hive-style table) or Apache Iceberg.\n@default - \"parquet\""),
+      .describe("Storage format: Parquet (Hive-style table), Apache Iceberg, or JSON lines (raw landings).\n@default - \"parquet\""),
     columns: z.array(ColumnManifest).min(1, "a table needs at least one column").describe("Data columns, in order."),
     partitionKeys: z.array(ColumnManifest).default([]).describe("Partition columns, in partition order.\n@default - none"),
     lfTags: LfTagAssignment.default({}).describe("LF-tags on the table; they override the database's tags of the same key.\n@default - the zone database's tags"),
@@ -162,6 +162,81 @@ export const ConsumesManifest = z
     "A database of another domain, made visible in this domain's catalog as a resource link. The producer's grants still decide who reads what through it.",
   );
 
+const JobName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, "a job name is 2-40 lower-case letters, digits and hyphens, starting with a letter");
+
+const jobBase = {
+  name: JobName.describe("Job name, unique in the domain; names its role, log group and Terraform resources."),
+  description: z.string().max(1024).default("").describe("What the job does.\n@default - empty"),
+  script: z
+    .string()
+    .regex(/^jobs\/[A-Za-z0-9_.-]+\.py$/, "a script is a Python file under the domain's jobs/ folder, like jobs/conform_calls.py")
+    .describe("PySpark script, relative to the domain folder (jobs/<file>.py). Uploaded by content hash, so a changed script is a new object."),
+  reads: z.array(TableRef).default([]).describe("Tables the job reads (<zone>.<table>): its role gets SELECT on them through Lake Formation.\n@default - none"),
+  writes: z
+    .array(TableRef)
+    .default([])
+    .describe("Tables the job writes (<zone>.<table>): its role gets SELECT, INSERT, DELETE and ALTER on them.\n@default - none"),
+  processesPii: z
+    .string()
+    .min(20, "say in a sentence why the job needs PII unmasked: reviewers read it")
+    .max(1024)
+    .optional()
+    .describe("Why this job reads PII columns unmasked. Without it, a job that reads PII is a finding like any other principal.\n@default - the job may not read PII"),
+  arguments: z
+    .record(z.string().regex(/^--[A-Za-z0-9_.-]+$/, "a job argument looks like --name"), z.string().max(4096))
+    .default({})
+    .describe("Extra job arguments; they cannot override the secure ones Lakeform sets.\n@default - none"),
+};
+
+export const GlueJobManifest = z
+  .strictObject({
+    ...jobBase,
+    engine: z.literal("glue").describe("AWS Glue (serverless Spark): the default for routine scheduled transforms."),
+    glueVersion: z.enum(["5.0"]).default("5.0").describe("Glue version.\n@default - \"5.0\" (Spark 3.5)"),
+    workerType: z.enum(["G.1X", "G.2X", "G.4X", "G.8X"]).default("G.1X").describe("Worker type.\n@default - \"G.1X\""),
+    workers: z.int().min(2).max(299).default(2).describe("Number of workers.\n@default - 2"),
+    flex: z.boolean().default(false).describe("Flex execution class: cheaper, may start later; for non-urgent jobs (G.1X and G.2X only).\n@default - false"),
+    timeoutMinutes: z.int().min(1).max(2880).default(60).describe("Run time limit.\n@default - 60"),
+    maxRetries: z.int().min(0).max(10).default(1).describe("Retries after a failed run.\n@default - 1"),
+    bookmarks: z.boolean().default(true).describe("Job bookmarks: process only new data on each run.\n@default - true"),
+    schedule: z
+      .string()
+      .regex(/^cron\(.+\)$/, "a Glue schedule is an AWS cron(...) expression (Glue triggers take no rate(...))")
+      .optional()
+      .describe("Schedule, as an AWS cron(...) expression.\n@default - not scheduled (started by another job or the pipeline)"),
+    after: z.array(JobName).min(1).optional().describe("Glue jobs of this domain that must all succeed before this one starts.\n@default - none"),
+  })
+  .describe("A Glue ETL job.");
+
+export const EmrServerlessJobManifest = z
+  .strictObject({
+    ...jobBase,
+    engine: z.literal("emr-serverless").describe("EMR Serverless: Spark with no cluster, scales to zero; for spiky and ad-hoc work."),
+    releaseLabel: z.string().regex(/^emr-[67]\.\d+\.\d+$/, "a release label looks like emr-7.5.0").default("emr-7.5.0").describe("EMR release.\n@default - \"emr-7.5.0\""),
+    architecture: z.enum(["ARM64", "X86_64"]).default("ARM64").describe("CPU architecture.\n@default - \"ARM64\" (Graviton)"),
+    idleTimeoutMinutes: z.int().min(1).max(10080).default(15).describe("Stop the application after this long idle.\n@default - 15"),
+    maximumCapacity: z
+      .strictObject({
+        cpu: z.string().regex(/^\d+ vCPU$/, 'cpu looks like "200 vCPU"').describe("Total vCPU cap, e.g. \"200 vCPU\"."),
+        memory: z.string().regex(/^\d+ GB$/, 'memory looks like "800 GB"').describe("Total memory cap, e.g. \"800 GB\"."),
+      })
+      .describe("Upper bound of the application's capacity: a runaway job stops here."),
+    preInitialized: z
+      .strictObject({
+        drivers: z.int().min(1).max(100).describe("Warm driver workers."),
+        executors: z.int().min(0).max(1000).describe("Warm executor workers."),
+      })
+      .optional()
+      .describe("Pre-initialized (warm) capacity for latency-sensitive jobs; it costs while the application runs.\n@default - none: cold start, nothing standing"),
+  })
+  .describe("An EMR Serverless application and its runtime role.");
+
+export const JobManifest = z
+  .discriminatedUnion("engine", [GlueJobManifest, EmrServerlessJobManifest])
+  .describe("A compute job: Glue or EMR Serverless.");
+
 const reserved = (what: string, issue: string) =>
   z
     .array(z.unknown())
@@ -197,8 +272,19 @@ export const DomainManifest = z
       .array(ConsumesManifest)
       .default([])
       .describe("Zones of other domains this domain reads: each gets a resource link in this domain's catalog.\n@default - none"),
+    athena: z
+      .strictObject({
+        bytesScannedCutoffGb: z
+          .int()
+          .min(1)
+          .max(1048576)
+          .default(1024)
+          .describe("Per-query scan cap of the domain's Athena workgroups, in GB: a runaway SELECT * stops here.\n@default - 1024 (1 TB)"),
+      })
+      .default({ bytesScannedCutoffGb: 1024 })
+      .describe("Athena workgroups: one per consumer of the domain, results encrypted with the domain's ops key."),
     access: z.array(GrantManifest).default([]).describe("Who may read the domain's data, with column masks and row filters.\n@default - nobody but the Lake Formation admins"),
-    jobs: reserved("Glue jobs, EMR applications and fleets", "compute and orchestration"),
+    jobs: z.array(JobManifest).default([]).describe("The domain's compute jobs.\n@default - none"),
     pipeline: reserved("pipeline steps", "compute and orchestration"),
   })
   .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
@@ -208,3 +294,4 @@ export type DomainManifestOutput = z.output<typeof DomainManifest>;
 export type ZoneManifestOutput = z.output<typeof ZoneManifest>;
 export type TableManifestOutput = z.output<typeof TableManifest>;
 export type GrantManifestOutput = z.output<typeof GrantManifest>;
+export type JobManifestOutput = z.output<typeof JobManifest>;

@@ -23,6 +23,23 @@ export const NetworkManifest = z
       .string()
       .regex(/^vpc-[0-9a-f]{8,17}$/, "a VPC ID looks like vpc-0a1b2c3d4e5f67890")
       .describe("ID of the existing landing-zone VPC that private endpoints and compute run in."),
+    vpcCidr: z
+      .string()
+      .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, "a CIDR block looks like 10.20.0.0/16")
+      .describe("The VPC's CIDR block: the endpoint security group admits HTTPS from it and nothing else."),
+    privateRouteTableIds: z
+      .array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, "a route table ID looks like rtb-0a1b2c3d4e5f67890"))
+      .min(1, "name the private subnets' route tables, for the S3 gateway endpoint")
+      .describe("Route tables of the private subnets; the S3 gateway endpoint is added to them."),
+    s3PrefixListId: z
+      .string()
+      .regex(/^pl-[0-9a-f]{8,17}$/, "a prefix list ID looks like pl-6da54004")
+      .describe("The region's S3 prefix list (com.amazonaws.<region>.s3): compute security groups allow HTTPS to it, through the gateway endpoint."),
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, "an organization ID looks like o-a1b2c3d4e5")
+      .optional()
+      .describe("AWS Organizations ID: endpoint policies admit principals of the organization.\n@default - only principals of this environment's account"),
     privateSubnetIds: z
       .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, "a subnet ID looks like subnet-0a1b2c3d4e5f67890"))
       .min(2, "give at least two private subnets, in different availability zones")

@@ -1,0 +1,703 @@
+import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { type PolicyStatement, policyDocument } from "../identity/policy-document";
+import { ServiceRole } from "../identity/service-role";
+
+/**
+ * One instance fleet. Every instance type counts as one unit of capacity
+ * (EMR's default weighted capacity), so capacities are numbers of instances.
+ */
+export interface InstanceFleetSpec {
+  /** Instance types EMR may fill the fleet with, e.g. `["r6g.2xlarge"]`. */
+  readonly instanceTypes: readonly string[];
+  /**
+   * On-Demand instances.
+   * @default 0
+   */
+  readonly onDemandCapacity?: number;
+  /**
+   * Spot instances.
+   * @default 0
+   */
+  readonly spotCapacity?: number;
+}
+
+/** The task fleet: Spot capacity that can be lost without losing the job. */
+export interface TaskFleetSpec extends InstanceFleetSpec {
+  /**
+   * How EMR picks Spot pools; only `price-capacity-optimized` is allowed
+   * (cheapest among the pools least likely to be interrupted).
+   * @default "price-capacity-optimized"
+   */
+  readonly spotAllocationStrategy?: string;
+  /**
+   * Minutes EMR waits for Spot capacity at launch before it provisions the
+   * rest On-Demand (5–1440).
+   * @default 10
+   */
+  readonly spotTimeoutMinutes?: number;
+}
+
+/** The transient cluster, as RunJobFlow receives it. Numbers must be literals. */
+export interface TransientClusterSpec {
+  /** Cluster name, 1–256 characters; the same for every run of the state machine. */
+  readonly name: string;
+  /**
+   * EMR release; emr-6.15.0 or later (runtime roles with Lake Formation).
+   * @default "emr-7.5.0"
+   */
+  readonly releaseLabel?: string;
+  /** Primary (master) fleet: exactly one On-Demand instance. */
+  readonly primary: InstanceFleetSpec;
+  /** Core fleet: On-Demand only, as core nodes hold HDFS and shuffle data and the application masters. */
+  readonly core: InstanceFleetSpec;
+  /** Task fleet: Spot only, from at least three instance types in at least two families. */
+  readonly task: TaskFleetSpec;
+  /**
+   * EMR managed scaling of the core and task fleets, in instances, with
+   * minimum ≤ core On-Demand capacity ≤ maximum. The core fleet never grows
+   * past its On-Demand capacity: growth is Spot task nodes.
+   */
+  readonly managedScaling: { readonly minimumCapacityUnits: number; readonly maximumCapacityUnits: number };
+  /**
+   * Seconds without work after which the cluster terminates itself (60–86400):
+   * the backstop if an execution is stopped before it terminates the cluster.
+   * @default 600
+   */
+  readonly idleTimeoutSeconds?: number;
+  /** Name of the EMR security configuration the cluster launches with (EmrSecurityConfiguration). */
+  readonly securityConfigurationName: string;
+  /** Where EMR writes the cluster's logs: `s3://<bucket>/<prefix>/` (AwsSolutions-EMR2). */
+  readonly logUri: string;
+  /** Private subnets EMR may launch the cluster in; it picks one, in the Availability Zone with the best capacity. */
+  readonly subnetIds: readonly string[];
+  /** EMR-managed security groups (`sg-…`) of the primary and the core/task nodes, and of EMR's access to them from the service. */
+  readonly securityGroups: { readonly primary: string; readonly coreAndTask: string; readonly serviceAccess: string };
+  /**
+   * Extra `spark-defaults` properties, merged with the fixed ones (Adaptive
+   * Query Execution, skew joins, partition coalescing, dynamic allocation),
+   * which they may not turn off.
+   * @default - none
+   */
+  readonly sparkDefaults?: Readonly<Record<string, string>>;
+  /**
+   * Tags of the cluster (and, through EMR, of its instances and volumes).
+   * `lakeform:state-machine` is set by the construct.
+   * @default - only `lakeform:state-machine`
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The roles the cluster and its step run as. */
+export interface TransientEmrRoles {
+  /** ARN of the EMR service role (`ServiceRole`). */
+  readonly serviceRoleArn: string;
+  /** Name of the instance profile of the cluster's nodes (`JobFlowRole`). */
+  readonly instanceProfileName: string;
+  /** ARN of the role in that instance profile. */
+  readonly instanceProfileRoleArn: string;
+  /**
+   * ARN of the runtime role the Spark step runs as (`ExecutionRoleArn`): the
+   * Lake Formation principal whose grants decide what the job reads and writes.
+   */
+  readonly runtimeRoleArn: string;
+}
+
+export interface TransientEmrStateMachineProps {
+  /**
+   * Terraform resource name of the state machine and of its role.
+   * @default - the construct id
+   */
+  readonly terraformName?: string;
+  /** State machine name: 1–80 letters, digits, `_` and `-`. */
+  readonly name: string;
+  /**
+   * Name of the state machine's IAM role (at most 64 characters).
+   * @default - the state machine name
+   */
+  readonly roleName?: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly cluster: TransientClusterSpec;
+  readonly roles: TransientEmrRoles;
+  /**
+   * ARN of the log group that receives the execution history, without the
+   * trailing `:*`. Name it under `/aws/vendedlogs/states/` so CloudWatch Logs'
+   * resource policy for deliveries stays small.
+   */
+  readonly logGroupArn: string;
+  /**
+   * ARN of the customer-managed key that encrypts the definition and the
+   * execution history. Its key policy must let `delivery.logs.amazonaws.com`
+   * decrypt (kms:Decrypt), and whoever applies the stack needs kms:DescribeKey
+   * and kms:GenerateDataKey on it.
+   */
+  readonly kmsKeyArn: string;
+  /** S3 URI of the PySpark script (or jar) to `spark-submit`: `s3://<bucket>/<key>`. */
+  readonly scriptS3Uri: string;
+  /**
+   * Arguments after the script.
+   * @default - none
+   */
+  readonly scriptArgs?: readonly string[];
+  /**
+   * Seconds the Spark step may run before it counts as failed, which
+   * terminates the cluster: a cluster running a hung step is never idle, so
+   * auto-termination would not stop it (60–604800).
+   * @default 86400
+   */
+  readonly stepTimeoutSeconds?: number;
+}
+
+export const DEFAULT_RELEASE_LABEL = "emr-7.5.0";
+const DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
+const DEFAULT_SPOT_TIMEOUT_MINUTES = 10;
+const DEFAULT_STEP_TIMEOUT_SECONDS = 86400;
+const ALLOCATION_STRATEGY = "price-capacity-optimized";
+/** How long Step Functions reuses a data key before asking KMS for a new one: the longest it allows. */
+const KMS_DATA_KEY_REUSE_PERIOD_SECONDS = 300;
+
+/** The tag every cluster carries, naming the state machine that launched it; the role may only touch clusters with it. */
+export const STATE_MACHINE_TAG = "lakeform:state-machine";
+
+/**
+ * The Spark settings every cluster gets: Adaptive Query Execution splits
+ * skewed partitions and coalesces small ones at runtime, and executors follow
+ * the stage's demand. Extra properties may not turn them off.
+ */
+export const FIXED_SPARK_DEFAULTS: Readonly<Record<string, string>> = {
+  "spark.dynamicAllocation.enabled": "true",
+  "spark.sql.adaptive.coalescePartitions.enabled": "true",
+  "spark.sql.adaptive.enabled": "true",
+  "spark.sql.adaptive.skewJoin.enabled": "true",
+};
+
+/** Spark's metastore is the Glue Data Catalog, the one catalog Lake Formation governs. */
+const GLUE_CATALOG_HIVE_SITE = {
+  "hive.metastore.client.factory.class": "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory",
+};
+
+/** The EventBridge rules Step Functions manages in the account to learn when a `.sync` EMR call finished. */
+const SYNC_RULES = [
+  "StepFunctionsGetEventForEMRAddJobFlowStepsRule",
+  "StepFunctionsGetEventForEMRRunJobFlowRule",
+  "StepFunctionsGetEventForEMRTerminateJobFlowsRule",
+];
+
+/**
+ * A Standard Step Functions state machine that runs one Spark job on a
+ * transient EMR on EC2 cluster: CreateCluster (createCluster.sync) →
+ * AddStep (addStep.sync, `spark-submit` as the runtime role) →
+ * TerminateCluster. A failed or timed-out step goes to TerminateOnFailure and
+ * then to the Fail state JobFailed, so the cluster is terminated either way;
+ * if an execution is stopped from outside, the cluster's idle timeout
+ * terminates it. No cluster exists in Terraform state: it lives only for a run.
+ *
+ * Fixed in code: the fleet rules (`fleetProblems`), On-Demand primary and
+ * core, Spot task nodes with On-Demand fallback at launch, managed scaling,
+ * auto-termination, logs to S3, the security configuration, no SSH key pair,
+ * Spark on the Glue Data Catalog with AQE on; for the state machine, logging
+ * of ALL events with execution data (CKV_AWS_285, AwsSolutions-SF1), X-Ray
+ * tracing (CKV_AWS_284, AwsSolutions-SF2) and encryption of definition and
+ * history under a customer-managed key.
+ *
+ * The role (a ServiceRole) can manage only clusters tagged
+ * `lakeform:state-machine = <name>`, add steps only as the runtime role, and
+ * pass only the three cluster roles, each to the service it is meant for.
+ * Three statements must be on Resource "*" because AWS offers no resource
+ * for their actions: RunJobFlow (held to clusters tagged for this state
+ * machine), CloudWatch Logs delivery, and X-Ray. ServiceRole refuses any
+ * Allow on "*", so they are built in `resourceStarStatements` but not yet
+ * attached: until ServiceRole accepts them, creating the state machine fails
+ * (Step Functions checks the log-delivery permissions) and RunJobFlow is denied.
+ *
+ * Provider 5.x checks a changed definition with the Step Functions API at
+ * plan time (ValidateStateMachineDefinition): a plan with no route to AWS
+ * needs that endpoint answered locally.
+ *
+ * Terraform addresses: `aws_sfn_state_machine.<name>`, and the ServiceRole's
+ * `aws_iam_role.<name>`, `aws_iam_role_policy.<name>__<policy>`, ….
+ */
+export class TransientEmrStateMachine extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly role: ServiceRole;
+  /** Known in advance from name, Region and account. */
+  readonly stateMachineArn: string;
+  /** The definition, as written to `definition`. */
+  readonly definition: StateMachineDefinition;
+  /**
+   * The statements the role needs on Resource "*", each with the reason AWS
+   * gives no narrower resource; see the class comment.
+   */
+  readonly resourceStarStatements: readonly ResourceStarStatement[];
+
+  constructor(scope: Construct, id: string, props: TransientEmrStateMachineProps) {
+    super(scope, id);
+    const problems = transientEmrStateMachineProblems(props);
+    if (problems.length > 0) {
+      throw new Error(
+        `TransientEmrStateMachine ${this.node.path}: ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+      );
+    }
+    const name = props.terraformName ?? id;
+    this.stateMachineArn = `arn:${props.partition}:states:${props.region}:${props.accountId}:stateMachine:${props.name}`;
+    this.definition = stateMachineDefinition(props);
+    this.resourceStarStatements = resourceStarStatements(props);
+
+    this.role = new ServiceRole(this, "role", {
+      terraformName: name,
+      roleName: props.roleName ?? props.name,
+      description: `Step Functions state machine ${props.name}: runs one Spark job on a transient EMR cluster`,
+      servicePrincipal: "states.amazonaws.com",
+      accountId: props.accountId,
+      policies: rolePolicies(props, this.stateMachineArn),
+    });
+
+    this.stateMachine = new SfnStateMachine(this, "state-machine", {
+      name: props.name,
+      type: "STANDARD",
+      roleArn: this.role.role.arn,
+      definition: JSON.stringify(this.definition),
+      loggingConfiguration: { level: "ALL", includeExecutionData: true, logDestination: `${props.logGroupArn}:*` },
+      tracingConfiguration: { enabled: true },
+      encryptionConfiguration: {
+        type: "CUSTOMER_MANAGED_KMS_KEY",
+        kmsKeyId: props.kmsKeyArn,
+        kmsDataKeyReusePeriodSeconds: KMS_DATA_KEY_REUSE_PERIOD_SECONDS,
+      },
+      // Step Functions checks at creation that the role may deliver logs and use the key.
+      dependsOn: Object.values(this.role.policies),
+    });
+    this.stateMachine.overrideLogicalId(name);
+  }
+}
+
+// ─── definition ───────────────────────────────────────────────────────────────
+
+/** The Amazon States Language document, loosely typed. */
+export interface StateMachineDefinition {
+  readonly Comment: string;
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+const sorted = (r: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+
+/** The definition, with a fixed key order: the same props give the same bytes. */
+export function stateMachineDefinition(props: TransientEmrStateMachineProps): StateMachineDefinition {
+  const { cluster: c, roles, partition } = props;
+  const task = (api: string) => `arn:${partition}:states:::elasticmapreduce:${api}.sync`;
+  const clusterId = { "ClusterId.$": "$.Cluster.ClusterId" };
+  // TerminateJobFlows is idempotent; a throttled call must not leave a cluster running.
+  const terminateRetry = [{ ErrorEquals: ["States.ALL"], IntervalSeconds: 30, MaxAttempts: 5, BackoffRate: 2 }];
+  const onDemandFleet = (type: "MASTER" | "CORE", fleetName: string, f: InstanceFleetSpec) => ({
+    Name: fleetName,
+    InstanceFleetType: type,
+    TargetOnDemandCapacity: f.onDemandCapacity ?? 0,
+    TargetSpotCapacity: 0,
+    InstanceTypeConfigs: f.instanceTypes.map((t) => ({ InstanceType: t })),
+    LaunchSpecifications: { OnDemandSpecification: { AllocationStrategy: "lowest-price" } },
+  });
+  const tags = sorted({ ...(c.tags ?? {}), [STATE_MACHINE_TAG]: props.name });
+
+  return {
+    Comment: `Runs ${props.scriptS3Uri} on a transient EMR cluster as the runtime role, then terminates the cluster, also when the step fails.`,
+    StartAt: "CreateCluster",
+    States: {
+      CreateCluster: {
+        Type: "Task",
+        Resource: task("createCluster"),
+        Parameters: {
+          Name: c.name,
+          ReleaseLabel: c.releaseLabel ?? DEFAULT_RELEASE_LABEL,
+          Applications: [{ Name: "Spark" }],
+          ServiceRole: roles.serviceRoleArn,
+          JobFlowRole: roles.instanceProfileName,
+          SecurityConfiguration: c.securityConfigurationName,
+          LogUri: c.logUri,
+          VisibleToAllUsers: true,
+          Instances: {
+            // createCluster requires it: the steps come after the cluster is up.
+            KeepJobFlowAliveWhenNoSteps: true,
+            TerminationProtected: false,
+            Ec2SubnetIds: [...c.subnetIds].sort(),
+            EmrManagedMasterSecurityGroup: c.securityGroups.primary,
+            EmrManagedSlaveSecurityGroup: c.securityGroups.coreAndTask,
+            ServiceAccessSecurityGroup: c.securityGroups.serviceAccess,
+            InstanceFleets: [
+              onDemandFleet("MASTER", "primary", c.primary),
+              onDemandFleet("CORE", "core", c.core),
+              {
+                Name: "task",
+                InstanceFleetType: "TASK",
+                TargetOnDemandCapacity: 0,
+                TargetSpotCapacity: c.task.spotCapacity ?? 0,
+                InstanceTypeConfigs: c.task.instanceTypes.map((t) => ({ InstanceType: t })),
+                LaunchSpecifications: {
+                  OnDemandSpecification: { AllocationStrategy: "lowest-price" },
+                  SpotSpecification: {
+                    AllocationStrategy: c.task.spotAllocationStrategy ?? ALLOCATION_STRATEGY,
+                    TimeoutDurationMinutes: c.task.spotTimeoutMinutes ?? DEFAULT_SPOT_TIMEOUT_MINUTES,
+                    TimeoutAction: "SWITCH_TO_ON_DEMAND",
+                  },
+                },
+              },
+            ],
+          },
+          ManagedScalingPolicy: {
+            ComputeLimits: {
+              UnitType: "InstanceFleetUnits",
+              MinimumCapacityUnits: c.managedScaling.minimumCapacityUnits,
+              MaximumCapacityUnits: c.managedScaling.maximumCapacityUnits,
+              MaximumCoreCapacityUnits: c.core.onDemandCapacity ?? 0,
+            },
+          },
+          AutoTerminationPolicy: { IdleTimeout: c.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS },
+          Configurations: [
+            { Classification: "spark-defaults", Properties: sorted({ ...(c.sparkDefaults ?? {}), ...FIXED_SPARK_DEFAULTS }) },
+            { Classification: "spark-hive-site", Properties: GLUE_CATALOG_HIVE_SITE },
+          ],
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        },
+        ResultPath: "$.Cluster",
+        Next: "AddStep",
+      },
+      AddStep: {
+        Type: "Task",
+        Resource: task("addStep"),
+        Parameters: {
+          ...clusterId,
+          ExecutionRoleArn: roles.runtimeRoleArn,
+          Step: {
+            Name: "spark-submit",
+            // The state machine decides what a failure does: terminate the cluster.
+            ActionOnFailure: "CONTINUE",
+            HadoopJarStep: { Jar: "command-runner.jar", Args: ["spark-submit", props.scriptS3Uri, ...(props.scriptArgs ?? [])] },
+          },
+        },
+        ResultPath: "$.Step",
+        TimeoutSeconds: props.stepTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS,
+        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.Error", Next: "TerminateOnFailure" }],
+        Next: "TerminateCluster",
+      },
+      TerminateCluster: {
+        Type: "Task",
+        Resource: task("terminateCluster"),
+        Parameters: clusterId,
+        ResultPath: null,
+        Retry: terminateRetry,
+        End: true,
+      },
+      TerminateOnFailure: {
+        Type: "Task",
+        Resource: task("terminateCluster"),
+        Parameters: clusterId,
+        // Keeps $.Error, the step's failure, for the execution history.
+        ResultPath: null,
+        Retry: terminateRetry,
+        Next: "JobFailed",
+      },
+      JobFailed: {
+        Type: "Fail",
+        Error: "SparkStepFailed",
+        Cause: "The Spark step failed or timed out; the cluster was terminated. The step's error is in $.Error of TerminateOnFailure's input.",
+      },
+    },
+  };
+}
+
+// ─── role ─────────────────────────────────────────────────────────────────────
+
+/** A statement that must be on Resource "*", and why. */
+export interface ResourceStarStatement {
+  readonly statement: PolicyStatement;
+  /** Why no narrower resource works, for reviews. */
+  readonly reason: string;
+}
+
+function rolePolicies(props: TransientEmrStateMachineProps, stateMachineArn: string) {
+  const { partition: p, region, accountId, roles } = props;
+  const clusters = `arn:${p}:elasticmapreduce:${region}:${accountId}:cluster/*`;
+  const ownTag = { [`elasticmapreduce:ResourceTag/${STATE_MACHINE_TAG}`]: props.name };
+  const passTo = (service: string) => ({ StringEquals: { "iam:PassedToService": service } });
+  return {
+    "emr-clusters": policyDocument([
+      {
+        Sid: "ManageOnlyClustersThisMachineLaunched",
+        Effect: "Allow",
+        Action: ["elasticmapreduce:CancelSteps", "elasticmapreduce:DescribeCluster", "elasticmapreduce:DescribeStep", "elasticmapreduce:TerminateJobFlows"],
+        Resource: clusters,
+        Condition: { StringEquals: ownTag },
+      },
+      {
+        // EMR asks for AddTags when RunJobFlow carries tags.
+        Sid: "TagOnlyClustersThisMachineLaunches",
+        Effect: "Allow",
+        Action: "elasticmapreduce:AddTags",
+        Resource: clusters,
+        Condition: { StringEquals: ownTag },
+      },
+      {
+        Sid: "AddStepsOnlyAsTheRuntimeRole",
+        Effect: "Allow",
+        Action: "elasticmapreduce:AddJobFlowSteps",
+        Resource: clusters,
+        Condition: { StringEquals: { ...ownTag, "elasticmapreduce:ExecutionRoleArn": roles.runtimeRoleArn } },
+      },
+    ]),
+    "pass-roles": policyDocument([
+      {
+        Sid: "PassServiceAndRuntimeRolesToEmr",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: [roles.serviceRoleArn, roles.runtimeRoleArn],
+        Condition: passTo("elasticmapreduce.amazonaws.com"),
+      },
+      {
+        // RunJobFlow passes the instance profile's role to EC2, not to EMR.
+        Sid: "PassInstanceProfileRoleToEc2",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: roles.instanceProfileRoleArn,
+        Condition: passTo("ec2.amazonaws.com"),
+      },
+    ]),
+    "sync-rules": policyDocument([
+      {
+        Sid: "ManageTheSyncIntegrationRules",
+        Effect: "Allow",
+        Action: ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+        Resource: SYNC_RULES.map((r) => `arn:${p}:events:${region}:${accountId}:rule/${r}`),
+      },
+    ]),
+    kms: policyDocument([
+      {
+        Sid: "EncryptThisMachinesExecutions",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: props.kmsKeyArn,
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachineArn } },
+      },
+      {
+        // Log deliveries of an encrypted state machine ask for a data key with the logs service as the source.
+        Sid: "EncryptLogDeliveries",
+        Effect: "Allow",
+        Action: "kms:GenerateDataKey",
+        Resource: props.kmsKeyArn,
+        Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": `arn:${p}:logs:${region}:${accountId}:*` } },
+      },
+    ]),
+  };
+}
+
+/** The statements that need Resource "*", as AWS documents them for this integration. */
+export function resourceStarStatements(props: TransientEmrStateMachineProps): ResourceStarStatement[] {
+  return [
+    {
+      statement: {
+        Sid: "LaunchOnlyClustersTaggedForThisMachine",
+        Effect: "Allow",
+        Action: "elasticmapreduce:RunJobFlow",
+        Resource: "*",
+        Condition: { StringEquals: { [`aws:RequestTag/${STATE_MACHINE_TAG}`]: props.name } },
+      },
+      reason: "RunJobFlow creates the cluster, so there is no cluster ARN to name; the request-tag condition limits it to clusters tagged for this state machine",
+    },
+    {
+      statement: {
+        Sid: "DeliverExecutionLogs",
+        Effect: "Allow",
+        Action: [
+          "logs:CreateLogDelivery",
+          "logs:DeleteLogDelivery",
+          "logs:DescribeLogGroups",
+          "logs:DescribeResourcePolicies",
+          "logs:GetLogDelivery",
+          "logs:ListLogDeliveries",
+          "logs:PutResourcePolicy",
+          "logs:UpdateLogDelivery",
+        ],
+        Resource: "*",
+      },
+      reason: "CloudWatch Logs vended-log delivery actions have no resource type; Step Functions documents them on Resource \"*\" for logging to CloudWatch Logs",
+    },
+    {
+      statement: {
+        Sid: "SendTraces",
+        Effect: "Allow",
+        Action: ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+        Resource: "*",
+      },
+      reason: "X-Ray trace and sampling actions have no resource type; Step Functions documents them on Resource \"*\" for tracing",
+    },
+  ];
+}
+
+// ─── validation ───────────────────────────────────────────────────────────────
+
+const RELEASE_LABEL = /^emr-(\d+)\.(\d+)\.(\d+)$/;
+/** `r6g.2xlarge`, `m7i-flex.large`. */
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+
+/**
+ * The family of an instance type: the leading letters of the part before the
+ * first ".", so `r6g.4xlarge`, `r6i.4xlarge` and `r5.4xlarge` are family "r",
+ * `m6g.8xlarge` family "m". Types of one family share a profile (memory per
+ * vCPU) and tend to share Spot capacity pressure; types of two families come
+ * from more independent pools.
+ */
+export function instanceFamily(instanceType: string): string {
+  return /^[a-z]*/.exec(instanceType.split(".")[0] ?? "")![0];
+}
+
+const isWhole = (n: number) => Number.isInteger(n);
+
+/**
+ * The fleet rules of a transient cluster, one sentence each; empty when the
+ * spec keeps them. Primary and core are On-Demand (losing one to a Spot
+ * interruption loses the job); the task fleet is Spot from a diversified menu
+ * with price-capacity-optimized allocation; managed scaling, idle timeout and
+ * release label are in range.
+ */
+export function fleetProblems(spec: TransientClusterSpec): string[] {
+  const out: string[] = [];
+  const fleets = [
+    ["primary", spec.primary],
+    ["core", spec.core],
+    ["task", spec.task],
+  ] as const;
+  for (const [name, f] of fleets) {
+    if (f.instanceTypes.length === 0) out.push(`${name}.instanceTypes is empty: name at least one instance type`);
+    const seen = new Set<string>();
+    for (const [i, t] of f.instanceTypes.entries()) {
+      if (!Token.isUnresolved(t) && !INSTANCE_TYPE.test(t)) out.push(`${name}.instanceTypes[${i}] "${t}" is not an EC2 instance type (like "r6g.2xlarge")`);
+      if (seen.has(t)) out.push(`${name}.instanceTypes[${i}] "${t}" is listed twice`);
+      seen.add(t);
+    }
+    for (const field of ["onDemandCapacity", "spotCapacity"] as const) {
+      const n = f[field];
+      if (n !== undefined && (!isWhole(n) || n < 0)) out.push(`${name}.${field} must be a whole number, 0 or more; got ${n}`);
+    }
+  }
+
+  const primary = spec.primary;
+  if ((primary.spotCapacity ?? 0) > 0) {
+    out.push(`primary.spotCapacity is ${primary.spotCapacity}: the primary node runs the cluster, and a Spot interruption would end the job; use onDemandCapacity 1`);
+  }
+  if ((primary.onDemandCapacity ?? 0) !== 1) out.push(`primary.onDemandCapacity must be 1 (one primary node); got ${primary.onDemandCapacity ?? 0}`);
+
+  const core = spec.core;
+  if ((core.spotCapacity ?? 0) > 0) {
+    out.push(`core.spotCapacity is ${core.spotCapacity}: core nodes hold HDFS and shuffle data and the application masters, and a Spot interruption would fail the job; use onDemandCapacity`);
+  }
+  if ((core.onDemandCapacity ?? 0) < 1) out.push(`core.onDemandCapacity must be at least 1; got ${core.onDemandCapacity ?? 0}`);
+
+  const task = spec.task;
+  if ((task.onDemandCapacity ?? 0) > 0) {
+    out.push(`task.onDemandCapacity is ${task.onDemandCapacity}: task nodes are Spot (On-Demand only as the launch fallback); use spotCapacity, or grow core instead`);
+  }
+  if ((task.spotCapacity ?? 0) < 1) out.push(`task.spotCapacity must be at least 1; got ${task.spotCapacity ?? 0}`);
+  const types = new Set(task.instanceTypes);
+  const families = [...new Set([...types].map(instanceFamily))].sort();
+  if (types.size < 3 || families.length < 2) {
+    out.push(
+      `task.instanceTypes has ${types.size} type${types.size === 1 ? "" : "s"} from ${families.length} famil${families.length === 1 ? "y" : "ies"} (${families.join(", ") || "none"}): a Spot fleet needs at least 3 types from at least 2 families (like r6g, r6i, m6g), so one pool running dry does not stall the job`,
+    );
+  }
+  const strategy = task.spotAllocationStrategy ?? ALLOCATION_STRATEGY;
+  if (strategy !== ALLOCATION_STRATEGY) {
+    out.push(`task.spotAllocationStrategy "${strategy}" is not allowed: use "${ALLOCATION_STRATEGY}" (cheapest among the pools least likely to be interrupted)`);
+  }
+  const spotTimeout = task.spotTimeoutMinutes ?? DEFAULT_SPOT_TIMEOUT_MINUTES;
+  if (!isWhole(spotTimeout) || spotTimeout < 5 || spotTimeout > 1440) out.push(`task.spotTimeoutMinutes must be a whole number from 5 to 1440; got ${spotTimeout}`);
+
+  const { minimumCapacityUnits: min, maximumCapacityUnits: max } = spec.managedScaling;
+  if (!isWhole(min) || min < 1) out.push(`managedScaling.minimumCapacityUnits must be a whole number, at least 1; got ${min}`);
+  if (!isWhole(max) || max < min) out.push(`managedScaling.maximumCapacityUnits must be a whole number, at least minimumCapacityUnits (${min}); got ${max}`);
+  // The core fleet is capped at its On-Demand capacity (MaximumCoreCapacityUnits), which EMR wants between the minimum and the maximum.
+  const coreUnits = core.onDemandCapacity ?? 0;
+  if (isWhole(max) && max < coreUnits) out.push(`managedScaling.maximumCapacityUnits ${max} is below the core fleet's ${coreUnits} instances, which managed scaling counts`);
+  if (isWhole(min) && coreUnits >= 1 && min > coreUnits) {
+    out.push(`managedScaling.minimumCapacityUnits ${min} is above the core fleet's ${coreUnits} instances: the floor is On-Demand core nodes, Spot task nodes are the elastic part`);
+  }
+
+  const idle = spec.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
+  if (!isWhole(idle) || idle < 60 || idle > 86400) out.push(`idleTimeoutSeconds must be a whole number from 60 to 86400 (one day); got ${idle}`);
+
+  const release = spec.releaseLabel ?? DEFAULT_RELEASE_LABEL;
+  const m = RELEASE_LABEL.exec(release);
+  // Runtime roles with Lake Formation (the security configuration's authorization) start at emr-6.15.0.
+  const supported = m !== null && (Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 15));
+  if (!Token.isUnresolved(release) && !supported) {
+    out.push(`releaseLabel "${release}" is not emr-6.15.0 or later (like "${DEFAULT_RELEASE_LABEL}"): earlier releases cannot run steps as Lake Formation runtime roles`);
+  }
+  return out;
+}
+
+const SFN_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/;
+const PARTITION = /^aws(?:-[a-z]+)*$/;
+const S3_BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
+const S3_OBJECT = new RegExp(`^s3://${S3_BUCKET}/\\S+$`);
+const S3_PREFIX = new RegExp(`^s3://${S3_BUCKET}(?:/\\S*)?$`);
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+const INSTANCE_PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every problem with the props, one sentence each; empty when they are fine. Tokens are not checked. */
+export function transientEmrStateMachineProblems(props: TransientEmrStateMachineProps): string[] {
+  const out: string[] = [];
+  const literal = (s: string) => !Token.isUnresolved(s);
+  const check = (field: string, value: string, ok: boolean, expected: string) => {
+    if (literal(value) && !ok) out.push(`${field} "${value}" is not ${expected}`);
+  };
+  const { partition: p, region, accountId, cluster: c, roles } = props;
+
+  check("name", props.name, SFN_NAME.test(props.name), "a state machine name (1-80 letters, digits, _ or -)");
+  check("partition", p, PARTITION.test(p), 'an AWS partition ("aws", "aws-cn", "aws-us-gov")');
+  check("region", region, REGION.test(region), 'an AWS Region code such as "eu-west-1"');
+  check("accountId", accountId, ACCOUNT_ID.test(accountId), "a 12-digit AWS account id");
+
+  out.push(...fleetProblems(c).map((problem) => `cluster.${problem}`));
+  check("cluster.name", c.name, c.name.length >= 1 && c.name.length <= 256, "a cluster name (1-256 characters)");
+  check("cluster.securityConfigurationName", c.securityConfigurationName, /^[A-Za-z0-9._-]{1,256}$/.test(c.securityConfigurationName), "an EMR security configuration name");
+  check("cluster.logUri", c.logUri, S3_PREFIX.test(c.logUri), 'an S3 location ("s3://<bucket>/<prefix>/")');
+  if (c.subnetIds.length === 0) out.push("cluster.subnetIds is empty: give the lake's private subnets");
+  for (const [i, s] of c.subnetIds.entries()) check(`cluster.subnetIds[${i}]`, s, SUBNET_ID.test(s), 'a subnet ID (like "subnet-0a1b2c3d4e5f67890")');
+  for (const key of ["primary", "coreAndTask", "serviceAccess"] as const) {
+    const sg = c.securityGroups[key];
+    check(`cluster.securityGroups.${key}`, sg, SECURITY_GROUP_ID.test(sg), 'a security group ID (like "sg-0a1b2c3d4e5f67890")');
+  }
+  for (const key of Object.keys(c.sparkDefaults ?? {}).sort()) {
+    const fixed = FIXED_SPARK_DEFAULTS[key];
+    const value = c.sparkDefaults![key]!;
+    if (fixed !== undefined && value !== fixed) out.push(`cluster.sparkDefaults["${key}"] is "${value}": it is fixed to "${fixed}" and may not be turned off`);
+  }
+  for (const key of Object.keys(c.tags ?? {}).sort()) {
+    const value = c.tags![key]!;
+    if (key === STATE_MACHINE_TAG) out.push(`cluster.tags["${key}"] is set by the construct (it scopes the role to this state machine's clusters)`);
+    else if (key.length < 1 || key.length > 128 || key.toLowerCase().startsWith("aws:")) out.push(`cluster.tags key "${key}" must be 1-128 characters and not start with "aws:"`);
+    if (value.length > 256) out.push(`cluster.tags["${key}"] is ${value.length} characters (at most 256)`);
+  }
+
+  const roleArn = new RegExp(`^arn:${escape(p)}:iam::${accountId}:role/[\\w+=,.@/-]+$`);
+  const role = `a role ARN of account ${accountId} ("arn:${p}:iam::${accountId}:role/<name>")`;
+  check("roles.serviceRoleArn", roles.serviceRoleArn, roleArn.test(roles.serviceRoleArn), role);
+  check("roles.instanceProfileRoleArn", roles.instanceProfileRoleArn, roleArn.test(roles.instanceProfileRoleArn), role);
+  check("roles.runtimeRoleArn", roles.runtimeRoleArn, roleArn.test(roles.runtimeRoleArn), role);
+  check("roles.instanceProfileName", roles.instanceProfileName, INSTANCE_PROFILE_NAME.test(roles.instanceProfileName), "an instance profile name (1-128 letters, digits and +=,.@_-)");
+
+  const logGroup = new RegExp(`^arn:${escape(p)}:logs:${escape(region)}:${accountId}:log-group:[A-Za-z0-9._\\-/#]+$`);
+  check("logGroupArn", props.logGroupArn, logGroup.test(props.logGroupArn), `a log group ARN in ${region} of account ${accountId}, without the trailing ":*"`);
+  const key = new RegExp(`^arn:${escape(p)}:kms:${escape(region)}:\\d{12}:key/[A-Za-z0-9-]+$`);
+  check("kmsKeyArn", props.kmsKeyArn, key.test(props.kmsKeyArn), `a KMS key ARN in ${region} (an alias is not accepted)`);
+  check("scriptS3Uri", props.scriptS3Uri, S3_OBJECT.test(props.scriptS3Uri), 'an S3 object URI ("s3://<bucket>/<key>")');
+  const timeout = props.stepTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
+  if (!isWhole(timeout) || timeout < 60 || timeout > 604800) out.push(`stepTimeoutSeconds must be a whole number from 60 to 604800 (7 days); got ${timeout}`);
+  return out;
+}
