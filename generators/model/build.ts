@@ -337,6 +337,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       });
       deployments.push({
         stack,
+        alerts: { topicName: `${platform.organization}-${m.name}-${env.name}-alerts`, email: m.owner.email },
         workgroups,
         artifacts: {
           bucket: { name: artifactsName, arn: bucketArn(env.partition, artifactsName) },

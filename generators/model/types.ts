@@ -112,6 +112,8 @@ export interface DomainDeploymentModel {
   };
   /** One Athena workgroup per principal the domain grants to (people and services, not accounts or jobs), by name. */
   readonly workgroups: readonly WorkgroupModel[];
+  /** Failed job runs are published to this KMS-encrypted topic, which emails the domain's owner. */
+  readonly alerts: { readonly topicName: string; readonly email: string };
   /** Jobs in manifest order. */
   readonly jobs: readonly JobModel[];
   /** Grants in manifest order. */

@@ -6,6 +6,7 @@ import { DataEventTrail } from "../../modules/governance/data-event-trail";
 import { CellsFilterGrant, TableGrant, TagPolicyGrant } from "../../modules/governance/lf-grant";
 import { LocationRegistration } from "../../modules/governance/location-registration";
 import { logsKeyStatements } from "../../modules/compute/log-group";
+import { FailureAlarms, type FailureSource, alarmsKeyStatements } from "../../modules/orchestration/failure-alarms";
 import { AthenaWorkgroup } from "../../modules/query/athena-workgroup";
 import { EmrServerlessApp } from "../../modules/compute/emr-serverless-app";
 import { GlueJob, glueJobLogGroupNames } from "../../modules/compute/glue-job";
@@ -69,7 +70,7 @@ export class DomainStack extends AwsStack {
       description: dep.artifacts.keyDescription,
       accountId: dep.accountId,
       partition: dep.partition,
-      statements: logsKeyStatements(dep.accountId, dep.region, dep.partition),
+      statements: [...logsKeyStatements(dep.accountId, dep.region, dep.partition), ...alarmsKeyStatements(dep.accountId)],
     });
     const artifacts = new LakeBucket(this, "artifacts-bucket", {
       terraformName: "artifacts",
@@ -222,6 +223,9 @@ export class DomainStack extends AwsStack {
   private jobs(dep: DomainDeploymentModel, env: EnvironmentModel, opsKeyArn: string, artifactsBucketId: string): Map<string, ITerraformDependable> {
     const roles = new Map<string, ITerraformDependable>();
     if (dep.jobs.length === 0) return roles;
+    const failures: FailureSource[] = [];
+    const glueJobNames: string[] = [];
+    const emrApps: string[] = [];
     const glue = dep.jobs.some((j) => j.engine === "glue")
       ? new GlueSecurityConfiguration(this, "glue-security", { terraformName: "glue", name: dep.artifacts.glueSecurityConfiguration, kmsKeyArn: opsKeyArn })
       : undefined;
@@ -260,6 +264,7 @@ export class DomainStack extends AwsStack {
       roles.set(job.role.arn, role.role);
       const s = job.settings as Record<string, unknown>;
       if (job.engine === "glue") {
+        glueJobNames.push(`${dep.stack}-${job.name}`);
         new GlueJob(this, `job-${job.name}`, {
           terraformName: job.name,
           name: `${dep.stack}-${job.name}`,
@@ -283,7 +288,7 @@ export class DomainStack extends AwsStack {
       } else {
         const warm = s.preInitialized as { drivers: number; executors: number } | undefined;
         const worker = { cpu: "4 vCPU", memory: "16 GB" };
-        new EmrServerlessApp(this, `app-${job.name}`, {
+        const app = new EmrServerlessApp(this, `app-${job.name}`, {
           terraformName: job.name,
           name: `${dep.stack}-${job.name}`,
           releaseLabel: s.releaseLabel as string,
@@ -297,8 +302,33 @@ export class DomainStack extends AwsStack {
           subnetIds: env.network.privateSubnetIds,
           securityGroupName: `${dep.stack}-${job.name}-emr-serverless`,
         });
+        emrApps.push(app.application.id);
       }
     }
+    if (glueJobNames.length > 0) {
+      failures.push({
+        name: "glue-jobs",
+        description: `Failed Glue job runs of ${dep.stack}`,
+        pattern: { source: ["aws.glue"], "detail-type": ["Glue Job State Change"], detail: { jobName: glueJobNames.sort(), state: ["ERROR", "FAILED", "TIMEOUT"] } },
+      });
+    }
+    if (emrApps.length > 0) {
+      failures.push({
+        name: "emr-serverless-jobs",
+        description: `Failed EMR Serverless job runs of ${dep.stack}`,
+        pattern: { source: ["aws.emr-serverless"], "detail-type": ["EMR Serverless Job Run State Change"], detail: { applicationId: emrApps, state: ["FAILED"] } },
+      });
+    }
+    new FailureAlarms(this, "alerts", {
+      terraformName: "alerts",
+      topicName: dep.alerts.topicName,
+      email: dep.alerts.email,
+      kmsKeyArn: opsKeyArn,
+      accountId: dep.accountId,
+      region: dep.region,
+      partition: dep.partition,
+      sources: failures,
+    });
     return roles;
   }
 }
