@@ -315,6 +315,10 @@ export function checkJobs(d: ParsedDomain): Problem[] {
       }
     }
     if (j.engine === "glue") {
+      const zonesWritten = [...new Set(j.writes.map((w) => w.split(".")[0]))];
+      if (zonesWritten.length > 1) {
+        problems.push({ file, path: at("writes"), code: "invalid-value", message: `a Glue job writes one zone, and this one writes ${zonesWritten.join(" and ")}`, got: j.writes, hint: "split it into one job per zone: its security configuration encrypts with the written zone's key" });
+      }
       if (j.flex && (j.workerType === "G.4X" || j.workerType === "G.8X")) {
         problems.push({ file, path: at("flex"), code: "invalid-value", message: `Flex execution runs on G.1X and G.2X workers only, not ${j.workerType}`, got: true, hint: "use workerType G.1X or G.2X, or flex: false" });
       }
@@ -364,4 +368,8 @@ export const PROTECTED_JOB_ARGUMENTS = [
   "--source_database",
   "--target_database",
   "--database_",
+  "--job-language",
+  "--scriptLocation",
+  "--custom-logGroup-prefix",
+  "--enable-lakeformation-fine-grained-access",
 ];

@@ -159,12 +159,12 @@ function jobOf(
   const sha256 = createHash("sha256").update(content).digest("hex");
   const key = `jobs/${j.name}/${sha256.slice(0, 16)}.py`;
   const role = iamRoleName(ctx, domain, `job-${j.name}`);
-  const logGroup = `/lakeform/${env.name}/${domain}/${j.name}`;
   const ref = (r: string) => {
     const [zone, table] = r.split(".") as [string, string];
     return { zone, table, database: tables.find((t) => t.zone === zone && t.name === table)?.database ?? "" };
   };
   const writes = sorted(j.writes);
+  const writeZone = writes[0]?.split(".")[0] ?? null;
   return {
     name: j.name,
     description: j.description,
@@ -172,8 +172,8 @@ function jobOf(
     engine: j.engine,
     script: { path: j.script, content, sha256, key, uri: `s3://${artifactsBucket}/${key}` },
     role: { name: role, arn: iamRoleArn(env.partition, env.accountId, role) },
-    logGroup: { name: logGroup, arn: `arn:${env.partition}:logs:${env.region}:${env.accountId}:log-group:${logGroup}` },
     tempDir: `s3://${artifactsBucket}/tmp/${j.name}/`,
+    glueSecurityConfiguration: j.engine === "glue" ? { name: `${ctx.organization}-${domain}-${env.name}-${writeZone ?? "ops"}`, zone: writeZone } : null,
     reads: sorted(j.reads).filter((r) => !writes.includes(r)).map(ref),
     writes: writes.map(ref),
     processesPii: j.processesPii ?? null,
@@ -343,7 +343,6 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           bucket: { name: artifactsName, arn: bucketArn(env.partition, artifactsName) },
           keyAlias: kmsAlias(ctx, m.name, "ops"),
           keyDescription: `${m.name} (${env.name}): encrypts job scripts, temp data, logs, query results and state-machine data`,
-          glueSecurityConfiguration: `${platform.organization}-${m.name}-${env.name}`,
         },
         jobs,
         grants,

@@ -107,8 +107,6 @@ export interface DomainDeploymentModel {
     readonly bucket: BucketModel;
     readonly keyAlias: string;
     readonly keyDescription: string;
-    /** The Glue security configuration every Glue job of the deployment runs with. */
-    readonly glueSecurityConfiguration: string;
   };
   /** One Athena workgroup per principal the domain grants to (people and services, not accounts or jobs), by name. */
   readonly workgroups: readonly WorkgroupModel[];
@@ -157,7 +155,13 @@ export interface JobModel {
   };
   /** The job's own role: Lake Formation grants on its tables, nothing in S3 but its own prefixes. */
   readonly role: { readonly name: string; readonly arn: string };
-  readonly logGroup: { readonly name: string; readonly arn: string };
+  /**
+   * Glue only: the security configuration it runs with, one per zone written
+   * (`<org>-<domain>-<env>-<zone>`, or `…-ops` for a job that writes no
+   * table). It encrypts with that zone's key, so what the job writes into the
+   * zone is under the zone key, as the zone bucket's policy demands.
+   */
+  readonly glueSecurityConfiguration: { readonly name: string; readonly zone: string | null } | null;
   /** `s3://<artifacts>/tmp/<job>/` */
   readonly tempDir: string;
   readonly reads: readonly TableRefModel[];

@@ -63,46 +63,8 @@ export class DomainStack extends AwsStack {
       readEvents: dep.audit.readEvents,
     });
 
-    // Scripts, temp data, logs and query results: readable with IAM (no Lake Formation in front), encrypted with the ops key.
-    const ops = new EncryptionKey(this, "ops-key", {
-      terraformName: "ops",
-      alias: dep.artifacts.keyAlias,
-      description: dep.artifacts.keyDescription,
-      accountId: dep.accountId,
-      partition: dep.partition,
-      statements: [...logsKeyStatements(dep.accountId, dep.region, dep.partition), ...alarmsKeyStatements(dep.accountId)],
-    });
-    const artifacts = new LakeBucket(this, "artifacts-bucket", {
-      terraformName: "artifacts",
-      bucketName: dep.artifacts.bucket.name,
-      bucketArn: dep.artifacts.bucket.arn,
-      encryption: { kind: "kms", kmsKeyArn: ops.key.arn },
-      accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "artifacts/" },
-      lifecycle: {
-        intelligentTiering: false,
-        noncurrentVersionExpiryDays: 30,
-        abortIncompleteMultipartUploadDays: 7,
-        prefixExpirations: [
-          { prefix: "tmp/", days: 7 },
-          { prefix: "athena/", days: 30 },
-          { prefix: "logs/", days: 90 },
-        ],
-      },
-      eventBridge: false,
-    });
-    for (const wg of dep.workgroups) {
-      new AthenaWorkgroup(this, `workgroup-${wg.principal}`, {
-        terraformName: wg.principal,
-        name: wg.name,
-        description: `Athena for ${wg.principal} on ${stack.domain} data (${dep.environment})`,
-        outputLocation: wg.outputLocation,
-        kmsKeyArn: ops.key.arn,
-        accountId: dep.accountId,
-        bytesScannedCutoffPerQuery: wg.bytesScannedCutoffPerQuery,
-      });
-    }
-
     const databases = new Map<string, GlueDatabase>();
+    const zoneKeys = new Map<string, string>();
     for (const zone of dep.zones) {
       const key = new EncryptionKey(this, `${zone.name}-key`, {
         terraformName: zone.name,
@@ -110,7 +72,10 @@ export class DomainStack extends AwsStack {
         description: zone.key.description,
         accountId: dep.accountId,
         partition: dep.partition,
+        // Glue jobs writing this zone log under its key (their security configuration's).
+        statements: dep.jobs.some((j) => j.glueSecurityConfiguration?.zone === zone.name) ? logsKeyStatements(dep.accountId, dep.region, dep.partition) : [],
       });
+      zoneKeys.set(zone.name, key.key.arn);
       const l = zone.bucket.lifecycle;
       const bucket = new LakeBucket(this, `${zone.name}-bucket`, {
         terraformName: zone.name,
@@ -177,7 +142,48 @@ export class DomainStack extends AwsStack {
       tables.set(`${t.zone}.${t.name}`, table);
     }
 
-    const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id);
+    // Scripts, temp data, logs and query results: readable with IAM (no Lake Formation in front), encrypted with the ops key.
+    const ops = new EncryptionKey(this, "ops-key", {
+      terraformName: "ops",
+      alias: dep.artifacts.keyAlias,
+      description: dep.artifacts.keyDescription,
+      accountId: dep.accountId,
+      partition: dep.partition,
+      statements: [...logsKeyStatements(dep.accountId, dep.region, dep.partition), ...alarmsKeyStatements(dep.accountId)],
+    });
+    const artifacts = new LakeBucket(this, "artifacts-bucket", {
+      terraformName: "artifacts",
+      bucketName: dep.artifacts.bucket.name,
+      bucketArn: dep.artifacts.bucket.arn,
+      encryption: { kind: "kms", kmsKeyArn: ops.key.arn },
+      // A Glue job's security configuration encrypts all it writes, its temp data too, with the written zone's key.
+      additionalUploadKeyArns: [...new Set(dep.jobs.flatMap((j) => (j.glueSecurityConfiguration?.zone ? [zoneKeys.get(j.glueSecurityConfiguration.zone)!] : [])))],
+      accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "artifacts/" },
+      lifecycle: {
+        intelligentTiering: false,
+        noncurrentVersionExpiryDays: 30,
+        abortIncompleteMultipartUploadDays: 7,
+        prefixExpirations: [
+          { prefix: "tmp/", days: 7 },
+          { prefix: "athena/", days: 30 },
+          { prefix: "logs/", days: 90 },
+        ],
+      },
+      eventBridge: false,
+    });
+    for (const wg of dep.workgroups) {
+      new AthenaWorkgroup(this, `workgroup-${wg.principal}`, {
+        terraformName: wg.principal,
+        name: wg.name,
+        description: `Athena for ${wg.principal} on ${stack.domain} data (${dep.environment})`,
+        outputLocation: wg.outputLocation,
+        kmsKeyArn: ops.key.arn,
+        accountId: dep.accountId,
+        bytesScannedCutoffPerQuery: wg.bytesScannedCutoffPerQuery,
+      });
+    }
+
+    const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys);
 
     // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
     for (const g of dep.grants) {
@@ -220,15 +226,27 @@ export class DomainStack extends AwsStack {
    * scratch prefixes, nothing else), and the engine: a Glue job with its
    * triggers, or an EMR Serverless application. Returns the roles by ARN.
    */
-  private jobs(dep: DomainDeploymentModel, env: EnvironmentModel, opsKeyArn: string, artifactsBucketId: string): Map<string, ITerraformDependable> {
+  private jobs(
+    dep: DomainDeploymentModel,
+    env: EnvironmentModel,
+    opsKeyArn: string,
+    artifactsBucketId: string,
+    zoneKeys: ReadonlyMap<string, string>,
+  ): Map<string, ITerraformDependable> {
     const roles = new Map<string, ITerraformDependable>();
     if (dep.jobs.length === 0) return roles;
     const failures: FailureSource[] = [];
     const glueJobNames: string[] = [];
     const emrApps: string[] = [];
-    const glue = dep.jobs.some((j) => j.engine === "glue")
-      ? new GlueSecurityConfiguration(this, "glue-security", { terraformName: "glue", name: dep.artifacts.glueSecurityConfiguration, kmsKeyArn: opsKeyArn })
-      : undefined;
+    // One security configuration per zone Glue jobs write (or "ops" for jobs writing no table).
+    const securityConfigurations = new Map<string, GlueSecurityConfiguration>();
+    const keyOf = (zone: string | null) => (zone ? zoneKeys.get(zone)! : opsKeyArn);
+    for (const job of dep.jobs) {
+      const c = job.glueSecurityConfiguration;
+      if (!c || securityConfigurations.has(c.name)) continue;
+      securityConfigurations.set(c.name, new GlueSecurityConfiguration(this, `glue-security-${c.zone ?? "ops"}`, { terraformName: `glue__${c.zone ?? "ops"}`, name: c.name, kmsKeyArn: keyOf(c.zone) }));
+    }
+    const glueJobs = new Map<string, GlueJob>();
     const catalogArn = `arn:${dep.partition}:glue:${dep.region}:${dep.accountId}:catalog`;
     const tableArns = (t: TableRefModel): JobTableArns => ({
       catalogArn,
@@ -236,7 +254,7 @@ export class DomainStack extends AwsStack {
       tableArn: `arn:${dep.partition}:glue:${dep.region}:${dep.accountId}:table/${t.database}/${t.table}`,
     });
     const prefixArn = (uri: string) => `arn:${dep.partition}:s3:::${uri.replace(/^s3:\/\//, "")}`;
-    for (const job of dep.jobs) {
+    for (const job of dependencyOrder(dep.jobs)) {
       new ArtifactObject(this, `script-${job.name}`, {
         terraformName: `script__${job.name}`,
         bucket: artifactsBucketId,
@@ -245,7 +263,7 @@ export class DomainStack extends AwsStack {
         contentType: "text/x-python",
         kmsKeyArn: opsKeyArn,
       });
-      const logs = job.engine === "glue" ? glueJobLogGroupNames(dep.artifacts.glueSecurityConfiguration, job.role.name) : undefined;
+      const logs = job.glueSecurityConfiguration ? glueJobLogGroupNames(job.glueSecurityConfiguration.name, job.role.name) : undefined;
       const role = new JobRole(this, `role-${job.name}`, {
         terraformName: `job__${job.name}`,
         roleName: job.role.name,
@@ -256,7 +274,7 @@ export class DomainStack extends AwsStack {
         writes: job.writes.map(tableArns),
         readObjectArns: [prefixArn(job.script.uri)],
         scratchPrefixArns: [prefixArn(job.tempDir), ...(job.engine === "emr-serverless" ? [prefixArn(logsUri(dep, job))] : [])],
-        kmsKeyArns: [opsKeyArn],
+        kmsKeyArns: [...new Set([opsKeyArn, keyOf(job.glueSecurityConfiguration?.zone ?? null)])],
         ...(logs
           ? { logGroupArns: [logs.error, logs.output].map((n) => `arn:${dep.partition}:logs:${dep.region}:${dep.accountId}:log-group:${n}`) }
           : {}),
@@ -265,26 +283,28 @@ export class DomainStack extends AwsStack {
       const s = job.settings as Record<string, unknown>;
       if (job.engine === "glue") {
         glueJobNames.push(`${dep.stack}-${job.name}`);
-        new GlueJob(this, `job-${job.name}`, {
+        const c = job.glueSecurityConfiguration!;
+        const after = (s.after as string[] | undefined) ?? [];
+        const glueJob = new GlueJob(this, `job-${job.name}`, {
           terraformName: job.name,
           name: `${dep.stack}-${job.name}`,
           roleArn: role.role.arn,
           roleName: job.role.name,
           scriptLocation: job.script.uri,
           tempDir: job.tempDir,
-          securityConfigurationName: glue!.name,
-          logKmsKeyArn: opsKeyArn,
+          securityConfigurationName: securityConfigurations.get(c.name)!.name,
+          logKmsKeyArn: keyOf(c.zone),
           workerType: s.workerType as "G.1X",
           numberOfWorkers: s.workers as number,
           flex: s.flex as boolean,
           timeoutMinutes: s.timeoutMinutes as number,
           maxRetries: s.maxRetries as number,
           bookmarks: s.bookmarks as boolean,
-          // Glue 5.0 reads and writes through Lake Formation (the buckets deny the role direct reads).
-          arguments: { ...job.arguments, "--enable-lakeformation-fine-grained-access": "true" },
+          arguments: job.arguments,
           ...(s.schedule ? { schedule: s.schedule as string } : {}),
-          ...(s.after ? { after: (s.after as string[]).map((n) => `${dep.stack}-${n}`) } : {}),
+          ...(after.length > 0 ? { after: after.map((n) => `${dep.stack}-${n}`), afterJobs: after.map((n) => glueJobs.get(n)!.job) } : {}),
         });
+        glueJobs.set(job.name, glueJob);
       } else {
         const warm = s.preInitialized as { drivers: number; executors: number } | undefined;
         const worker = { cpu: "4 vCPU", memory: "16 GB" };
@@ -335,3 +355,21 @@ export class DomainStack extends AwsStack {
 
 /** Where an EMR Serverless job's driver and executor logs go (passed at job-run time). */
 export const logsUri = (dep: DomainDeploymentModel, job: JobModel) => `s3://${dep.artifacts.bucket.name}/logs/${job.name}/`;
+
+/** Jobs with every job they run `after` first (the manifest rules exclude loops); otherwise manifest order. */
+function dependencyOrder(jobs: readonly JobModel[]): JobModel[] {
+  const byName = new Map(jobs.map((j) => [j.name, j]));
+  const out: JobModel[] = [];
+  const placed = new Set<string>();
+  const place = (j: JobModel) => {
+    if (placed.has(j.name)) return;
+    placed.add(j.name);
+    for (const n of ((j.settings as { after?: string[] }).after ?? [])) {
+      const dep = byName.get(n);
+      if (dep) place(dep);
+    }
+    out.push(j);
+  };
+  jobs.forEach(place);
+  return out;
+}

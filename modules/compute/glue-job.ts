@@ -1,6 +1,7 @@
 import { GlueJob as GlueJobResource } from "@cdktf/provider-aws/lib/glue-job";
 import { GlueTrigger } from "@cdktf/provider-aws/lib/glue-trigger";
 import { Token } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { SECURITY_CONFIGURATION_NAME } from "./glue-security-configuration";
 import { EncryptedLogGroup, kmsKeyArnProblems, retentionProblems } from "./log-group";
@@ -102,6 +103,11 @@ export interface GlueJobProps {
    * @default - no conditional trigger
    */
   readonly after?: readonly string[];
+  /**
+   * The resources of the jobs named in `after`, so the trigger is created after them.
+   * @default - none (the jobs must then exist already)
+   */
+  readonly afterJobs?: readonly ITerraformDependable[];
 }
 
 /**
@@ -121,6 +127,7 @@ export const RESERVED_ARGUMENTS: Readonly<Record<string, string>> = {
   "--enable-continuous-cloudwatch-log": "logs always go to the job's encrypted log groups",
   "--continuous-log-logGroup": "logs always go to the job's encrypted log groups",
   "--custom-logGroup-prefix": "logs always go to the job's encrypted log groups",
+  "--enable-lakeformation-fine-grained-access": "the job always reads and writes through Lake Formation",
 };
 
 /**
@@ -208,6 +215,8 @@ export class GlueJob extends Construct {
         "--enable-metrics": "true",
         "--enable-observability-metrics": "true",
         "--enable-spark-ui": "false",
+        // Reads and writes go through Lake Formation; lake buckets deny the job's role direct reads.
+        "--enable-lakeformation-fine-grained-access": "true",
       },
       // The log groups exist, with key and retention, before anything can start a run.
       dependsOn: [this.logGroups.error.logGroup, this.logGroups.output.logGroup],
@@ -228,6 +237,7 @@ export class GlueJob extends Construct {
     }
     if (props.after !== undefined && props.after.length > 0) {
       this.afterTrigger = new GlueTrigger(this, "after", {
+        ...(props.afterJobs ? { dependsOn: [...props.afterJobs] } : {}),
         name: `${props.name}-after`,
         type: "CONDITIONAL",
         startOnCreation: true,

@@ -2,7 +2,7 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../identity/policy-document";
-import { ServiceRole } from "../identity/service-role";
+import { ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
 
 /**
  * One instance fleet. Every instance type counts as one unit of capacity
@@ -510,16 +510,7 @@ export function resourceStarStatements(props: TransientEmrStateMachineProps): Re
       statement: {
         Sid: "DeliverExecutionLogs",
         Effect: "Allow",
-        Action: [
-          "logs:CreateLogDelivery",
-          "logs:DeleteLogDelivery",
-          "logs:DescribeLogGroups",
-          "logs:DescribeResourcePolicies",
-          "logs:GetLogDelivery",
-          "logs:ListLogDeliveries",
-          "logs:PutResourcePolicy",
-          "logs:UpdateLogDelivery",
-        ],
+        Action: UNSCOPABLE_ACTIONS.filter((a) => a.startsWith("logs:")),
         Resource: "*",
       },
       reason: "CloudWatch Logs vended-log delivery actions have no resource type; Step Functions documents them on Resource \"*\" for logging to CloudWatch Logs",

@@ -29,7 +29,8 @@ export class ArtifactObject extends Construct {
     this.object = new S3Object(this, "object", {
       bucket: props.bucket,
       key: props.key,
-      content: props.content,
+      // Terraform would read ${…} and %{…} in the text as its own templates.
+      content: escapeTemplates(props.content),
       contentType: props.contentType,
       serverSideEncryption: "aws:kms",
       kmsKeyId: props.kmsKeyArn,
@@ -37,4 +38,9 @@ export class ArtifactObject extends Construct {
     });
     this.object.overrideLogicalId(props.terraformName ?? id);
   }
+}
+
+/** `${` → `$${` and `%{` → `%%{`: Terraform's escapes, so the object holds the text byte for byte. */
+export function escapeTemplates(text: string): string {
+  return text.replace(/([$%])\{/g, (_, sigil: string) => `${sigil}${sigil}{`);
 }

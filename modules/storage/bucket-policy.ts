@@ -5,6 +5,12 @@ export interface SecureBucketPolicyProps {
   /** When set, uploads that ask for any other key or encryption type are refused. */
   readonly kmsKeyArn?: string;
   /**
+   * Further keys an upload may name (besides kmsKeyArn), for writers whose
+   * encryption is set elsewhere (a Glue security configuration).
+   * @default - none
+   */
+  readonly additionalUploadKeyArns?: readonly string[];
+  /**
    * The only principals that may read objects (the Lake Formation registration
    * role, later the replication role): everyone else is denied s3:GetObject,
    * so data is reached through Lake Formation or not at all.
@@ -57,7 +63,12 @@ export function secureBucketPolicy(props: SecureBucketPolicyProps): PolicyDocume
         Principal: { AWS: "*" },
         Action: "s3:PutObject",
         Resource: `${props.bucketArn}/*`,
-        Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": props.kmsKeyArn } },
+        Condition: {
+          StringNotEqualsIfExists: {
+            "s3:x-amz-server-side-encryption-aws-kms-key-id":
+              props.additionalUploadKeyArns && props.additionalUploadKeyArns.length > 0 ? [props.kmsKeyArn, ...props.additionalUploadKeyArns] : props.kmsKeyArn,
+          },
+        },
       },
     );
   }

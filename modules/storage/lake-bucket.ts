@@ -54,6 +54,11 @@ export interface LakeBucketProps {
   readonly accessLogs?: { readonly targetBucket: string; readonly targetPrefix: string };
   readonly lifecycle: LakeBucketLifecycle;
   /**
+   * Keys uploads may name besides the bucket key; see secureBucketPolicy.
+   * @default - only the bucket key
+   */
+  readonly additionalUploadKeyArns?: readonly string[];
+  /**
    * The only principals allowed to read objects; see secureBucketPolicy.
    * @default - reads are left to IAM
    */
@@ -122,6 +127,7 @@ export class LakeBucket extends Construct {
             bucketArn: props.bucketArn,
             ...(props.encryption.kind === "kms" ? { kmsKeyArn: props.encryption.kmsKeyArn } : {}),
             ...(props.onlyObjectReaders ? { onlyObjectReaders: props.onlyObjectReaders } : {}),
+            ...(props.additionalUploadKeyArns ? { additionalUploadKeyArns: props.additionalUploadKeyArns } : {}),
             statements: props.policyStatements ?? [],
           }),
         ),

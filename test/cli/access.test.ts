@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadAndValidate } from "../../generators/manifest/validate";
 import { lakeform } from "../helpers/cli";
 
 /** `lakeform access` over the example domains: the questions governance reviewers ask. */
@@ -13,10 +14,13 @@ describe("lakeform access --column", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatchInlineSnapshot(`
       "who reads cdr.processed.calls.imsi in prod:
-      ENV   PRINCIPAL             ID                                                   COLUMN                          ACCESS    ROWS      VIA GRANT
-      prod  analysts              arn:aws:iam::222222222222:role/analysts              cdr.processed.calls.imsi (PII)  masked    -         analysts
-      prod  eu-mvno-analysts      arn:aws:iam::222222222222:role/eu-mvno-analysts      cdr.processed.calls.imsi (PII)  masked    -         eu-mvno-calls
-      prod  fraud-investigations  arn:aws:iam::222222222222:role/fraud-investigations  cdr.processed.calls.imsi (PII)  unmasked  all rows  fraud
+      ENV   PRINCIPAL               ID                                                                             COLUMN                          ACCESS    ROWS      VIA GRANT
+      prod  job:conform-calls       arn:aws:iam::222222222222:role/acme-cdr-job-conform-calls-prod-eu-west-1       cdr.processed.calls.imsi (PII)  unmasked  all rows  job-conform-calls-writes
+      prod  job:fraud-reprocessing  arn:aws:iam::222222222222:role/acme-cdr-job-fraud-reprocessing-prod-eu-west-1  cdr.processed.calls.imsi (PII)  unmasked  all rows  job-fraud-reprocessing-reads
+      prod  job:subscriber-daily    arn:aws:iam::222222222222:role/acme-cdr-job-subscriber-daily-prod-eu-west-1    cdr.processed.calls.imsi (PII)  unmasked  all rows  job-subscriber-daily-reads
+      prod  analysts                arn:aws:iam::222222222222:role/analysts                                        cdr.processed.calls.imsi (PII)  masked    -         analysts
+      prod  eu-mvno-analysts        arn:aws:iam::222222222222:role/eu-mvno-analysts                                cdr.processed.calls.imsi (PII)  masked    -         eu-mvno-calls
+      prod  fraud-investigations    arn:aws:iam::222222222222:role/fraud-investigations                            cdr.processed.calls.imsi (PII)  unmasked  all rows  fraud
       "
     `);
   });
@@ -25,32 +29,80 @@ describe("lakeform access --column", () => {
     const r = await access("--column", "cdr.processed.calls.duration_seconds", "--env", "dev", "--format", "json");
     const rows = JSON.parse(r.stdout).access as { principal: { name: string }; visibility: string; rows: string[] | null; via: { grant: string }[] }[];
     expect(rows.map((x) => [x.principal.name, x.visibility, x.rows, x.via.map((v) => v.grant)])).toEqual([
+      ["job:conform-calls", "visible", null, ["job-conform-calls-writes"]],
+      ["job:fraud-reprocessing", "visible", null, ["job-fraud-reprocessing-reads"]],
+      ["job:subscriber-daily", "visible", null, ["job-subscriber-daily-reads"]],
       ["analysts", "visible", null, ["analysts"]],
       ["eu-mvno-analysts", "visible", ["region = 'EU'"], ["eu-mvno-calls"]],
       ["fraud-investigations", "visible", null, ["fraud"]],
     ]);
   });
 
-  it("finds every PII column of the examples masked for everyone outside the PII readers", async () => {
+  /*
+   * Jobs are processors, not readers: a job's role reads PII unmasked only
+   * through its own grants (job-<job>-reads/-writes) and only when the job says
+   * why in processesPii. Everyone else outside the PII readers sees it masked.
+   */
+  it("finds every PII column of the examples masked for everyone outside the PII readers, but jobs that say why they process it", async () => {
     const pii = [
+      "cdr.raw.cdr_events.imsi",
+      "cdr.raw.cdr_events.msisdn",
+      "cdr.raw.cdr_events.called_number",
       "cdr.processed.calls.imsi",
       "cdr.processed.calls.msisdn",
       "cdr.processed.calls.called_number",
       "cdr.curated.subscriber_daily.msisdn",
+      "cdr.curated.fraud_scores.msisdn",
       "billing.processed.payments.card_pan",
       "billing.processed.payments.card_expiry",
+      "clickstream.raw.events.device_id",
+      "clickstream.raw.events.ip_address",
       "clickstream.processed.impressions.device_id",
       "clickstream.processed.impressions.ip_address",
       "clickstream.processed.clicks.device_id",
     ];
     const readers = new Set(["fraud-investigations", "privacy-office"]);
+    const validated = await loadAndValidate(repo);
+    if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
+    // processesPii of each job, by its role's ARN, from the model (not from the analyzer's output).
+    const reasons = new Map(validated.model.domains.flatMap((d) => d.deployments.flatMap((dep) => dep.jobs.map((j) => [j.role.arn, { name: j.name, reason: j.processesPii }] as const))));
+    let jobRows = 0;
     for (const column of pii) {
-      const rows = JSON.parse((await access("--column", column, "--format", "json")).stdout).access as { pii: boolean; principal: { name: string }; visibility: string }[];
+      const rows = JSON.parse((await access("--column", column, "--format", "json")).stdout).access as {
+        pii: boolean;
+        principal: { name: string; id: string; kind: string };
+        visibility: string;
+        via: { grant: string; source: string; piiReason: string | null }[];
+      }[];
       expect(rows.length, column).toBeGreaterThan(0);
       for (const row of rows) {
         expect(row.pii, column).toBe(true);
-        if (!readers.has(row.principal.name)) expect(`${column} ${row.principal.name} ${row.visibility}`).toBe(`${column} ${row.principal.name} masked`);
+        if (readers.has(row.principal.name) || row.visibility === "masked") continue;
+        const who = `${column} ${row.principal.name}`;
+        expect(row.principal.kind, `${who} reads it unmasked`).toBe("job");
+        const job = reasons.get(row.principal.id);
+        expect(job, who).toBeDefined();
+        expect(row.principal.name, who).toBe(`job:${job!.name}`);
+        expect(job!.reason, `${who}: processesPii`).toMatch(/\S{3,}/);
+        for (const v of row.via) {
+          expect(v.source, who).toBe("jobs");
+          expect(v.grant, who).toMatch(new RegExp(`^job-${job!.name}-(reads|writes)$`));
+          expect(v.piiReason, who).toBe(job!.reason);
+        }
+        jobRows++;
       }
+    }
+    expect(jobRows).toBeGreaterThan(0);
+  });
+
+  it("lists what a job reads, all of it unmasked through its own grants", async () => {
+    const r = await access("--principal", "job:conform-calls", "--env", "prod", "--format", "json");
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).access as { table: string; zone: string; column: string; visibility: string; rows: string[] | null; via: { grant: string }[] }[];
+    expect([...new Set(rows.map((x) => `${x.zone}.${x.table}`))]).toEqual(["processed.calls", "raw.cdr_events"]);
+    for (const x of rows) {
+      expect([x.visibility, x.rows], x.column).toEqual(["visible", null]);
+      expect(x.via.map((v) => v.grant), x.column).toEqual([x.zone === "raw" ? "job-conform-calls-reads" : "job-conform-calls-writes"]);
     }
   });
 

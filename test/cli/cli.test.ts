@@ -103,7 +103,19 @@ describe("lakeform schema", () => {
     expect(domain.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
     expect(domain.additionalProperties).toBe(false);
     expect(domain.required).toEqual(["name", "owner", "costCentre"]);
-    expect(domain.properties.tables.items.properties.format).toMatchObject({ enum: ["parquet", "iceberg"], default: "parquet" });
+    expect(domain.properties.tables.items.properties.format).toMatchObject({ enum: ["parquet", "iceberg", "json"], default: "parquet" });
+    // Jobs are one of two engines, each with its own fields; pipeline stays reserved.
+    const engines = domain.properties.jobs.items.anyOf as { properties: Record<string, any>; required: string[] }[];
+    expect(engines.map((e) => [e.properties.engine.const, e.required])).toEqual([
+      ["glue", ["name", "script", "engine"]],
+      ["emr-serverless", ["name", "script", "engine", "maximumCapacity"]],
+    ]);
+    expect(engines[0]!.properties.schedule).toMatchObject({ pattern: "^cron\\(.+\\)$" });
+    expect(engines[0]!.properties.workerType).toMatchObject({ enum: ["G.1X", "G.2X", "G.4X", "G.8X"], default: "G.1X" });
+    expect(engines[1]!.properties.architecture).toMatchObject({ enum: ["ARM64", "X86_64"], default: "ARM64" });
+    expect(domain.properties.athena.properties.bytesScannedCutoffGb).toMatchObject({ type: "integer", minimum: 1, default: 1024 });
+    expect(domain.properties.pipeline).toMatchObject({ maxItems: 0, default: [] });
+    expect(domain.properties).not.toHaveProperty("fleets");
     // Every property at every level carries a description for the editor.
     const undocumented: string[] = [];
     const walk = (node: any, path: string) => {

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { formatProblems } from "../../generators/manifest/errors";
-import { type ParsedDomain, checkDomain, checkPlatform } from "../../generators/manifest/rules";
+import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPlatform } from "../../generators/manifest/rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
 import { PlatformManifest } from "../../generators/manifest/schema/platform";
 import { buildModel } from "../../generators/model/build";
@@ -14,12 +14,28 @@ import type { TfJson } from "./synth";
  * A Model from manifest objects as authored, through the same layers as
  * `loadAndValidate` (zod shape, cross-field rules, model invariants), without
  * touching the disk. Throws with every problem when the fixtures are invalid,
- * so a test never runs on a model the CLI would have refused.
+ * so a test never runs on a model the CLI would have refused. (Filter
+ * conflicts are left to the tests of the access analysis, which models them.)
+ *
+ * `scripts` gives the job scripts of a domain, by domain name and path
+ * (`jobs/x.py`), as the loader would read them; a domain without an entry is
+ * read as if its scripts were not looked for (empty content, no check).
  */
-export function modelFrom(platform: Record<string, any> = platformFixture(), domains: readonly Record<string, any>[] = [domainFixture()]): Model {
+export function modelFrom(
+  platform: Record<string, any> = platformFixture(),
+  domains: readonly Record<string, any>[] = [domainFixture()],
+  scripts: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+): Model {
   const p = PlatformManifest.parse(platform);
-  const parsed: ParsedDomain[] = domains.map((d) => ({ file: `domains/${d.name}/domain.yaml`, folder: d.name as string, manifest: DomainManifest.parse(d) }));
-  const problems = [...checkPlatform(p, "domains/platform.yaml"), ...parsed.flatMap((d) => checkDomain(d, p))];
+  const parsed: ParsedDomain[] = domains.map((d) => {
+    const files = scripts[d.name as string];
+    return { file: `domains/${d.name}/domain.yaml`, folder: d.name as string, manifest: DomainManifest.parse(d), ...(files ? { scripts: new Map(Object.entries(files)) } : {}) };
+  });
+  const problems = [
+    ...checkPlatform(p, "domains/platform.yaml"),
+    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d)]),
+    ...checkConsumes(parsed, p),
+  ];
   const built = buildModel(p, "domains/platform.yaml", parsed);
   problems.push(...built.problems);
   if (problems.length > 0) throw new Error(`invalid fixture:\n${formatProblems(problems)}`);

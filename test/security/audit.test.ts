@@ -1,7 +1,9 @@
 /**
  * An independent audit of the synthesized Terraform JSON of every example
- * stack against the S3, KMS and Lake Formation rules of
- * /work/shared/reference/security-rules.md (checkov, trivy-checks, cdk-nag).
+ * stack against the S3, KMS, Lake Formation, IAM and compute (Glue, CloudWatch
+ * Logs, Athena, security groups, EMR) rules of
+ * /work/shared/reference/security-rules.md (checkov, trivy-checks, cdk-nag),
+ * and, beyond that list, the upstream SNS rules for the failure alarms' topics.
  *
  * Each rule is a small pure function over the stacks that returns its
  * violations (stack and resource address); the audit asserts every one is
@@ -19,8 +21,15 @@
  * zone bucket is registered, hybrid access off, through a role scoped to the
  * bucket and its key; (e) the IAM rules of security-rules.md over the
  * generated roles; (f) no PII column unmasked outside the PII readers, from
- * the effective-access analysis of the Model; (g) CloudTrail may use the
- * audit key and bucket only for its own trail.
+ * the effective-access analysis of the Model (a job reads PII only with a
+ * processesPii reason); (g) CloudTrail may use the audit key and bucket only
+ * for its own trail.
+ *
+ * Buckets come in four kinds, told apart by structure, never by name: zone
+ * buckets (the data), the access-log bucket, the trail's bucket, and the
+ * artifacts bucket (scripts, temp data, job logs, query results), which jobs
+ * and Athena read with IAM; its access is audited on its own
+ * (checkArtifactsIsolation).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,6 +39,7 @@ import { type ColumnAccess, analyzeAccess } from "../../generators/access/analyz
 import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
+import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { modelFrom } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
 
@@ -305,7 +315,7 @@ const checkLifecycle: Check = (stacks) =>
     return ok ? [] : ["no enabled rule with an empty filter aborts incomplete multipart uploads"];
   });
 
-/** CKV2_AWS_62: reports every bucket without a connected notification (the audit expects exactly the access-log buckets). */
+/** CKV2_AWS_62: reports every bucket without a connected notification (the audit expects exactly the documented exceptions). */
 const checkNotifications: Check = (stacks) =>
   perBucket("CKV2_AWS_62", stacks, (s, name) => (attached(s, NOTIFICATION, name).length > 0 ? [] : ["no event notification is connected"]));
 
@@ -404,8 +414,9 @@ const checkNoDataSources: Check = (stacks) =>
 // No back doors: Lake Formation is the only path to a zone's bytes
 //
 // A zone ("lake") bucket is every bucket that is neither an access-log bucket
-// (isAccessLogBucket) nor a trail's log bucket (isTrailBucket): both are
-// recognised by structure, so a data bucket cannot opt out by its name.
+// (isAccessLogBucket), a trail's log bucket (isTrailBucket) nor the artifacts
+// bucket (isArtifactsBucket): all three are recognised by structure, so a data
+// bucket cannot opt out by its name.
 
 const LF_PERMISSIONS = "aws_lakeformation_permissions";
 const LF_RESOURCE = "aws_lakeformation_resource";
@@ -443,9 +454,64 @@ function isTrailBucket(s: TfStack, bucket: string, r: Json): boolean {
   return named && writable;
 }
 
-/** The zone buckets: every bucket but the access-log and trail buckets, which hold logs, not data. */
+const S3_OBJECT = "aws_s3_object";
+const GLUE_DATABASE = "aws_glue_catalog_database";
+const GLUE_TABLE = "aws_glue_catalog_table";
+const GLUE_JOB = "aws_glue_job";
+const ATHENA = "aws_athena_workgroup";
+
+/** `s3://<bucket>` or `s3://<bucket>/…`, the bucket named literally or by reference. */
+function locationInBucket(s: TfStack, value: unknown, bucket: string): boolean {
+  const physical = s.json.resource?.[BUCKET]?.[bucket]?.bucket;
+  if (typeof value !== "string" || typeof physical !== "string") return false;
+  const resolved = resolveBucketRefs(s, value);
+  return resolved === `s3://${physical}` || resolved.startsWith(`s3://${physical}/`);
+}
+
+/** Lake Formation or the catalog points at the bucket: a registration, or a database or table located in it. */
+function holdsCatalogData(s: TfStack, bucket: string): boolean {
+  return (
+    registrationsOf(s, bucket).length > 0 ||
+    entries(s, GLUE_DATABASE).some(([, d]) => locationInBucket(s, d.location_uri, bucket)) ||
+    entries(s, GLUE_TABLE).some(([, t]) => blocks(t.storage_descriptor).some((sd) => locationInBucket(s, sd.location, bucket)))
+  );
+}
+
+/** Compute keeps its artifacts in the bucket: a script object, an Athena result location, a Glue job's script or temp dir. */
+function usedForArtifacts(s: TfStack, bucket: string): boolean {
+  const resultLocations = (w: Json) => blocks(w.configuration).flatMap((c) => blocks(c.result_configuration)).map((rc) => rc.output_location);
+  const jobLocations = (j: Json) => [
+    ...blocks(j.command).map((c) => c.script_location),
+    (j.non_overridable_arguments as Json | undefined)?.["--TempDir"],
+    (j.default_arguments as Json | undefined)?.["--TempDir"],
+  ];
+  return (
+    attached(s, S3_OBJECT, bucket).length > 0 ||
+    entries(s, ATHENA).some(([, w]) => resultLocations(w).some((l) => locationInBucket(s, l, bucket))) ||
+    entries(s, GLUE_JOB).some(([, j]) => jobLocations(j).some((l) => locationInBucket(s, l, bucket)))
+  );
+}
+
+/**
+ * The artifacts bucket: job scripts, temp data, job logs and query results,
+ * which jobs and Athena read with IAM (no Lake Formation in front). It is
+ * recognised by structure: compute keeps its artifacts there, and neither
+ * Lake Formation nor the catalog points at it. A zone bucket is registered and
+ * holds the catalog's databases and tables, so it cannot claim this by holding
+ * a script; a bucket that is neither counts as a zone bucket (the strictest
+ * rules apply to what the audit cannot place).
+ */
+function isArtifactsBucket(s: TfStack, bucket: string, r: Json): boolean {
+  return !isAccessLogBucket(s, bucket, r) && !isTrailBucket(s, bucket, r) && !holdsCatalogData(s, bucket) && usedForArtifacts(s, bucket);
+}
+
+/** The zone buckets: every bucket but the access-log and trail buckets (logs, not data) and the artifacts bucket. */
 function lakeBuckets(s: TfStack): [string, Json][] {
-  return entries(s, BUCKET).filter(([n, r]) => !isAccessLogBucket(s, n, r) && !isTrailBucket(s, n, r));
+  return entries(s, BUCKET).filter(([n, r]) => !isAccessLogBucket(s, n, r) && !isTrailBucket(s, n, r) && !isArtifactsBucket(s, n, r));
+}
+
+function artifactsBuckets(s: TfStack): [string, Json][] {
+  return entries(s, BUCKET).filter(([n, r]) => isArtifactsBucket(s, n, r));
 }
 
 /** The bucket's ARN when its name is a literal. */
@@ -752,20 +818,83 @@ const checkIamActions: Check = (stacks) =>
   });
 
 /**
- * (e) AwsSolutions-IAM5 on resources, CKV_AWS_355: no Allow on Resource `*` or
- * NotResource; a wildcard only as `<bucket ARN>/*` of a bucket of the stack —
- * the objects of one bucket, the form cdk-nag's documented suppression
- * (`appliesTo: Resource::<bucket-arn>/*`) accepts.
+ * Actions AWS documents as supporting no resource-level permissions (Service
+ * Authorization Reference): the one exception to "no Resource *". A statement
+ * may allow them on `*` only when it allows nothing else. This is the list
+ * documented in modules/identity/service-role.ts (UNSCOPABLE_ACTIONS), kept
+ * here as the audit's own copy; a test makes the two agree, so the generators
+ * cannot widen the exception on their own.
+ */
+const UNSCOPABLE_ACTIONS_DOCUMENTED = [
+  "cloudwatch:PutMetricData",
+  "lakeformation:GetDataAccess",
+  "logs:CreateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:DescribeLogGroups",
+  "logs:DescribeResourcePolicies",
+  "logs:GetLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:UpdateLogDelivery",
+  "xray:GetSamplingRules",
+  "xray:GetSamplingTargets",
+  "xray:PutTelemetryRecords",
+  "xray:PutTraceSegments",
+];
+const UNSCOPABLE = new Set(UNSCOPABLE_ACTIONS_DOCUMENTED.map((a) => a.toLowerCase()));
+
+/** The statement allows only actions without resource-level permissions (IAM action names are case-insensitive). */
+const onlyUnscopableActions = (st: Statement) => st.NotAction === undefined && list(st.Action).length > 0 && list(st.Action).every((a) => typeof a === "string" && UNSCOPABLE.has(a.toLowerCase()));
+
+/** Replaces `${<type>.<name>.name}` by the resource's literal name, where it has one. */
+function resolveNameRefs(s: TfStack, value: string): string {
+  return value.replace(/\$\{([a-z0-9_]+)\.([\w-]+)\.name\}/g, (m, type: string, n: string) => {
+    const name = s.json.resource?.[type]?.[n]?.name;
+    return typeof name === "string" && !name.includes("${") ? name : m;
+  });
+}
+
+const hasWildcard = (x: string) => x.includes("*") || x.includes("?");
+
+/** `<bucket ARN>/<prefix>*` of a bucket of the stack, the prefix literal: the objects under one prefix of one bucket. */
+function isObjectsUnderPrefix(s: TfStack, resource: string): boolean {
+  return entries(s, BUCKET).some(([n]) =>
+    [`\${${BUCKET}.${n}.arn}`, bucketArnOf(s, n)].some((arn) => {
+      if (!arn || !resource.startsWith(`${arn}/`) || !resource.endsWith("*")) return false;
+      return !hasWildcard(resource.slice(arn.length + 1, -1));
+    }),
+  );
+}
+
+/** `arn:…:logs:<region>:<account>:log-group:<name>:*` of a log group of the stack: the streams of one log group. */
+function isStreamsOfStackLogGroup(s: TfStack, resource: string): boolean {
+  const m = /^arn:([\w-]+):logs:([\w-]+):(\d{12}):log-group:(.+):\*$/.exec(resource);
+  if (!m || hasWildcard(m[4]!)) return false;
+  const { account, region, partition } = providerOf(s);
+  if (m[1] !== partition || m[2] !== region || m[3] !== account) return false;
+  return entries(s, LOG_GROUP).some(([, g]) => typeof g.name === "string" && resolveNameRefs(s, g.name) === m[4]);
+}
+
+/**
+ * (e) AwsSolutions-IAM5 on resources, CKV_AWS_355: no Allow on Resource `*`
+ * (but for statements of UNSCOPABLE_ACTIONS_DOCUMENTED alone) or NotResource;
+ * a wildcard only where it stays inside one resource of the stack: the objects
+ * under one literal prefix of one of its buckets (`<bucket ARN>/*` is the form
+ * cdk-nag's documented suppression, `appliesTo: Resource::<bucket-arn>/*`,
+ * accepts; a prefix of it is narrower), or the streams of one of its log groups
+ * (`<log group ARN>:*`, what logs:CreateLogStream and PutLogEvents act on).
  */
 const checkIamResources: Check = (stacks) =>
   iamStatements("AwsSolutions-IAM5/CKV_AWS_355", stacks, (st, s) => {
     if (st.Effect !== "Allow") return [];
     const out: string[] = [];
     if (st.NotResource !== undefined) out.push("Allow with NotResource reaches every other resource");
-    const objectsOfStackBuckets = new Set(entries(s, BUCKET).flatMap(([n]) => [`\${${BUCKET}.${n}.arn}/*`, ...(bucketArnOf(s, n) ? [`${bucketArnOf(s, n)}/*`] : [])]));
     for (const r of list(st.Resource).map(String)) {
-      if (r === "*") out.push('Allow on Resource "*"');
-      else if ((r.includes("*") || r.includes("?")) && !objectsOfStackBuckets.has(r)) out.push(`Resource "${r}" has a wildcard that is not the objects of one bucket of the stack`);
+      if (r === "*") {
+        if (!onlyUnscopableActions(st)) out.push('Allow on Resource "*"');
+      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r)) {
+        out.push(`Resource "${r}" has a wildcard that is not the objects under one prefix of a bucket of the stack, nor the streams of one of its log groups`);
+      }
     }
     return out;
   });
@@ -847,6 +976,416 @@ const checkTrailPolicies: Check = (stacks) =>
   );
 
 // ---------------------------------------------------------------------------
+// The artifacts bucket: read with IAM, so each job keeps to its own prefixes
+
+/** The literal key prefix a resource reaches in `arn` (up to its first wildcard); undefined when it does not name a key under it literally. */
+function keyPrefixIn(resource: string, arn: string): string | undefined {
+  if (!resource.startsWith(`${arn}/`)) return undefined;
+  const key = resource.slice(arn.length + 1);
+  const wild = key.search(/[*?]/);
+  return wild < 0 ? key : key.slice(0, wild);
+}
+
+/** The statement may allow some S3 action: `*`, `s3:…` (any case), or NotAction. */
+const actsOnS3 = (st: Statement) => st.NotAction !== undefined || list(st.Action).some((a) => typeof a === "string" && (a === "*" || /^s3:/i.test(a)));
+
+/**
+ * The artifacts bucket is outside Lake Formation, so its IAM access is what
+ * keeps jobs apart: no bucket policy allows anything on it, no standalone
+ * policy reaches its objects, every role reaches only named prefixes (never
+ * the whole bucket), and no two roles share a prefix (one job cannot read or
+ * overwrite another's script, temp data or logs).
+ */
+const checkArtifactsIsolation: Check = (stacks) =>
+  stacks.flatMap((s) =>
+    artifactsBuckets(s).flatMap(([b]) => {
+      const rule = "artifacts-isolation";
+      const out: Violation[] = [];
+      for (const [pn, p] of attached(s, POLICY, b)) {
+        for (const st of (statementsOf(p.policy) ?? []).filter((x) => x.Effect === "Allow")) {
+          out.push(violation(rule, s.name, `${POLICY}.${pn}`, `statement ${st.Sid ?? "?"} allows access to ${BUCKET}.${b} through a bucket policy`));
+        }
+      }
+      const arn = bucketArnOf(s, b);
+      if (!arn) return [...out, violation(rule, s.name, `${BUCKET}.${b}`, "the bucket's name is not literal, so its prefixes cannot be told apart")];
+      const prefixes = new Map<string, Set<string>>();
+      for (const d of iamDocuments(s)) {
+        for (const st of (statementsOf(d.policy) ?? []).filter((x) => x.Effect === "Allow" && actsOnS3(x))) {
+          const reaching = st.NotResource !== undefined ? [String(st.NotResource)] : list(st.Resource).map((r) => resolveBucketRefs(s, String(r))).filter((r) => globReachesPrefix(r, `${arn}/`));
+          for (const r of reaching) {
+            const prefix = st.NotResource !== undefined ? undefined : keyPrefixIn(r, arn);
+            if (d.kind !== "role" || !d.role) out.push(violation(rule, s.name, d.address, `statement ${st.Sid ?? "?"}: a ${d.kind} policy reaches objects of ${BUCKET}.${b}`));
+            else if (!prefix) out.push(violation(rule, s.name, d.address, `statement ${st.Sid ?? "?"}: ${r} reaches the whole of ${BUCKET}.${b}, not a prefix of the job's own`));
+            else prefixes.set(d.role, (prefixes.get(d.role) ?? new Set()).add(prefix));
+          }
+        }
+      }
+      const roles = [...prefixes.keys()].sort();
+      for (const [i, a] of roles.entries()) {
+        for (const other of roles.slice(i + 1)) {
+          for (const p of prefixes.get(a)!) {
+            for (const q of prefixes.get(other)!) {
+              if (p.startsWith(q) || q.startsWith(p)) out.push(violation(rule, s.name, `${BUCKET}.${b}`, `${ROLE}.${a} (${p}) and ${ROLE}.${other} (${q}) share a prefix`));
+            }
+          }
+        }
+      }
+      return out;
+    }),
+  );
+
+// ---------------------------------------------------------------------------
+// Compute: Glue, CloudWatch Logs, Athena, security groups, EMR
+
+const GLUE_CRAWLER = "aws_glue_crawler";
+const GLUE_SECURITY = "aws_glue_security_configuration";
+const LOG_GROUP = "aws_cloudwatch_log_group";
+const SECURITY_GROUP = "aws_security_group";
+const SG_RULE = "aws_security_group_rule";
+const SG_INGRESS_RULE = "aws_vpc_security_group_ingress_rule";
+const SG_EGRESS_RULE = "aws_vpc_security_group_egress_rule";
+const EMR_SERVERLESS = "aws_emrserverless_application";
+const STANDING_EMR = ["aws_emr_cluster", "aws_emr_instance_fleet", "aws_emr_instance_group"];
+
+const nonEmpty = (x: unknown): x is string => typeof x === "string" && x.trim() !== "";
+
+/** Problems with a KMS key attribute: it must be set, and a reference must name a key of the stack. */
+function cmkProblems(s: TfStack, attr: string, value: unknown): string[] {
+  if (!nonEmpty(value)) return [`${attr} is not set`];
+  const ref = refName(value, KMS_KEY);
+  if (value.includes("${") && (!ref || !s.json.resource?.[KMS_KEY]?.[ref])) return [`${attr} ${value} is not a key of the stack`];
+  return [];
+}
+
+/** The security configuration a Glue job or crawler names, by reference or by its literal name. */
+function securityConfigurationOf(s: TfStack, r: Json): [string, Json] | undefined {
+  const v = r.security_configuration;
+  if (!nonEmpty(v)) return undefined;
+  const ref = refName(v, GLUE_SECURITY);
+  return entries(s, GLUE_SECURITY).find(([n, c]) => (ref ? n === ref : c.name === v));
+}
+
+const encryptionOf = (c: Json, block: string): Json | undefined => blocks(blocks(c.encryption_configuration)[0]?.[block])[0];
+
+/** CKV_AWS_195: every Glue job and crawler names a security configuration, and it is one of the stack. */
+const checkGlueSecurityConfigurationSet: Check = (stacks) =>
+  [GLUE_JOB, GLUE_CRAWLER].flatMap((type) =>
+    perResource("CKV_AWS_195", stacks, type, (r, s) => {
+      if (!nonEmpty(r.security_configuration)) return ["security_configuration is not set"];
+      return securityConfigurationOf(s, r) ? [] : [`security_configuration ${String(r.security_configuration)} is no security configuration of the stack`];
+    }),
+  );
+
+/**
+ * CKV_AWS_99, stricter on S3: CloudWatch logs SSE-KMS and job bookmarks
+ * CSE-KMS, each with a key; S3 SSE-KMS with a key too (checkov also passes
+ * SSE-S3). Every key is one of the stack's.
+ */
+const checkGlueSecurityConfigurations: Check = (stacks) =>
+  perResource("CKV_AWS_99", stacks, GLUE_SECURITY, (c, s) => {
+    const modes: [string, string, string][] = [
+      ["cloudwatch_encryption", "cloudwatch_encryption_mode", "SSE-KMS"],
+      ["job_bookmarks_encryption", "job_bookmarks_encryption_mode", "CSE-KMS"],
+      ["s3_encryption", "s3_encryption_mode", "SSE-KMS"],
+    ];
+    return modes.flatMap(([block, attr, mode]) => {
+      const e = encryptionOf(c, block);
+      if (!e) return [`${block} is not set`];
+      return [...(e[attr] === mode ? [] : [`${block}.${attr} is ${String(e[attr])}, expected ${mode}`]), ...cmkProblems(s, `${block}.kms_key_arn`, e.kms_key_arn)];
+    });
+  });
+
+/** AwsSolutions-GL1 / GL3, read through each job's security configuration: CloudWatch logs SSE-KMS, bookmarks CSE-KMS. */
+const checkGlueJobEncryption: Check = (stacks) =>
+  perResource("AwsSolutions-GL1/GL3", stacks, GLUE_JOB, (j, s) => {
+    const found = securityConfigurationOf(s, j);
+    if (!found) return ["no security configuration of the stack, so its logs and bookmarks are not known to be encrypted"];
+    const [n, c] = found;
+    return [
+      ...(encryptionOf(c, "cloudwatch_encryption")?.cloudwatch_encryption_mode === "SSE-KMS" ? [] : [`${GLUE_SECURITY}.${n} does not encrypt CloudWatch logs with SSE-KMS (GL1)`]),
+      ...(encryptionOf(c, "job_bookmarks_encryption")?.job_bookmarks_encryption_mode === "CSE-KMS" ? [] : [`${GLUE_SECURITY}.${n} does not encrypt job bookmarks with CSE-KMS (GL3)`]),
+    ];
+  });
+
+/**
+ * CKV_AWS_158 (a CMK, here one of the stack whose policy lets CloudWatch
+ * Logs use it, or creating the group fails), CKV_AWS_66 (a retention) and
+ * CKV_AWS_338 (at least a year; checkov also passes 0, never expire, which
+ * the log-group module does not offer).
+ */
+const checkLogGroups: Check = (stacks) =>
+  perResource("CKV_AWS_158/CKV_AWS_66/CKV_AWS_338", stacks, LOG_GROUP, (g, s) => {
+    const out = cmkProblems(s, "kms_key_id", g.kms_key_id);
+    const key = refName(g.kms_key_id, KMS_KEY);
+    const { region } = providerOf(s);
+    const keyStatements = key ? statementsOf(s.json.resource?.[KMS_KEY]?.[key]?.policy) ?? [] : [];
+    if (key && out.length === 0 && !keyStatements.some((st) => st.Effect === "Allow" && servicesOf(st.Principal).includes(`logs.${region}.amazonaws.com`))) {
+      out.push(`${KMS_KEY}.${key} does not let logs.${region}.amazonaws.com use it`);
+    }
+    const days = g.retention_in_days;
+    if (days === undefined || days === null) out.push("retention_in_days is not set (CKV_AWS_66)");
+    else if (typeof days !== "number" || !Number.isInteger(days) || days < 365) out.push(`retention_in_days is ${String(days)}, less than a year (CKV_AWS_338)`);
+    return out;
+  });
+
+/** The zone buckets (by Terraform name) holding the tables `principal` may INSERT into through the stack's Lake Formation grants; "?" for a table the audit cannot place. */
+function zonesWrittenBy(s: TfStack, principal: string): string[] {
+  const zones = new Set<string>();
+  for (const [, p] of entries(s, LF_PERMISSIONS)) {
+    if (p.principal !== principal || !list(p.permissions).includes("INSERT")) continue;
+    for (const t of [...blocks(p.table), ...blocks(p.table_with_columns)]) {
+      const table = s.json.resource?.[GLUE_TABLE]?.[refName(t.name, GLUE_TABLE) ?? ""];
+      const database = s.json.resource?.[GLUE_DATABASE]?.[refName(table?.database_name, GLUE_DATABASE) ?? ""];
+      const locations = [...blocks(table?.storage_descriptor).map((sd) => sd.location), database?.location_uri];
+      const bucket = lakeBuckets(s).find(([b]) => locations.some((l) => locationInBucket(s, l, b)))?.[0];
+      zones.add(bucket ?? "?");
+    }
+  }
+  return [...zones].sort();
+}
+
+/** The keys a bucket's policy lets uploads name: those every Deny on s3:PutObject conditioned on the key id leaves open; undefined when none is. */
+function uploadKeysOf(s: TfStack, bucket: string): string[] | undefined {
+  let keys: string[] | undefined;
+  for (const [, p] of attached(s, POLICY, bucket)) {
+    for (const st of statementsOf(p.policy) ?? []) {
+      if (st.Effect !== "Deny" || !list(st.Action).includes("s3:PutObject")) continue;
+      const cond = st.Condition?.StringNotEqualsIfExists ?? st.Condition?.StringNotEquals;
+      const allowed = cond?.["s3:x-amz-server-side-encryption-aws-kms-key-id"];
+      if (allowed === undefined) continue;
+      const these = list(allowed).map(String);
+      keys = keys === undefined ? these : keys.filter((k) => these.includes(k));
+    }
+  }
+  return keys;
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => JSON.stringify([...new Set(a)].sort()) === JSON.stringify([...new Set(b)].sort());
+
+/**
+ * A zone bucket takes uploads under its zone key only, so a Glue job writes
+ * one zone, and everything its security configuration encrypts (what it
+ * writes, its temp data, bookmarks and logs) is under that zone's key: the
+ * configuration is `glue__<zone>` (`…-<zone>`), or `glue__ops` (`…-ops`, the
+ * ops key) for a job that writes no table. The job's two log groups are
+ * encrypted with the same key; its role may use exactly the ops key (script,
+ * artifacts) and that key; and the artifacts bucket, where the temp data
+ * lands, takes uploads under exactly the ops key and the keys of the stack's
+ * Glue security configurations. What a job writes is read from the Lake
+ * Formation grants of its role (INSERT), placed in a zone bucket by the
+ * table's or its database's location.
+ */
+const checkGlueZoneKeys: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const out: Violation[] = [];
+    const flag = (address: string, message: string) => void out.push(violation("glue-zone-keys", s.name, address, message));
+    const jobs = entries(s, GLUE_JOB);
+    if (jobs.length === 0) return out;
+    const artifacts = artifactsBuckets(s);
+    const opsKeys = artifacts.flatMap(([b]) => zoneKeysOf(s, b));
+    if (artifacts.length !== 1 || opsKeys.length !== 1) {
+      flag("(stack)", "has Glue jobs but not one artifacts bucket under one key (the ops key)");
+      return out;
+    }
+    const ops = opsKeys[0]!;
+    const keyOfZone = new Map(lakeBuckets(s).map(([b]) => [b, zoneKeysOf(s, b)[0]]));
+    const configKeys: string[] = [];
+    for (const [jn, j] of jobs) {
+      const at = `${GLUE_JOB}.${jn}`;
+      const found = securityConfigurationOf(s, j);
+      if (!found) continue; // CKV_AWS_195 reports it.
+      const [cn, c] = found;
+      const used = ["cloudwatch_encryption", "job_bookmarks_encryption", "s3_encryption"].map((b) => encryptionOf(c, b)?.kms_key_arn);
+      const key = used[0];
+      if (typeof key !== "string" || used.some((k) => k !== key)) {
+        flag(`${GLUE_SECURITY}.${cn}`, `does not encrypt logs, bookmarks and S3 with one key (${used.map(String).join(", ")})`);
+        continue;
+      }
+      configKeys.push(key);
+      const role = refName(j.role_arn, ROLE);
+      const roleArn = role ? roleArnOf(s, role) : undefined;
+      if (!role || !roleArn) {
+        flag(at, "its role is no role of the stack with a literal name, so what it writes is not known");
+        continue;
+      }
+      const zones = zonesWrittenBy(s, roleArn);
+      if (zones.length > 1) {
+        flag(at, `writes ${zones.join(" and ")}: a Glue job writes one zone`);
+        continue;
+      }
+      const zone = zones[0] ?? "ops";
+      const what = zones.length === 0 ? "the ops key (it writes no table)" : `the key of zone ${zone}, which it writes`;
+      const expected = zones.length === 0 ? ops : keyOfZone.get(zone);
+      if (cn !== `glue__${zone}` || typeof c.name !== "string" || !c.name.endsWith(`-${zone}`)) {
+        flag(at, `runs under ${GLUE_SECURITY}.${cn} (${String(c.name)}), not glue__${zone} (named …-${zone})`);
+      }
+      if (key !== expected) flag(at, `its security configuration encrypts with ${key}, not ${String(expected)}, ${what}`);
+      const roleName = String(s.json.resource?.[ROLE]?.[role]?.name);
+      for (const kind of ["error", "output"]) {
+        const name = `/aws-glue/jobs/${String(c.name)}-role/${roleName}/${kind}`;
+        const groups = entries(s, LOG_GROUP).filter(([, g]) => typeof g.name === "string" && resolveNameRefs(s, g.name) === name);
+        if (groups.length === 0) flag(at, `has no ${kind} log group ${name}`);
+        for (const [gn, g] of groups) {
+          if (g.kms_key_id !== key) flag(`${LOG_GROUP}.${gn}`, `is encrypted with ${String(g.kms_key_id)}, not ${key}, the key of the security configuration job ${jn} runs with`);
+        }
+      }
+      const roleKeys = iamDocuments(s)
+        .filter((d) => d.kind === "role" && d.role === role)
+        .flatMap((d) => (statementsOf(d.policy) ?? []).filter((st) => st.Effect === "Allow" && list(st.Action).some((a) => typeof a === "string" && /^kms:/i.test(a))))
+        .flatMap((st) => list(st.Resource).map(String));
+      if (!sameSet(roleKeys, [ops, key])) {
+        flag(`${ROLE}.${role}`, `may use ${[...new Set(roleKeys)].sort().join(", ") || "no key"}, not exactly the ops key and its security configuration's key (${[...new Set([ops, key])].sort().join(", ")})`);
+      }
+    }
+    const [ab] = artifacts[0]!;
+    const accepted = uploadKeysOf(s, ab);
+    const wanted = [...new Set([ops, ...configKeys])].sort();
+    if (accepted === undefined) flag(`${POLICY}.${ab}`, `refuses no upload under another key than ${wanted.join(", ")}`);
+    else if (!sameSet(accepted, wanted)) flag(`${POLICY}.${ab}`, `takes uploads under ${[...new Set(accepted)].sort().join(", ") || "no key"}, not exactly the ops key and the keys of the Glue security configurations (${wanted.join(", ")})`);
+    return out;
+  });
+
+/**
+ * CKV_AWS_82 / AVD-AWS-0007 (a configuration block, enforced; stricter than
+ * checkov, an absent flag does not pass), CKV_AWS_159 / AVD-AWS-0006 (results
+ * encrypted), and the custom Athena CMK rule no upstream pack has: SSE_KMS or
+ * CSE_KMS with a key of the stack, into a bucket of the stack whose default
+ * key is that key (its policy refuses uploads under any other).
+ */
+const checkAthenaWorkgroups: Check = (stacks) =>
+  perResource("CKV_AWS_82/AVD-AWS-0007/CKV_AWS_159/AVD-AWS-0006/athena-cmk", stacks, ATHENA, (w, s) => {
+    const c = blocks(w.configuration)[0];
+    if (!c) return ["no configuration block (AVD-AWS-0007)"];
+    const out: string[] = [];
+    if (c.enforce_workgroup_configuration !== true) out.push(`enforce_workgroup_configuration is ${String(c.enforce_workgroup_configuration)}, not true (CKV_AWS_82)`);
+    const rc = blocks(c.result_configuration)[0];
+    const enc = blocks(rc?.encryption_configuration)[0];
+    if (!nonEmpty(enc?.encryption_option)) return [...out, "results are not encrypted (CKV_AWS_159/AVD-AWS-0006)"];
+    if (!["SSE_KMS", "CSE_KMS"].includes(enc.encryption_option as string)) out.push(`encryption_option is ${String(enc.encryption_option)}, not a CMK (SSE_KMS or CSE_KMS)`);
+    out.push(...cmkProblems(s, "kms_key_arn", enc.kms_key_arn));
+    const bucket = entries(s, BUCKET).find(([n]) => locationInBucket(s, rc?.output_location, n))?.[0];
+    if (!bucket) out.push(`output_location ${String(rc?.output_location)} is in no bucket of the stack`);
+    else if (!zoneKeysOf(s, bucket).includes(enc.kms_key_arn as string)) out.push(`results go to ${BUCKET}.${bucket}, whose default key is not ${String(enc.kms_key_arn)}`);
+    return out;
+  });
+
+interface SgRule {
+  readonly address: string;
+  readonly direction: "ingress" | "egress";
+  readonly rule: Json;
+}
+
+/** Every security-group rule: inline blocks, aws_security_group_rule, and the aws_vpc_security_group_*_rule resources. */
+function sgRules(s: TfStack): SgRule[] {
+  return [
+    ...entries(s, SECURITY_GROUP).flatMap(([n, g]) =>
+      (["ingress", "egress"] as const).flatMap((direction) => blocks(g[direction]).map((rule, i) => ({ address: `${SECURITY_GROUP}.${n}.${direction}[${i}]`, direction, rule }))),
+    ),
+    ...entries(s, SG_RULE).map(([n, rule]) => ({ address: `${SG_RULE}.${n}`, direction: rule.type === "egress" ? ("egress" as const) : ("ingress" as const), rule })),
+    ...entries(s, SG_INGRESS_RULE).map(([n, rule]) => ({ address: `${SG_INGRESS_RULE}.${n}`, direction: "ingress" as const, rule })),
+    ...entries(s, SG_EGRESS_RULE).map(([n, rule]) => ({ address: `${SG_EGRESS_RULE}.${n}`, direction: "egress" as const, rule })),
+  ];
+}
+
+const cidrsOf = (r: Json): string[] => [...list(r.cidr_blocks), ...list(r.ipv6_cidr_blocks), r.cidr_ipv4, r.cidr_ipv6].filter((c): c is string => typeof c === "string");
+const otherSourcesOf = (r: Json): unknown[] =>
+  [...list(r.prefix_list_ids), ...list(r.security_groups), r.source_security_group_id, r.referenced_security_group_id, r.prefix_list_id, r.self === true ? "self" : undefined].filter((x) => x !== undefined && x !== null);
+const isAllAddresses = (cidr: string) => /\/0$/.test(cidr.trim());
+
+function sgViolations(rule: string, stacks: readonly TfStack[], fn: (r: SgRule) => string[]): Violation[] {
+  return stacks.flatMap((s) => sgRules(s).flatMap((r) => fn(r).map((m) => violation(rule, s.name, r.address, m))));
+}
+
+/** CKV_AWS_23, AVD-AWS-0099/0124, AwsSolutions-EC27: every group and every rule says what it is for. */
+const checkSecurityGroupDescriptions: Check = (stacks) => [
+  ...perResource("CKV_AWS_23/AVD-AWS-0099", stacks, SECURITY_GROUP, (g) =>
+    !nonEmpty(g.description) ? ["description is empty"] : g.description === "Managed by Terraform" ? ['description is the default "Managed by Terraform"'] : [],
+  ),
+  ...sgViolations("CKV_AWS_23/AVD-AWS-0124/AwsSolutions-EC27", stacks, (r) => (nonEmpty(r.rule.description) ? [] : ["rule has no description"])),
+];
+
+/**
+ * CKV_AWS_24/25/260/277, AVD-AWS-0107, AwsSolutions-EC23, read strictly: no
+ * ingress from an address block ending in /0 on any port, and no ingress rule
+ * without a source (which the scanners read as open).
+ */
+const checkNoOpenIngress: Check = (stacks) =>
+  sgViolations("CKV_AWS_24/25/260/277/AVD-AWS-0107/AwsSolutions-EC23", stacks, (r) => {
+    if (r.direction !== "ingress") return [];
+    const open = cidrsOf(r.rule).filter(isAllAddresses);
+    if (open.length > 0) return [`admits ${open.join(", ")}`];
+    return cidrsOf(r.rule).length === 0 && otherSourcesOf(r.rule).length === 0 ? ["ingress rule with no source, read as open"] : [];
+  });
+
+/** CKV_AWS_382, AVD-AWS-0104 (the stricter): no egress to an address block ending in /0, on any protocol. */
+const checkNoOpenEgress: Check = (stacks) =>
+  sgViolations("CKV_AWS_382/AVD-AWS-0104", stacks, (r) => {
+    if (r.direction !== "egress") return [];
+    const open = cidrsOf(r.rule).filter(isAllAddresses);
+    return open.length > 0 ? [`lets out to ${open.join(", ")}`] : [];
+  });
+
+/** CKV2_AWS_5: every security group is used by some resource of its stack. */
+const checkSecurityGroupsAttached: Check = (stacks) =>
+  perResource("CKV2_AWS_5", stacks, SECURITY_GROUP, (_, s, n) => (new RegExp(`\\$\\{${SECURITY_GROUP}\\.${escapeRe(n)}\\.id\\}`).test(s.text) ? [] : ["no resource uses the group"]));
+
+/** No standing EMR cluster: Spark runs on Glue or EMR Serverless, which scale to zero. */
+const checkNoStandingEmr: Check = (stacks) =>
+  STANDING_EMR.flatMap((type) => perResource("no-standing-emr", stacks, type, () => ["a standing EMR cluster (use EMR Serverless or Glue)"]));
+
+/**
+ * EMR Serverless has no upstream rule; the custom one: workers only in the
+ * VPC behind security groups of the stack, auto-stop on, a maximum capacity,
+ * and no interactive endpoints (EMR Studio, Livy).
+ */
+const checkEmrServerless: Check = (stacks) =>
+  perResource("emr-serverless", stacks, EMR_SERVERLESS, (a, s) => {
+    const out: string[] = [];
+    const net = blocks(a.network_configuration)[0];
+    if (!net || list(net.subnet_ids).length === 0) out.push("not in the VPC: no network_configuration.subnet_ids");
+    const groups = list(net?.security_group_ids);
+    if (groups.length === 0) out.push("no security group");
+    for (const g of groups) if (!refName(g, SECURITY_GROUP) || !s.json.resource?.[SECURITY_GROUP]?.[refName(g, SECURITY_GROUP)!]) out.push(`security group ${String(g)} is not one of the stack`);
+    if (blocks(a.auto_stop_configuration)[0]?.enabled !== true) out.push("auto-stop is not on");
+    const max = blocks(a.maximum_capacity)[0];
+    if (!nonEmpty(max?.cpu) || !nonEmpty(max?.memory)) out.push("no maximum capacity (cpu and memory)");
+    const interactive = blocks(a.interactive_configuration)[0];
+    if (interactive?.livy_endpoint_enabled !== false || interactive?.studio_enabled !== false) out.push("interactive endpoints (Livy, EMR Studio) are not off");
+    return out;
+  });
+
+const SNS_TOPIC = "aws_sns_topic";
+const SNS_TOPIC_POLICY = "aws_sns_topic_policy";
+
+/**
+ * SNS (failure alarms), outside security-rules.md but with upstream rules of
+ * its own (checkov CKV_AWS_26, trivy AVD-AWS-0095/0136): every topic is
+ * encrypted with a customer-managed key of the stack, and its policy allows
+ * no wildcard principal and only service principals conditioned on the
+ * source's ARN.
+ */
+const checkSnsTopics: Check = (stacks) => [
+  ...perResource("CKV_AWS_26/AVD-AWS-0095/0136", stacks, SNS_TOPIC, (t, s) => {
+    const out = cmkProblems(s, "kms_master_key_id", t.kms_master_key_id);
+    if (typeof t.kms_master_key_id === "string" && /alias\/aws\/sns/.test(t.kms_master_key_id)) out.push("kms_master_key_id is the AWS-managed key");
+    return out;
+  }),
+  ...perResource("sns-topic-policy", stacks, SNS_TOPIC_POLICY, (p) => {
+    const { statements, problems } = policyProblems(p);
+    return [
+      ...problems,
+      ...statements
+        .filter((st) => st.Effect === "Allow")
+        .flatMap((st) => {
+          if (isWildcardPrincipal(st.Principal)) return [`statement ${st.Sid ?? "?"} allows a wildcard principal`];
+          if (servicesOf(st.Principal).length === 0) return [`statement ${st.Sid ?? "?"} allows a principal that is not an AWS service`];
+          return ["ArnEquals", "StringEquals"].some((op) => list(st.Condition?.[op]?.["aws:SourceArn"]).length > 0) ? [] : [`statement ${st.Sid ?? "?"} is not conditioned on aws:SourceArn`];
+        }),
+    ];
+  }),
+];
+
+// ---------------------------------------------------------------------------
 // (f) PII, from the Model: the effective-access analysis must show no PII
 // column unmasked to anyone but the environment's PII readers.
 
@@ -870,7 +1409,30 @@ function piiColumns(model: Model): Set<string> {
 
 const accessKey = (a: ColumnAccess) => [a.domain, a.environment, a.zone, a.table, a.column].join("\u0000");
 
-/** Every PII column a principal outside the environment's PII readers sees unmasked (and any column the analyzer mislabels). */
+/**
+ * Why a job principal may see a PII column unmasked, from the Model alone (not
+ * the analyzer's piiReason): it is the role of a job of that deployment, named
+ * `job:<job>`, the job says why it processes PII (processesPii), and every grant
+ * that shows the column is one of that job's own. Undefined when it may;
+ * otherwise what is wrong.
+ */
+function jobPiiProblem(model: Model, a: ColumnAccess): string | undefined {
+  const dep = model.domains.find((d) => d.name === a.domain)?.deployments.find((x) => x.environment === a.environment);
+  const job = dep?.jobs.find((j) => j.role.arn === a.principal.id);
+  if (!dep || !job) return "is no job's role in this deployment";
+  if (a.principal.name !== `job:${job.name}`) return `is the role of job ${job.name}, so it should be named job:${job.name}`;
+  if (!job.processesPii) return "gives no processesPii reason";
+  const own = new Set(dep.grants.filter((g) => g.source === "jobs" && g.principal.id === job.role.arn).map((g) => g.name));
+  const foreign = a.via.filter((v) => !own.has(v.grant)).map((v) => v.grant);
+  return foreign.length > 0 ? `also reads it through ${foreign.join(", ")}, which is not the job's own grant` : undefined;
+}
+
+/**
+ * Every PII column a principal outside the environment's PII readers sees
+ * unmasked (and any column the analyzer mislabels). A job is a processor, not
+ * a reader: its role may see PII unmasked only through its own grants and
+ * with a processesPii reason (jobPiiProblem).
+ */
 function checkPiiVisibility(model: Model, access: readonly ColumnAccess[]): Violation[] {
   const readers = new Map(model.environments.map((e) => [e.name, new Set(e.piiReaders)]));
   const pii = piiColumns(model);
@@ -880,8 +1442,12 @@ function checkPiiVisibility(model: Model, access: readonly ColumnAccess[]): Viol
     const address = `${a.zone}.${a.table}.${a.column}`;
     const isPii = pii.has(accessKey(a));
     if (isPii !== a.pii) out.push(violation("pii", stack, address, `the analyzer says pii=${a.pii}, the tags say ${isPii}`));
-    if (isPii && a.visibility === "visible" && !readers.get(a.environment)?.has(a.principal.id)) {
-      out.push(violation("pii", stack, address, `${a.principal.name} (${a.principal.id}) reads it unmasked through ${a.via.map((v) => v.grant).join(", ")}`));
+    if (!isPii || a.visibility !== "visible" || readers.get(a.environment)?.has(a.principal.id)) continue;
+    const through = `${a.principal.name} (${a.principal.id}) reads it unmasked through ${a.via.map((v) => v.grant).join(", ")}`;
+    if (a.principal.kind !== "job") out.push(violation("pii", stack, address, through));
+    else {
+      const problem = jobPiiProblem(model, a);
+      if (problem) out.push(violation("pii", stack, address, `${through}, and the job ${problem}`));
     }
   }
   return out;
@@ -917,6 +1483,20 @@ const CHECKS: Record<string, Check> = {
   "(e) CKV_AWS_60/61 (trust policies)": checkTrustPolicies,
   "(e) AwsSolutions-IAM4, CKV_AWS_274 (no managed policies)": checkNoManagedPolicies,
   "(g) CloudTrail statements conditioned on the trail's aws:SourceArn": checkTrailPolicies,
+  "artifacts bucket: no bucket-policy grants, each job role on prefixes of its own": checkArtifactsIsolation,
+  "CKV_AWS_195 (Glue jobs and crawlers name a security configuration)": checkGlueSecurityConfigurationSet,
+  "CKV_AWS_99 (Glue security configurations: everything under a CMK)": checkGlueSecurityConfigurations,
+  "AwsSolutions-GL1/GL3 (each job's logs SSE-KMS, bookmarks CSE-KMS)": checkGlueJobEncryption,
+  "CKV_AWS_158/CKV_AWS_66/CKV_AWS_338 (log groups: CMK, a year's retention)": checkLogGroups,
+  "Glue jobs: one zone written, its key for the configuration, log groups and role; the artifacts bucket takes those keys": checkGlueZoneKeys,
+  "CKV_AWS_82/AVD-AWS-0007, CKV_AWS_159/AVD-AWS-0006, Athena CMK (workgroups)": checkAthenaWorkgroups,
+  "CKV_AWS_23/AVD-AWS-0099/0124/AwsSolutions-EC27 (security group descriptions)": checkSecurityGroupDescriptions,
+  "CKV_AWS_24/25/260/277/AVD-AWS-0107/AwsSolutions-EC23 (no open ingress)": checkNoOpenIngress,
+  "CKV_AWS_382/AVD-AWS-0104 (no egress to the internet)": checkNoOpenEgress,
+  "CKV2_AWS_5 (security groups in use)": checkSecurityGroupsAttached,
+  "no standing EMR cluster": checkNoStandingEmr,
+  "EMR Serverless: in the VPC, capped, auto-stopping, no interactive endpoints": checkEmrServerless,
+  "CKV_AWS_26/AVD-AWS-0095 (SNS topics under a CMK, policies for their sources only)": checkSnsTopics,
 };
 
 // ---------------------------------------------------------------------------
@@ -951,28 +1531,115 @@ describe("security audit of every example stack", () => {
   });
   const domainStacksOf = () => stacks.filter((s) => domainStacks.includes(s.name));
 
-  it("audits every stack of the model and every bucket and key in them", () => {
+  it("audits every stack of the model and every bucket, key, role and compute resource in them", () => {
     expect(stacks.map((s) => s.name)).toEqual(["billing-dev", "billing-prod", "cdr-dev", "cdr-prod", "clickstream-dev", "clickstream-prod", "platform-dev", "platform-prod"]);
     const count = (type: string) => stacks.reduce((n, s) => n + entries(s, type).length, 0);
-    // Three zones, one access-log bucket and one audit bucket per domain stack: the checks cannot pass vacuously.
-    expect(count(BUCKET)).toBe(domainStacks.length * 5);
-    expect(count(KMS_KEY)).toBe(domainStacks.length * 4);
+    const deployments = model.domains.flatMap((d) => d.deployments);
+    const jobs = deployments.flatMap((d) => d.jobs);
+    const glueJobs = jobs.filter((j) => j.engine === "glue").length;
+    // Three zones, the access-log, audit and artifacts buckets per domain stack: the checks cannot pass vacuously.
+    expect(count(BUCKET)).toBe(domainStacks.length * 6);
+    // A key per zone, the audit key and the ops key.
+    expect(count(KMS_KEY)).toBe(domainStacks.length * 5);
     expect(count(POLICY)).toBe(count(BUCKET));
     expect(count(SETTINGS)).toBe(2);
-    // One registration and one role per zone, one trail per domain stack, grants in every domain stack.
+    // One registration and one role per zone, one role per job, one trail per domain stack, grants in every domain stack.
     expect(count(LF_RESOURCE)).toBe(domainStacks.length * 3);
-    expect(count(ROLE)).toBe(domainStacks.length * 3);
-    expect(count(ROLE_POLICY)).toBe(domainStacks.length * 3);
+    expect(jobs.length).toBe(12);
+    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length);
+    expect(count(ROLE_POLICY)).toBe(count(ROLE));
     expect(count(TRAIL)).toBe(domainStacks.length);
     for (const s of domainStacksOf()) expect(entries(s, LF_PERMISSIONS).length, s.name).toBeGreaterThan(0);
+    // Compute: every Glue job with its two log groups, every EMR Serverless application with its group, the endpoints' group.
+    expect(count(GLUE_JOB)).toBe(glueJobs);
+    expect(glueJobs).toBe(8);
+    // One security configuration per zone the stack's Glue jobs write (billing: curated; cdr: processed, curated; clickstream: curated).
+    const configurations = deployments.reduce((n, d) => n + new Set(d.jobs.flatMap((j) => (j.glueSecurityConfiguration ? [j.glueSecurityConfiguration.name] : []))).size, 0);
+    expect(count(GLUE_SECURITY)).toBe(configurations);
+    expect(configurations).toBe(8);
+    expect(count(LOG_GROUP)).toBe(glueJobs * 2);
+    expect(count(EMR_SERVERLESS)).toBe(jobs.length - glueJobs);
+    expect(count(SECURITY_GROUP)).toBe(jobs.length - glueJobs + 2);
+    expect(count(ATHENA)).toBe(deployments.reduce((n, d) => n + d.workgroups.length, 0));
+    expect(count(ATHENA)).toBeGreaterThan(0);
+    expect(count(S3_OBJECT)).toBe(jobs.length);
+    expect(count("aws_vpc_endpoint")).toBe(2 * 17);
+    // Failure alarms: one topic and policy per domain stack with jobs (every example domain has some).
+    expect(count(SNS_TOPIC)).toBe(domainStacks.length);
+    expect(count(SNS_TOPIC_POLICY)).toBe(domainStacks.length);
   });
 
-  it("tells the zone buckets from the log buckets by structure, in every domain stack", () => {
+  it("tells the zone buckets from the log buckets and the artifacts bucket by structure, in every domain stack", () => {
     for (const s of domainStacksOf()) {
       expect(lakeBuckets(s).map(([n]) => n), s.name).toEqual(["curated", "processed", "raw"]);
+      expect(artifactsBuckets(s).map(([n]) => n), s.name).toEqual(["artifacts"]);
       expect(isAccessLogBucket(s, "access_logs", s.json.resource![BUCKET]!.access_logs!), s.name).toBe(true);
       expect(isTrailBucket(s, "audit", s.json.resource![BUCKET]!.audit!), s.name).toBe(true);
+      // Each zone bucket holds catalog data; the artifacts bucket holds none.
+      for (const [b] of lakeBuckets(s)) expect(holdsCatalogData(s, b), `${s.name} ${b}`).toBe(true);
+      expect(holdsCatalogData(s, "artifacts"), s.name).toBe(false);
     }
+  });
+
+  it("keeps the artifacts bucket SSE-KMS under the ops key, with no read guard and no notification", () => {
+    for (const s of domainStacksOf()) {
+      const res = s.json.resource!;
+      expect(blocks(res[SSE]!.artifacts!.rule), s.name).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.ops.arn}" }, bucket_key_enabled: true },
+      ]);
+      // The ops key is neither a zone key nor the audit key.
+      expect(lakeBuckets(s).flatMap(([z]) => zoneKeysOf(s, z)), s.name).not.toContain("${aws_kms_key.ops.arn}");
+      expect(refName(entries(s, TRAIL)[0]![1].kms_key_id, KMS_KEY), s.name).not.toBe("ops");
+      // Athena and the jobs read it with IAM: no Lake Formation guard on it, and its policy only denies.
+      const statements = statementsOf(res[POLICY]!.artifacts!.policy)!;
+      expect(statements.map((st) => st.Sid), s.name).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys"]);
+      expect(statements.every((st) => st.Effect === "Deny"), s.name).toBe(true);
+      expect(attached(s, NOTIFICATION, "artifacts"), s.name).toEqual([]);
+      // Every job role reaches it (so checkArtifactsIsolation has something to keep apart), and only under prefixes named after its job.
+      const arn = bucketArnOf(s, "artifacts")!;
+      for (const [n, p] of entries(s, ROLE_POLICY).filter(([x]) => x.startsWith("job__"))) {
+        const job = n.slice("job__".length, -"__run".length);
+        const prefixes = (statementsOf(p.policy) ?? []).flatMap((st) => list(st.Resource).map(String)).flatMap((x) => keyPrefixIn(x, arn) ?? []);
+        expect(prefixes.length, `${s.name} ${n}`).toBeGreaterThan(0);
+        for (const x of prefixes) expect(x, `${s.name} ${n}`).toMatch(new RegExp(`^(jobs|tmp|logs)/${escapeRe(job)}/`));
+      }
+      // Scripts are in it, each SSE-KMS under the same key.
+      for (const [n, o] of attached(s, S3_OBJECT, "artifacts")) {
+        expect(o, `${s.name} ${n}`).toMatchObject({ server_side_encryption: "aws:kms", kms_key_id: "${aws_kms_key.ops.arn}", bucket_key_enabled: true });
+      }
+    }
+  });
+
+  it("gives the Glue zone-key check something to check: every Glue job writes a zone, under that zone's configuration, and the artifacts buckets take those keys", () => {
+    const seen: string[] = [];
+    for (const s of domainStacksOf()) {
+      const jobs = entries(s, GLUE_JOB);
+      expect(jobs.length, s.name).toBeGreaterThan(0);
+      for (const [jn, j] of jobs) {
+        const role = refName(j.role_arn, ROLE)!;
+        const zones = zonesWrittenBy(s, roleArnOf(s, role)!);
+        expect(zones, `${s.name} ${jn}`).toHaveLength(1);
+        const [cn] = securityConfigurationOf(s, j)!;
+        expect(cn, `${s.name} ${jn}`).toBe(`glue__${zones[0]}`);
+        seen.push(cn);
+      }
+      const [ab] = artifactsBuckets(s)[0]!;
+      const zoneKeys = entries(s, GLUE_SECURITY).map(([, c]) => encryptionOf(c, "s3_encryption")!.kms_key_arn as string);
+      expect([...uploadKeysOf(s, ab)!].sort(), s.name).toEqual(["${aws_kms_key.ops.arn}", ...zoneKeys].sort());
+      expect(zoneKeys, s.name).not.toContain("${aws_kms_key.ops.arn}");
+    }
+    expect([...new Set(seen)].sort()).toEqual(["glue__curated", "glue__processed"]);
+  });
+
+  it("allows Resource \"*\" only for the documented unscopable actions, and the audit's list is the generators' list", () => {
+    expect([...UNSCOPABLE_ACTIONS_DOCUMENTED].sort()).toEqual([...UNSCOPABLE_ACTIONS].sort());
+    const onStar = stacks.flatMap((s) =>
+      iamDocuments(s).flatMap((d) => (statementsOf(d.policy) ?? []).filter((st) => st.Effect === "Allow" && list(st.Resource).includes("*")).map((st) => `${s.name}/${d.address} ${JSON.stringify(st.Action)}`)),
+    );
+    // Every job role, and nothing else: lakeformation:GetDataAccess alone.
+    const jobRoles = stacks.flatMap((s) => entries(s, ROLE_POLICY).filter(([n]) => n.startsWith("job__")).map(([n]) => `${s.name}/${ROLE_POLICY}.${n} "lakeformation:GetDataAccess"`));
+    expect(jobRoles).toHaveLength(12);
+    expect(onStar).toEqual(jobRoles);
   });
 
   it.each(Object.entries(CHECKS))("%s: no violations", (_, check) => {
@@ -1007,22 +1674,26 @@ describe("security audit of every example stack", () => {
 
   /*
    * CKV2_AWS_62 (event notifications) is the one S3 rule with documented
-   * exceptions, and they are exactly the two log buckets of each domain stack:
+   * exceptions, and they are exactly three buckets of each domain stack:
    * - the access-log bucket: S3 server access log deliveries;
-   * - the audit bucket: CloudTrail's data-event log files.
-   * Notifying on log writes serves nothing (no crawler or pipeline starts from
-   * a log file; the trail bucket is not a data source), and every delivery
-   * would emit an event for nobody. Both are recognised by structure
-   * (isAccessLogBucket, isTrailBucket), so a zone bucket cannot claim the
+   * - the audit bucket: CloudTrail's data-event log files;
+   * - the artifacts bucket: job scripts, Glue temp data, EMR job logs and
+   *   Athena query results.
+   * Notifying on their writes serves nothing: no crawler or pipeline starts
+   * from a log file, a script (Terraform uploads it and the jobs start from
+   * their triggers, not from object arrival), a temp file or a query result,
+   * none of them is a data source, and every write would emit an event for
+   * nobody. All three are recognised by structure (isAccessLogBucket,
+   * isTrailBucket, isArtifactsBucket), so a zone bucket cannot claim the
    * exception by name; every zone bucket must notify.
    */
-  it("leaves exactly the access-log and audit buckets without event notifications (CKV2_AWS_62 exception)", () => {
-    expect(where(checkNotifications(stacks))).toEqual(domainStacks.flatMap((s) => [`${s}/aws_s3_bucket.access_logs`, `${s}/aws_s3_bucket.audit`]));
+  it("leaves exactly the access-log, artifacts and audit buckets without event notifications (CKV2_AWS_62 exception)", () => {
+    expect(where(checkNotifications(stacks))).toEqual(domainStacks.flatMap((s) => [`${s}/aws_s3_bucket.access_logs`, `${s}/aws_s3_bucket.artifacts`, `${s}/aws_s3_bucket.audit`]));
     for (const s of domainStacksOf()) {
       for (const v of checkNotifications([s])) {
         const name = v.address.slice(`${BUCKET}.`.length);
         const r = s.json.resource![BUCKET]![name]!;
-        expect(isAccessLogBucket(s, name, r) || isTrailBucket(s, name, r), `${s.name}/${v.address}`).toBe(true);
+        expect(isAccessLogBucket(s, name, r) || isTrailBucket(s, name, r) || isArtifactsBucket(s, name, r), `${s.name}/${v.address}`).toBe(true);
       }
     }
   });
@@ -1066,6 +1737,19 @@ describe("security audit of every example stack", () => {
     }
     const visibleToReaders = access.filter((a) => pii.has(accessKey(a)) && a.visibility === "visible" && isReader(a)).map((a) => `${a.domain}-${a.environment} ${a.table}.${a.column} ${a.principal.name}`);
     expect(visibleToReaders).toEqual(expect.arrayContaining(["cdr-dev calls.imsi fraud-investigations", "cdr-prod subscriber_daily.msisdn fraud-investigations"]));
+    // Jobs process PII unmasked, each with its reason; the exception of checkPiiVisibility is exercised.
+    const jobsUnmasked = access.filter((a) => pii.has(accessKey(a)) && a.visibility === "visible" && a.principal.kind === "job");
+    expect(jobsUnmasked.map((a) => `${a.domain}-${a.environment} ${a.zone}.${a.table}.${a.column} ${a.principal.name}`)).toEqual(
+      expect.arrayContaining([
+        "cdr-prod raw.cdr_events.imsi job:conform-calls",
+        "cdr-prod processed.calls.imsi job:conform-calls",
+        "cdr-prod processed.calls.msisdn job:fraud-reprocessing",
+        "billing-dev processed.payments.card_pan job:monthly-invoices",
+        "clickstream-dev raw.events.device_id job:conform-events",
+        "clickstream-dev processed.impressions.ip_address job:campaign-hourly",
+      ]),
+    );
+    for (const a of jobsUnmasked) expect(jobPiiProblem(model, a), `${a.domain}-${a.environment} ${a.column} ${a.principal.name}`).toBeUndefined();
   });
 
   it("(g) audits the audit keys with CKV_AWS_33 like every other key", () => {
@@ -1169,15 +1853,168 @@ const rawAccess = (): Json[] => [
   { Sid: "UseZoneKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"], Resource: "${aws_kms_key.raw.arn}" },
 ];
 
+const ARTIFACTS = "shop-artifacts";
+const OPS = "${aws_kms_key.ops.arn}";
+const LOGS_KEY_STATEMENT: Json = {
+  Sid: "AllowCloudWatchLogsToUseKey",
+  Effect: "Allow",
+  Principal: { Service: `logs.${REGION}.amazonaws.com` },
+  Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+  Resource: "*",
+  Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:*` } },
+};
+const RAW_KEY = "${aws_kms_key.raw.arn}";
+/** Glue job etl writes raw.events, so it runs under glue__raw, under the raw key. */
+const JOB_ZONE_KEYS: Record<string, string> = { etl: RAW_KEY };
+/** The literal log group names of job etl, as its role names them (the resources name them through the security configuration). */
+const ETL_LOG_GROUPS = ["error", "output"].map((k) => `/aws-glue/jobs/shop-dev-raw-role/shop-job-etl/${k}`);
+
+/** The run policy of a job role, shaped like JobRole's: its script, its scratch prefixes, the ops key (and a Glue job's zone key), and its log groups. */
+const jobAccess = (job: string, scratch: string[], logGroups: string[] = []): Json[] => [
+  { Sid: "LakeFormationVendsDataCredentials", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
+  {
+    Sid: "ReadOwnTablesInCatalog",
+    Effect: "Allow",
+    Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
+    Resource: [`arn:aws:glue:${REGION}:${ACCOUNT}:catalog`, `arn:aws:glue:${REGION}:${ACCOUNT}:database/shop_raw_dev`, `arn:aws:glue:${REGION}:${ACCOUNT}:table/shop_raw_dev/events`],
+  },
+  { Sid: "ReadOwnScript", Effect: "Allow", Action: "s3:GetObject", Resource: [`arn:aws:s3:::${ARTIFACTS}/jobs/${job}/0123456789abcdef.py`] },
+  { Sid: "UseOwnScratchSpace", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: scratch.map((p) => `arn:aws:s3:::${ARTIFACTS}/${p}/${job}/*`) },
+  { Sid: "ListOwnScratchSpace", Effect: "Allow", Action: "s3:ListBucket", Resource: [`arn:aws:s3:::${ARTIFACTS}`], Condition: { StringLike: { "s3:prefix": scratch.map((p) => `${p}/${job}/*`) } } },
+  { Sid: "UseArtifactKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [OPS, ...(JOB_ZONE_KEYS[job] ? [JOB_ZONE_KEYS[job]] : [])] },
+  ...(logGroups.length > 0
+    ? [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: logGroups.flatMap((g) => [`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${g}`, `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${g}:*`]) }]
+    : []),
+];
+
+/** A job role as ServiceRole writes it: the role, its run policy, and both exclusive lists. */
+const jobRole = (job: string, service: string, statements: Json[]): Resources => ({
+  [ROLE]: { [`job__${job}`]: { name: `shop-job-${job}`, assume_role_policy: trust({ Principal: { Service: service } }), max_session_duration: 3600 } },
+  [ROLE_POLICY]: { [`job__${job}__run`]: { name: "run", role: `\${aws_iam_role.job__${job}.name}`, policy: doc(statements) } },
+  [POLICIES_EXCLUSIVE]: { [`job__${job}`]: { role_name: `\${aws_iam_role.job__${job}.name}`, policy_names: ["run"] } },
+  [ATTACHMENTS_EXCLUSIVE]: { [`job__${job}`]: { role_name: `\${aws_iam_role.job__${job}.name}`, policy_arns: [] } },
+});
+
+/**
+ * A job's compute: Glue job etl, writing raw.events (its zone's security
+ * configuration, log groups, its write grant), EMR Serverless backfill (and
+ * its group), an Athena workgroup.
+ */
+function computeResources(): Resources {
+  const logGroup = (kind: string) => ({
+    name: `/aws-glue/jobs/\${aws_glue_security_configuration.glue__raw.name}-role/shop-job-etl/${kind}`,
+    kms_key_id: RAW_KEY,
+    retention_in_days: 400,
+    log_group_class: "STANDARD",
+  });
+  const uploadKeys = {
+    Sid: "DenyUploadsWithOtherKeys",
+    Effect: "Deny",
+    Principal: { AWS: "*" },
+    Action: "s3:PutObject",
+    Resource: `arn:aws:s3:::${ARTIFACTS}/*`,
+    Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [OPS, RAW_KEY] } },
+  };
+  return merge(
+    bucketResources("artifacts", ARTIFACTS, { kmsKey: OPS, logTo: "access_logs", notify: false, statements: [uploadKeys] }),
+    jobRole("etl", "glue.amazonaws.com", jobAccess("etl", ["tmp"], ETL_LOG_GROUPS)),
+    jobRole("backfill", "emr-serverless.amazonaws.com", jobAccess("backfill", ["logs", "tmp"])),
+    {
+      [S3_OBJECT]: {
+        script__etl: { bucket: "${aws_s3_bucket.artifacts.id}", key: "jobs/etl/0123456789abcdef.py", content: "print('etl')\n", server_side_encryption: "aws:kms", kms_key_id: OPS, bucket_key_enabled: true },
+      },
+      [GLUE_SECURITY]: {
+        glue__raw: {
+          name: "shop-dev-raw",
+          encryption_configuration: {
+            cloudwatch_encryption: { cloudwatch_encryption_mode: "SSE-KMS", kms_key_arn: RAW_KEY },
+            job_bookmarks_encryption: { job_bookmarks_encryption_mode: "CSE-KMS", kms_key_arn: RAW_KEY },
+            s3_encryption: { s3_encryption_mode: "SSE-KMS", kms_key_arn: RAW_KEY },
+          },
+        },
+      },
+      [GLUE_TABLE]: {
+        raw__events: { name: "events", database_name: "${aws_glue_catalog_database.raw.name}", catalog_id: ACCOUNT, storage_descriptor: { location: "s3://shop-raw/events/" } },
+      },
+      [LF_PERMISSIONS]: {
+        "job-etl-writes--raw__events--table": {
+          catalog_id: ACCOUNT,
+          principal: `arn:aws:iam::${ACCOUNT}:role/shop-job-etl`,
+          permissions: ["ALTER", "DELETE", "DESCRIBE", "INSERT"],
+          table: { catalog_id: ACCOUNT, database_name: "${aws_glue_catalog_table.raw__events.database_name}", name: "${aws_glue_catalog_table.raw__events.name}" },
+        },
+      },
+      [GLUE_JOB]: {
+        etl: {
+          name: "shop-dev-etl",
+          role_arn: "${aws_iam_role.job__etl.arn}",
+          security_configuration: "${aws_glue_security_configuration.glue__raw.name}",
+          command: { name: "glueetl", python_version: "3", script_location: `s3://${ARTIFACTS}/jobs/etl/0123456789abcdef.py` },
+          non_overridable_arguments: { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/` },
+        },
+      },
+      [LOG_GROUP]: { "etl--error": logGroup("error"), "etl--output": logGroup("output") },
+      [ATHENA]: {
+        analysts: {
+          name: "shop-analysts-dev",
+          configuration: {
+            enforce_workgroup_configuration: true,
+            bytes_scanned_cutoff_per_query: 1099511627776,
+            result_configuration: { output_location: `s3://${ARTIFACTS}/athena/shop-analysts-dev/`, encryption_configuration: { encryption_option: "SSE_KMS", kms_key_arn: OPS } },
+          },
+        },
+      },
+      [EMR_SERVERLESS]: {
+        backfill: {
+          name: "shop-dev-backfill",
+          type: "spark",
+          release_label: "emr-7.5.0",
+          auto_stop_configuration: { enabled: true, idle_timeout_minutes: 15 },
+          maximum_capacity: { cpu: "400 vCPU", memory: "1600 GB" },
+          interactive_configuration: { livy_endpoint_enabled: false, studio_enabled: false },
+          network_configuration: { subnet_ids: ["subnet-0123456789abcdef1"], security_group_ids: ["${aws_security_group.backfill.id}"] },
+        },
+      },
+      [SECURITY_GROUP]: {
+        backfill: {
+          name: "shop-dev-backfill-emr-serverless",
+          description: "EMR Serverless application shop-dev-backfill: HTTPS out to the VPC endpoints and S3 only, nothing in",
+          vpc_id: "vpc-0123456789abcdef0",
+          ingress: [],
+          egress: [
+            { description: "HTTPS to the interface endpoints", protocol: "tcp", from_port: 443, to_port: 443, cidr_blocks: ["10.0.0.0/16"] },
+            { description: "HTTPS to S3 through the gateway endpoint", protocol: "tcp", from_port: 443, to_port: 443, prefix_list_ids: ["pl-6da54004"] },
+          ],
+        },
+      },
+    },
+  );
+}
+
 /** A minimal compliant platform stack and domain stack, shaped like the synthesized JSON. */
 function fixture(): { platform: Resources; domain: Resources } {
   const fromTrail = { StringEquals: { "aws:SourceArn": TRAIL_ARN } };
   const cloudtrail = { Service: "cloudtrail.amazonaws.com" };
+  const endpointPolicy = doc([{ Sid: "OnlyPrincipalsOfTheAllowedAccounts", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": [ACCOUNT] } } }]);
   return {
-    platform: { [SETTINGS]: { data_lake_settings: { catalog_id: ACCOUNT, admins: [`arn:aws:iam::${ACCOUNT}:role/admin`] } } },
+    platform: {
+      [SETTINGS]: { data_lake_settings: { catalog_id: ACCOUNT, admins: [`arn:aws:iam::${ACCOUNT}:role/admin`] } },
+      [SECURITY_GROUP]: {
+        endpoints: {
+          name: "lakeform-vpc-endpoints",
+          description: "Interface VPC endpoints of the data lake: HTTPS from inside the VPC only",
+          vpc_id: "vpc-0123456789abcdef0",
+          ingress: [{ description: "HTTPS from the VPC to the AWS service endpoints", protocol: "tcp", from_port: 443, to_port: 443, cidr_blocks: ["10.0.0.0/16"] }],
+          egress: [],
+        },
+      },
+      aws_vpc_endpoint: {
+        glue: { vpc_id: "vpc-0123456789abcdef0", service_name: `com.amazonaws.${REGION}.glue`, vpc_endpoint_type: "Interface", security_group_ids: ["${aws_security_group.endpoints.id}"], policy: endpointPolicy },
+      },
+    },
     domain: merge(
       bucketResources("raw", "shop-raw", { kmsKey: "${aws_kms_key.raw.arn}", logTo: "access_logs", notify: true, statements: [readGuard()] }),
-      bucketResources("access_logs", "shop-logs", { notify: false, logDeliveryFrom: ["arn:aws:s3:::shop-audit", "arn:aws:s3:::shop-raw"] }),
+      bucketResources("access_logs", "shop-logs", { notify: false, logDeliveryFrom: [`arn:aws:s3:::${ARTIFACTS}`, "arn:aws:s3:::shop-audit", "arn:aws:s3:::shop-raw"] }),
       bucketResources("audit", "shop-audit", {
         kmsKey: "${aws_kms_key.audit.arn}",
         logTo: "access_logs",
@@ -1187,13 +2024,16 @@ function fixture(): { platform: Resources; domain: Resources } {
           { Sid: "AllowCloudTrailWrite", Effect: "Allow", Principal: cloudtrail, Action: "s3:PutObject", Resource: `arn:aws:s3:::shop-audit/AWSLogs/${ACCOUNT}/*`, Condition: fromTrail },
         ],
       }),
+      computeResources(),
       {
         [KMS_KEY]: {
-          raw: key(),
+          // The raw key encrypts etl's logs too, so CloudWatch Logs may use it.
+          raw: key([LOGS_KEY_STATEMENT]),
           audit: key([
             { Sid: "AllowCloudTrailToEncryptLogs", Effect: "Allow", Principal: cloudtrail, Action: "kms:GenerateDataKey*", Resource: "*", Condition: fromTrail },
             { Sid: "AllowCloudTrailToDescribeKey", Effect: "Allow", Principal: cloudtrail, Action: "kms:DescribeKey", Resource: "*", Condition: fromTrail },
           ]),
+          ops: key([LOGS_KEY_STATEMENT]),
         },
         [TRAIL]: { audit: { name: "shop-data-events", s3_bucket_name: "${aws_s3_bucket.audit.bucket}", kms_key_id: "${aws_kms_key.audit.arn}" } },
         [ROLE]: { raw: { name: "shop-lf-raw", assume_role_policy: trust(), max_session_duration: 3600 } },
@@ -1209,7 +2049,7 @@ function fixture(): { platform: Resources; domain: Resources } {
             lf_tag_policy: { catalog_id: ACCOUNT, resource_type: "TABLE", expression: [{ key: "domain", values: ["shop"] }] },
           },
         },
-        aws_glue_catalog_database: { raw: { name: "shop_raw_dev", catalog_id: ACCOUNT } },
+        [GLUE_DATABASE]: { raw: { name: "shop_raw_dev", catalog_id: ACCOUNT, location_uri: "s3://shop-raw/" } },
       },
     ),
   };
@@ -1237,13 +2077,14 @@ describe("audit checks on a compliant fixture", () => {
     expect(check(stacksWith())).toEqual([]);
   });
 
-  it("CKV2_AWS_62 reports only the access-log and audit buckets", () => {
-    expect(where(checkNotifications(stacksWith()))).toEqual(["shop-dev/aws_s3_bucket.access_logs", "shop-dev/aws_s3_bucket.audit"]);
+  it("CKV2_AWS_62 reports only the access-log, artifacts and audit buckets", () => {
+    expect(where(checkNotifications(stacksWith()))).toEqual(["shop-dev/aws_s3_bucket.access_logs", "shop-dev/aws_s3_bucket.artifacts", "shop-dev/aws_s3_bucket.audit"]);
   });
 
-  it("tells the zone bucket from the access-log and trail buckets", () => {
+  it("tells the zone bucket from the access-log, trail and artifacts buckets", () => {
     const [, shop] = stacksWith();
     expect(lakeBuckets(shop!).map(([n]) => n)).toEqual(["raw"]);
+    expect(artifactsBuckets(shop!).map(([n]) => n)).toEqual(["artifacts"]);
   });
 });
 
@@ -1392,7 +2233,7 @@ describe("checkNoLockoutDeny", () => {
 describe("checkAccessLogging", () => {
   it("fails when the zone and audit buckets log nowhere (and the log bucket then receives nothing)", () => {
     const vs = checkAccessLogging(stacksWith((d) => void delete d[LOGGING]));
-    expect(where(vs)).toEqual(["shop-dev/aws_s3_bucket.access_logs", "shop-dev/aws_s3_bucket.audit", "shop-dev/aws_s3_bucket.raw"]);
+    expect(where(vs)).toEqual(["shop-dev/aws_s3_bucket.access_logs", "shop-dev/aws_s3_bucket.artifacts", "shop-dev/aws_s3_bucket.audit", "shop-dev/aws_s3_bucket.raw"]);
   });
 
   it("fails when the target bucket is empty", () => {
@@ -1449,6 +2290,7 @@ describe("checkNotifications", () => {
   it("fails when a zone bucket has no notification", () => {
     expect(where(checkNotifications(stacksWith((d) => void delete d[NOTIFICATION])))).toEqual([
       "shop-dev/aws_s3_bucket.access_logs",
+      "shop-dev/aws_s3_bucket.artifacts",
       "shop-dev/aws_s3_bucket.audit",
       "shop-dev/aws_s3_bucket.raw",
     ]);
@@ -1465,6 +2307,7 @@ describe("checkOwnership", () => {
   it("fails when a bucket has no ownership controls", () => {
     expect(where(checkOwnership(stacksWith((d) => void delete d[OWNERSHIP])))).toEqual([
       "shop-dev/aws_s3_bucket.access_logs",
+      "shop-dev/aws_s3_bucket.artifacts",
       "shop-dev/aws_s3_bucket.audit",
       "shop-dev/aws_s3_bucket.raw",
     ]);
@@ -1829,6 +2672,57 @@ describe("(e) IAM checks", () => {
     expect(checkIamResources(stacksWith(withStatement({ Action: "s3:GetObject", Resource: ["${aws_s3_bucket.raw.arn}/*", "arn:aws:s3:::shop-raw/*"] })))).toEqual([]);
   });
 
+  describe("the documented exception: Resource * for actions without resource-level permissions", () => {
+    const onStar = (action: unknown, extra: Json = {}) => messages(checkIamResources(stacksWith(withStatement({ Action: action, Resource: "*", ...extra }))));
+
+    it("accepts lakeformation:GetDataAccess (any case) and the other documented actions alone on *", () => {
+      expect(onStar("lakeformation:GetDataAccess")).toEqual([]);
+      expect(onStar("LakeFormation:getdataaccess")).toEqual([]);
+      expect(onStar(["logs:CreateLogDelivery", "xray:PutTraceSegments", "cloudwatch:PutMetricData"])).toEqual([]);
+    });
+
+    it("fails when a scopable action rides along, when the action is a wildcard, or with NotAction", () => {
+      expect(onStar(["lakeformation:GetDataAccess", "s3:GetObject"])).toEqual(['aws_iam_role_policy.raw__data-access: statement Extra: Allow on Resource "*"']);
+      expect(onStar("lakeformation:GetData*")).toHaveLength(1);
+      expect(onStar("lakeformation:*")).toHaveLength(1);
+      expect(messages(checkIamResources(stacksWith(withStatement({ NotAction: "iam:*", Resource: "*" }))))).toEqual(['aws_iam_role_policy.raw__data-access: statement Extra: Allow on Resource "*"']);
+      expect(onStar([])).toHaveLength(1);
+    });
+
+    it("fails when a job role's data-credential statement is widened", () => {
+      const widened = jobAccess("etl", ["tmp"], ETL_LOG_GROUPS).map((st) => (st.Sid === "LakeFormationVendsDataCredentials" ? { ...st, Action: ["lakeformation:GetDataAccess", "glue:GetTable"] } : st));
+      expect(where(checkIamResources(stacksWith((d) => void (r(d, ROLE_POLICY, "job__etl__run").policy = doc(widened)))))).toEqual(["shop-dev/aws_iam_role_policy.job__etl__run"]);
+    });
+  });
+
+  describe("wildcards inside one resource of the stack", () => {
+    const onResource = (resource: unknown, action: unknown = "s3:GetObject") => messages(checkIamResources(stacksWith(withStatement({ Action: action, Resource: resource }))));
+
+    it("accepts the objects under one literal prefix of a stack bucket, by reference or by ARN", () => {
+      expect(onResource(["arn:aws:s3:::shop-artifacts/tmp/etl/*", "${aws_s3_bucket.artifacts.arn}/logs/etl/*"])).toEqual([]);
+    });
+
+    it("fails when the prefix itself has a wildcard, or the bucket is not the stack's", () => {
+      expect(onResource("arn:aws:s3:::shop-artifacts/tmp/*/x/*")).toHaveLength(1);
+      expect(onResource("arn:aws:s3:::shop-artifacts/tmp/?tl/")).toHaveLength(1);
+      expect(onResource("arn:aws:s3:::shop-artifactz/tmp/etl/*")).toHaveLength(1);
+    });
+
+    it("accepts the streams of a log group of the stack, its name resolved through the security configuration", () => {
+      expect(onResource(`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${ETL_LOG_GROUPS[0]}:*`, "logs:PutLogEvents")).toEqual([]);
+    });
+
+    it("fails on the streams of a log group the stack does not create, of another account or Region, or a wildcard name", () => {
+      const streams = (account: string, region: string, name: string) => onResource(`arn:aws:logs:${region}:${account}:log-group:${name}:*`, "logs:PutLogEvents");
+      expect(streams(ACCOUNT, REGION, "/aws-glue/jobs/someone-else/error")).toEqual([
+        `aws_iam_role_policy.raw__data-access: statement Extra: Resource "arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws-glue/jobs/someone-else/error:*" has a wildcard that is not the objects under one prefix of a bucket of the stack, nor the streams of one of its log groups`,
+      ]);
+      expect(streams("999999999999", REGION, ETL_LOG_GROUPS[0]!)).toHaveLength(1);
+      expect(streams(ACCOUNT, "us-east-1", ETL_LOG_GROUPS[0]!)).toHaveLength(1);
+      expect(streams(ACCOUNT, REGION, "/aws-glue/jobs/*")).toHaveLength(1);
+    });
+  });
+
   it("fails when a policy cannot be read", () => {
     expect(where(checkIamActions(stacksWith((d) => void (r(d, ROLE_POLICY, "raw__data-access").policy = "${data.aws_iam_policy_document.x.json}"))))).toEqual([
       "shop-dev/aws_iam_role_policy.raw__data-access",
@@ -1878,18 +2772,57 @@ describe("(e) IAM checks", () => {
 
 describe("(f) checkPiiVisibility", () => {
   const PRIVACY = { dev: `arn:aws:iam::111111111111:role/privacy`, prod: `arn:aws:iam::222222222222:role/privacy` };
-  const piiModel = (access: Json[]) => {
+  const piiModel = (access: Json[], jobs: Json[] = []) => {
     const p = platformFixture();
     p.environments.dev.principals = { analysts: "arn:aws:iam::111111111111:role/analysts", privacy: PRIVACY.dev };
     p.environments.prod.principals = { analysts: "arn:aws:iam::222222222222:role/analysts", privacy: PRIVACY.prod };
     const d = domainFixture();
     d.access = access;
+    d.tables.push({ name: "daily", zone: "curated", columns: [{ name: "day", type: "date" }, { name: "total", type: "decimal(18,2)" }] });
+    d.jobs = jobs;
     return modelFrom(p, [d]);
   };
-  const check = (access: Json[]) => {
-    const m = piiModel(access);
+  const check = (access: Json[], jobs: Json[] = []) => {
+    const m = piiModel(access, jobs);
     return checkPiiVisibility(m, analyzeAccess(m)).map((v) => `${v.stack}/${v.address}: ${v.message}`);
   };
+  const JOB_ROLE = { dev: "arn:aws:iam::111111111111:role/acme-sales-job-daily-dev-eu-west-1", prod: "arn:aws:iam::222222222222:role/acme-sales-job-daily-prod-eu-west-1" };
+  const dailyJob = (over: Json = {}): Json => ({ name: "daily", engine: "glue", script: "jobs/daily.py", reads: ["processed.orders"], writes: ["curated.daily"], ...over });
+
+  it("lets a job read PII unmasked through its own grants when it says why (processesPii)", () => {
+    expect(check([], [dailyJob({ processesPii: "Totals orders per day; the e-mail addresses never leave processed." })])).toEqual([]);
+  });
+
+  it("fails when a job reads PII unmasked without processesPii, in every environment", () => {
+    expect(check([], [dailyJob()])).toEqual([
+      `sales-dev/processed.orders.email: job:daily (${JOB_ROLE.dev}) reads it unmasked through job-daily-reads, and the job gives no processesPii reason`,
+      `sales-prod/processed.orders.email: job:daily (${JOB_ROLE.prod}) reads it unmasked through job-daily-reads, and the job gives no processesPii reason`,
+    ]);
+  });
+
+  it("does not take the analyzer's word for a job: a principal it calls a job must be a job's role, under the job's name", () => {
+    const m = piiModel([{ name: "orders", principal: "analysts", tables: ["processed.orders"] }], [dailyJob({ processesPii: "Totals orders per day; the e-mail addresses never leave processed." })]);
+    const lying = analyzeAccess(m).map((a) => (a.principal.name === "analysts" ? { ...a, principal: { ...a.principal, kind: "job" as const }, via: a.via.map((v) => ({ ...v, piiReason: "trust me, I am a job" })) } : a));
+    expect(checkPiiVisibility(m, lying).map((v) => v.message)).toEqual([
+      "analysts (arn:aws:iam::111111111111:role/analysts) reads it unmasked through orders, and the job is no job's role in this deployment",
+      "analysts (arn:aws:iam::222222222222:role/analysts) reads it unmasked through orders, and the job is no job's role in this deployment",
+    ]);
+    const onlyJob = piiModel([], [dailyJob({ processesPii: "Totals orders per day; the e-mail addresses never leave processed." })]);
+    const renamed = analyzeAccess(onlyJob).map((a) => (a.principal.kind === "job" ? { ...a, principal: { ...a.principal, name: "job:other" } } : a));
+    expect(checkPiiVisibility(onlyJob, renamed).map((v) => v.message)).toEqual([
+      `job:other (${JOB_ROLE.dev}) reads it unmasked through job-daily-reads, and the job is the role of job daily, so it should be named job:daily`,
+      `job:other (${JOB_ROLE.prod}) reads it unmasked through job-daily-reads, and the job is the role of job daily, so it should be named job:daily`,
+    ]);
+  });
+
+  it("fails when a job with a reason also sees the column through a grant that is not its own", () => {
+    const m = piiModel([], [dailyJob({ processesPii: "Totals orders per day; the e-mail addresses never leave processed." })]);
+    const widened = analyzeAccess(m).map((a) => (a.principal.kind === "job" ? { ...a, via: [...a.via, { grant: "analysts", source: "access" as const, index: 0, piiReason: null, rows: null }] } : a));
+    expect(checkPiiVisibility(m, widened).filter((v) => v.address === "processed.orders.email").map((v) => v.message)).toEqual([
+      `job:daily (${JOB_ROLE.dev}) reads it unmasked through job-daily-reads, analysts, and the job also reads it through analysts, which is not the job's own grant`,
+      `job:daily (${JOB_ROLE.prod}) reads it unmasked through job-daily-reads, analysts, and the job also reads it through analysts, which is not the job's own grant`,
+    ]);
+  });
 
   it("passes when the PII column is masked, or out of the tag expression", () => {
     expect(check([{ name: "orders", principal: "analysts", table: "processed.orders", mask: ["email"] }])).toEqual([]);
@@ -1964,5 +2897,459 @@ describe("(g) checkTrailPolicies", () => {
   it("still finds a wildcard principal in the audit key (CKV_AWS_33)", () => {
     const vs = checkKeyPolicyNoWildcard(stacksWith((d) => setKey(d, [...keyStatements(d), { Sid: "Anyone", Effect: "Allow", Principal: { AWS: "*" }, Action: "kms:Decrypt", Resource: "*" }])));
     expect(vs.map((v) => `${v.address}: ${v.message}`)).toEqual(["aws_kms_key.audit: statement Anyone allows a wildcard principal"]);
+  });
+});
+
+describe("bucket kinds", () => {
+  const kinds = (breakIt: (d: Resources) => void) => {
+    const [, shop] = stacksWith(breakIt);
+    return { lake: lakeBuckets(shop!).map(([n]) => n), artifacts: artifactsBuckets(shop!).map(([n]) => n) };
+  };
+
+  it("keeps a zone bucket a zone bucket when it also holds a script (it is registered and the catalog points at it)", () => {
+    expect(kinds((d) => void (d[S3_OBJECT]!.sneaky = { bucket: "${aws_s3_bucket.raw.id}", key: "jobs/x/1.py", content: "" }))).toEqual({ lake: ["raw"], artifacts: ["artifacts"] });
+    const vs = checkObjectReadGuard(
+      stacksWith((d) => {
+        d[S3_OBJECT]!.sneaky = { bucket: "${aws_s3_bucket.raw.id}", key: "jobs/x/1.py", content: "" };
+        setStatements(d, "raw", statementsIn(d, "raw").filter((x) => x.Sid !== READ_GUARD));
+      }),
+    );
+    expect(where(vs)).toEqual(["shop-dev/aws_s3_bucket.raw"]);
+  });
+
+  it("counts a bucket the catalog points at as a zone bucket, registered or not", () => {
+    const tableIn = (bucket: string) => (d: Resources) => {
+      d[GLUE_TABLE] = { art__t: { name: "t", database_name: "shop_raw_dev", storage_descriptor: { location: `s3://${bucket}/t/` } } };
+    };
+    expect(kinds(tableIn(ARTIFACTS))).toEqual({ lake: ["artifacts", "raw"], artifacts: [] });
+    expect(kinds((d) => void (r(d, GLUE_DATABASE, "raw").location_uri = "s3://${aws_s3_bucket.artifacts.bucket}/db/"))).toEqual({ lake: ["artifacts", "raw"], artifacts: [] });
+    // And then every zone-bucket rule applies to it: no read guard, no registration.
+    expect(where(checkRegistration(stacksWith(tableIn(ARTIFACTS))))).toEqual(["shop-dev/aws_s3_bucket.artifacts"]);
+  });
+
+  it("counts a bucket that holds nothing compute uses as a zone bucket (the strictest rules apply)", () => {
+    const unused = (d: Resources) => {
+      delete d[S3_OBJECT];
+      delete d[GLUE_JOB];
+      delete d[ATHENA];
+    };
+    expect(kinds(unused)).toEqual({ lake: ["artifacts", "raw"], artifacts: [] });
+    expect(where(checkObjectReadGuard(stacksWith(unused)))).toEqual(["shop-dev/aws_s3_bucket.artifacts"]);
+  });
+
+  it("recognises the artifacts bucket by an Athena result location or a Glue job's script or temp dir alone", () => {
+    const only = (keep: string) => (d: Resources) => {
+      for (const t of [S3_OBJECT, GLUE_JOB, ATHENA].filter((x) => x !== keep)) delete d[t];
+    };
+    for (const keep of [S3_OBJECT, GLUE_JOB, ATHENA]) expect(kinds(only(keep)).artifacts, keep).toEqual(["artifacts"]);
+    expect(
+      kinds((d) => {
+        only(GLUE_JOB)(d);
+        r(d, GLUE_JOB, "etl").command = { name: "glueetl", script_location: "s3://shop-raw/x.py" };
+      }).artifacts,
+    ).toEqual(["artifacts"]);
+  });
+});
+
+describe("checkArtifactsIsolation", () => {
+  const check = (breakIt: (d: Resources) => void) => checkArtifactsIsolation(stacksWith(breakIt)).map((v) => `${v.address}: ${v.message}`);
+  const setRun = (d: Resources, job: string, statements: Json[]) => void (r(d, ROLE_POLICY, `job__${job}__run`).policy = doc(statements));
+
+  it("fails when a job role reaches the whole artifacts bucket", () => {
+    expect(check((d) => setRun(d, "etl", [...jobAccess("etl", ["tmp"], ETL_LOG_GROUPS), { Sid: "All", Effect: "Allow", Action: "s3:GetObject", Resource: "${aws_s3_bucket.artifacts.arn}/*" }]))).toEqual([
+      "aws_iam_role_policy.job__etl__run: statement All: arn:aws:s3:::shop-artifacts/* reaches the whole of aws_s3_bucket.artifacts, not a prefix of the job's own",
+    ]);
+    expect(check((d) => setRun(d, "etl", [...jobAccess("etl", ["tmp"]), { Sid: "Any", Effect: "Allow", Action: "s3:PutObject", Resource: "*" }]))).toHaveLength(1);
+    expect(check((d) => setRun(d, "etl", [...jobAccess("etl", ["tmp"]), { Sid: "Glob", Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::shop-art*" }]))).toHaveLength(1);
+  });
+
+  it("fails when two job roles share a prefix: one job could read or overwrite the other's files", () => {
+    expect(check((d) => setRun(d, "backfill", jobAccess("etl", ["tmp"])))).toEqual([
+      "aws_s3_bucket.artifacts: aws_iam_role.job__backfill (jobs/etl/0123456789abcdef.py) and aws_iam_role.job__etl (jobs/etl/0123456789abcdef.py) share a prefix",
+      "aws_s3_bucket.artifacts: aws_iam_role.job__backfill (tmp/etl/) and aws_iam_role.job__etl (tmp/etl/) share a prefix",
+    ]);
+    expect(check((d) => setRun(d, "backfill", [...jobAccess("backfill", ["tmp"]), { Sid: "Parent", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::shop-artifacts/tmp/*" }]))).toEqual([
+      "aws_s3_bucket.artifacts: aws_iam_role.job__backfill (tmp/) and aws_iam_role.job__etl (tmp/etl/) share a prefix",
+    ]);
+  });
+
+  it("does not count a prefix that only starts like another job's name", () => {
+    expect(check((d) => setRun(d, "backfill", jobAccess("etl-v2", ["tmp"])))).toEqual([]);
+  });
+
+  it("fails when a bucket policy allows anything on the artifacts bucket, or a managed policy reaches it", () => {
+    expect(
+      check((d) =>
+        setStatements(d, "artifacts", [...statementsIn(d, "artifacts"), { Sid: "Analysts", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/analysts` }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${ARTIFACTS}/athena/*` }]),
+      ),
+    ).toEqual(["aws_s3_bucket_policy.artifacts: statement Analysts allows access to aws_s3_bucket.artifacts through a bucket policy"]);
+    expect(check((d) => void (d.aws_iam_policy = { results: { name: "results", policy: doc([{ Sid: "Results", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${ARTIFACTS}/athena/x/*` }]) } }))).toEqual([
+      "aws_iam_policy.results: statement Results: a managed policy reaches objects of aws_s3_bucket.artifacts",
+    ]);
+  });
+
+  it("ignores statements that cannot act on S3, even on Resource *", () => {
+    expect(check(() => {})).toEqual([]);
+  });
+});
+
+describe("Glue checks", () => {
+  const job = (d: Resources) => r(d, GLUE_JOB, "etl");
+  const cfg = (d: Resources) => r(d, GLUE_SECURITY, "glue__raw").encryption_configuration as Record<string, Json>;
+
+  it("CKV_AWS_195: fails when a job or crawler names no security configuration, or one the stack lacks", () => {
+    expect(checkGlueSecurityConfigurationSet(stacksWith((d) => void delete job(d).security_configuration)).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_glue_job.etl: security_configuration is not set",
+    ]);
+    expect(where(checkGlueSecurityConfigurationSet(stacksWith((d) => void (job(d).security_configuration = ""))))).toEqual(["shop-dev/aws_glue_job.etl"]);
+    expect(checkGlueSecurityConfigurationSet(stacksWith((d) => void (job(d).security_configuration = "someone-elses"))).map((v) => v.message)).toEqual([
+      "security_configuration someone-elses is no security configuration of the stack",
+    ]);
+    expect(where(checkGlueSecurityConfigurationSet(stacksWith((d) => void (d[GLUE_CRAWLER] = { c: { name: "c", role: "x", database_name: "shop_raw_dev" } }))))).toEqual(["shop-dev/aws_glue_crawler.c"]);
+  });
+
+  it("CKV_AWS_195: accepts the configuration by its literal name", () => {
+    expect(checkGlueSecurityConfigurationSet(stacksWith((d) => void (job(d).security_configuration = "shop-dev-raw")))).toEqual([]);
+  });
+
+  it("CKV_AWS_99: fails when CloudWatch logs or bookmarks are not KMS-encrypted, S3 is not SSE-KMS, or a key is missing or foreign", () => {
+    const broken = (change: (c: Record<string, Json>) => void) => checkGlueSecurityConfigurations(stacksWith((d) => change(cfg(d)))).map((v) => v.message);
+    expect(broken((c) => void (c.cloudwatch_encryption!.cloudwatch_encryption_mode = "DISABLED"))).toEqual(["cloudwatch_encryption.cloudwatch_encryption_mode is DISABLED, expected SSE-KMS"]);
+    expect(broken((c) => void (c.job_bookmarks_encryption!.job_bookmarks_encryption_mode = "DISABLED"))).toEqual(["job_bookmarks_encryption.job_bookmarks_encryption_mode is DISABLED, expected CSE-KMS"]);
+    expect(broken((c) => void (c.s3_encryption = { s3_encryption_mode: "SSE-S3" }))).toEqual(["s3_encryption.s3_encryption_mode is SSE-S3, expected SSE-KMS", "s3_encryption.kms_key_arn is not set"]);
+    expect(broken((c) => void delete c.cloudwatch_encryption!.kms_key_arn)).toEqual(["cloudwatch_encryption.kms_key_arn is not set"]);
+    expect(broken((c) => void (c.job_bookmarks_encryption!.kms_key_arn = "${aws_kms_key.gone.arn}"))).toEqual(["job_bookmarks_encryption.kms_key_arn ${aws_kms_key.gone.arn} is not a key of the stack"]);
+    expect(broken((c) => void delete c.s3_encryption)).toEqual(["s3_encryption is not set"]);
+  });
+
+  it("AwsSolutions-GL1/GL3: fails through the job when its configuration does not encrypt logs or bookmarks, or is missing", () => {
+    expect(checkGlueJobEncryption(stacksWith((d) => void (cfg(d).cloudwatch_encryption!.cloudwatch_encryption_mode = "DISABLED"))).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_glue_job.etl: aws_glue_security_configuration.glue__raw does not encrypt CloudWatch logs with SSE-KMS (GL1)",
+    ]);
+    expect(checkGlueJobEncryption(stacksWith((d) => void (cfg(d).job_bookmarks_encryption!.job_bookmarks_encryption_mode = "SSE-KMS"))).map((v) => v.message)).toEqual([
+      "aws_glue_security_configuration.glue__raw does not encrypt job bookmarks with CSE-KMS (GL3)",
+    ]);
+    expect(checkGlueJobEncryption(stacksWith((d) => void delete d[GLUE_SECURITY])).map((v) => v.message)).toEqual([
+      "no security configuration of the stack, so its logs and bookmarks are not known to be encrypted",
+    ]);
+  });
+});
+
+describe("checkLogGroups", () => {
+  const group = (d: Resources) => r(d, LOG_GROUP, "etl--error");
+  const check = (breakIt: (d: Resources) => void) => checkLogGroups(stacksWith(breakIt)).map((v) => `${v.address}: ${v.message}`);
+
+  it("fails when a log group has no key, or a key that is not the stack's (CKV_AWS_158)", () => {
+    expect(check((d) => void delete group(d).kms_key_id)).toEqual(["aws_cloudwatch_log_group.etl--error: kms_key_id is not set"]);
+    expect(check((d) => void (group(d).kms_key_id = "${aws_kms_key.gone.arn}"))).toEqual(["aws_cloudwatch_log_group.etl--error: kms_key_id ${aws_kms_key.gone.arn} is not a key of the stack"]);
+  });
+
+  // A zone key that encrypts a Glue job's logs needs the statement as much as the ops key does.
+  it("fails when the key's policy does not let CloudWatch Logs use it", () => {
+    expect(check((d) => void (r(d, KMS_KEY, "raw").policy = key().policy))).toEqual([
+      "aws_cloudwatch_log_group.etl--error: aws_kms_key.raw does not let logs.eu-west-1.amazonaws.com use it",
+      "aws_cloudwatch_log_group.etl--output: aws_kms_key.raw does not let logs.eu-west-1.amazonaws.com use it",
+    ]);
+    expect(
+      check((d) => {
+        r(d, LOG_GROUP, "etl--error").kms_key_id = OPS;
+        r(d, KMS_KEY, "ops").policy = key().policy;
+      }),
+    ).toEqual(["aws_cloudwatch_log_group.etl--error: aws_kms_key.ops does not let logs.eu-west-1.amazonaws.com use it"]);
+  });
+
+  it("fails when retention is not set (CKV_AWS_66) or shorter than a year (CKV_AWS_338)", () => {
+    expect(check((d) => void delete group(d).retention_in_days)).toEqual(["aws_cloudwatch_log_group.etl--error: retention_in_days is not set (CKV_AWS_66)"]);
+    expect(check((d) => void (group(d).retention_in_days = 180))).toEqual(["aws_cloudwatch_log_group.etl--error: retention_in_days is 180, less than a year (CKV_AWS_338)"]);
+    expect(check((d) => void (group(d).retention_in_days = 0))).toHaveLength(1);
+    expect(check((d) => void (group(d).retention_in_days = "${var.days}"))).toHaveLength(1);
+    expect(check((d) => void (group(d).retention_in_days = 365))).toEqual([]);
+  });
+});
+
+describe("checkGlueZoneKeys", () => {
+  const check = (breakIt: (d: Resources) => void) => checkGlueZoneKeys(stacksWith(breakIt)).map((v) => `${v.address}: ${v.message}`);
+  const setKeys = (d: Resources, job: string, keys: string[]) => {
+    const p = r(d, ROLE_POLICY, `job__${job}__run`);
+    p.policy = doc((statementsOf(p.policy) as Json[]).map((st) => (st.Sid === "UseArtifactKeys" ? { ...st, Resource: keys } : st)));
+  };
+  const setUploadKeys = (d: Resources, keys: string[] | undefined) =>
+    setStatements(
+      d,
+      "artifacts",
+      statementsIn(d, "artifacts").flatMap((st) => (st.Sid !== "DenyUploadsWithOtherKeys" ? [st] : keys ? [{ ...st, Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keys } } }] : [])),
+    );
+  const encryptWith = (d: Resources, key: string, config = "glue__raw") => {
+    for (const b of Object.values(r(d, GLUE_SECURITY, config).encryption_configuration as Record<string, Json>)) b.kms_key_arn = key;
+  };
+  /** Moves etl to configuration `to` (named `name`), encrypting with `key`, its log groups and role along. */
+  const moveTo = (d: Resources, to: string, name: string, key: string) => {
+    const c = r(d, GLUE_SECURITY, "glue__raw");
+    delete d[GLUE_SECURITY]!.glue__raw;
+    d[GLUE_SECURITY]![to] = { ...c, name };
+    encryptWith(d, key, to);
+    r(d, GLUE_JOB, "etl").security_configuration = `\${aws_glue_security_configuration.${to}.name}`;
+    for (const kind of ["error", "output"]) {
+      Object.assign(r(d, LOG_GROUP, `etl--${kind}`), { name: `/aws-glue/jobs/\${aws_glue_security_configuration.${to}.name}-role/shop-job-etl/${kind}`, kms_key_id: key });
+    }
+    setKeys(d, "etl", [...new Set([OPS, key])]);
+    setUploadKeys(d, [...new Set([OPS, key])]);
+  };
+  /** A second zone bucket, curated, with a table etl may write too. */
+  const addCurated = (d: Resources) => {
+    Object.assign(d, merge(d, bucketResources("curated", "shop-curated", { kmsKey: "${aws_kms_key.curated.arn}", logTo: "access_logs", notify: true })));
+    d[KMS_KEY]!.curated = key([LOGS_KEY_STATEMENT]);
+    d[GLUE_DATABASE]!.curated = { name: "shop_curated_dev", catalog_id: ACCOUNT, location_uri: "s3://shop-curated/" };
+    d[GLUE_TABLE]!.curated__daily = { name: "daily", database_name: "${aws_glue_catalog_database.curated.name}", catalog_id: ACCOUNT };
+    d[LF_PERMISSIONS]!["job-etl-writes--curated__daily--table"] = {
+      ...r(d, LF_PERMISSIONS, "job-etl-writes--raw__events--table"),
+      table: { catalog_id: ACCOUNT, database_name: "${aws_glue_catalog_table.curated__daily.database_name}", name: "${aws_glue_catalog_table.curated__daily.name}" },
+    };
+  };
+
+  it("accepts the fixture: etl writes raw, under glue__raw and the raw key, and the artifacts bucket takes the ops and raw keys", () => {
+    expect(check(() => {})).toEqual([]);
+  });
+
+  it("reads what a job writes from its INSERT grants: etl writes raw, backfill (no Glue job) is not looked at", () => {
+    const [s] = stacksWith().filter((x) => x.name === "shop-dev");
+    expect(zonesWrittenBy(s!, `arn:aws:iam::${ACCOUNT}:role/shop-job-etl`)).toEqual(["raw"]);
+    expect(zonesWrittenBy(s!, `arn:aws:iam::${ACCOUNT}:role/shop-job-backfill`)).toEqual([]);
+    expect(zonesWrittenBy(s!, `arn:aws:iam::${ACCOUNT}:role/analysts`)).toEqual([]);
+  });
+
+  it("fails when a Glue job's log group is under another key than its security configuration's (the old ops-key groups)", () => {
+    expect(check((d) => void (r(d, LOG_GROUP, "etl--output").kms_key_id = OPS))).toEqual([
+      "aws_cloudwatch_log_group.etl--output: is encrypted with ${aws_kms_key.ops.arn}, not ${aws_kms_key.raw.arn}, the key of the security configuration job etl runs with",
+    ]);
+  });
+
+  it("fails when a Glue job's log group is missing, or named after another configuration", () => {
+    expect(check((d) => void delete d[LOG_GROUP]!["etl--error"])).toEqual(["aws_glue_job.etl: has no error log group /aws-glue/jobs/shop-dev-raw-role/shop-job-etl/error"]);
+    expect(check((d) => void (r(d, LOG_GROUP, "etl--error").name = "/aws-glue/jobs/shop-dev-role/shop-job-etl/error"))).toEqual([
+      "aws_glue_job.etl: has no error log group /aws-glue/jobs/shop-dev-raw-role/shop-job-etl/error",
+    ]);
+  });
+
+  it("fails when the role may not use the zone key, or may use a key besides the ops key and the zone key", () => {
+    expect(check((d) => setKeys(d, "etl", [OPS]))).toEqual([
+      "aws_iam_role.job__etl: may use ${aws_kms_key.ops.arn}, not exactly the ops key and its security configuration's key (${aws_kms_key.ops.arn}, ${aws_kms_key.raw.arn})",
+    ]);
+    expect(check((d) => setKeys(d, "etl", [OPS, RAW_KEY, "${aws_kms_key.audit.arn}"]))).toHaveLength(1);
+    expect(check((d) => setKeys(d, "etl", ["*"]))).toHaveLength(1);
+    // Split over two statements is the same set.
+    expect(
+      check((d) => {
+        const p = r(d, ROLE_POLICY, "job__etl__run");
+        p.policy = doc([...(statementsOf(p.policy) as Json[]), { Sid: "More", Effect: "Allow", Action: "kms:Decrypt", Resource: RAW_KEY }]);
+      }),
+    ).toEqual([]);
+  });
+
+  it("fails on the old design: one configuration under the ops key for every Glue job", () => {
+    expect(check((d) => moveTo(d, "glue", "shop-dev", OPS))).toEqual([
+      "aws_glue_job.etl: runs under aws_glue_security_configuration.glue (shop-dev), not glue__raw (named …-raw)",
+      "aws_glue_job.etl: its security configuration encrypts with ${aws_kms_key.ops.arn}, not ${aws_kms_key.raw.arn}, the key of zone raw, which it writes",
+    ]);
+  });
+
+  it("fails when the configuration of the zone a job writes encrypts with another key, or with several", () => {
+    expect(check((d) => encryptWith(d, OPS))).toEqual([
+      "aws_glue_job.etl: its security configuration encrypts with ${aws_kms_key.ops.arn}, not ${aws_kms_key.raw.arn}, the key of zone raw, which it writes",
+      "aws_cloudwatch_log_group.etl--error: is encrypted with ${aws_kms_key.raw.arn}, not ${aws_kms_key.ops.arn}, the key of the security configuration job etl runs with",
+      "aws_cloudwatch_log_group.etl--output: is encrypted with ${aws_kms_key.raw.arn}, not ${aws_kms_key.ops.arn}, the key of the security configuration job etl runs with",
+      "aws_iam_role.job__etl: may use ${aws_kms_key.ops.arn}, ${aws_kms_key.raw.arn}, not exactly the ops key and its security configuration's key (${aws_kms_key.ops.arn})",
+      "aws_s3_bucket_policy.artifacts: takes uploads under ${aws_kms_key.ops.arn}, ${aws_kms_key.raw.arn}, not exactly the ops key and the keys of the Glue security configurations (${aws_kms_key.ops.arn})",
+    ]);
+    expect(check((d) => void ((r(d, GLUE_SECURITY, "glue__raw").encryption_configuration as Record<string, Json>).s3_encryption!.kms_key_arn = OPS))).toEqual([
+      "aws_glue_security_configuration.glue__raw: does not encrypt logs, bookmarks and S3 with one key (${aws_kms_key.raw.arn}, ${aws_kms_key.raw.arn}, ${aws_kms_key.ops.arn})",
+      "aws_s3_bucket_policy.artifacts: takes uploads under ${aws_kms_key.ops.arn}, ${aws_kms_key.raw.arn}, not exactly the ops key and the keys of the Glue security configurations (${aws_kms_key.ops.arn})",
+    ]);
+  });
+
+  it("fails when a Glue job writes two zones", () => {
+    expect(check(addCurated)).toEqual(["aws_glue_job.etl: writes curated and raw: a Glue job writes one zone"]);
+  });
+
+  it("wants glue__ops under the ops key for a Glue job that writes no table, and accepts it", () => {
+    const noWrites = (d: Resources) => void delete d[LF_PERMISSIONS]!["job-etl-writes--raw__events--table"];
+    expect(check(noWrites)).toEqual([
+      "aws_glue_job.etl: runs under aws_glue_security_configuration.glue__raw (shop-dev-raw), not glue__ops (named …-ops)",
+      "aws_glue_job.etl: its security configuration encrypts with ${aws_kms_key.raw.arn}, not ${aws_kms_key.ops.arn}, the ops key (it writes no table)",
+    ]);
+    expect(
+      check((d) => {
+        noWrites(d);
+        moveTo(d, "glue__ops", "shop-dev-ops", OPS);
+      }),
+    ).toEqual([]);
+    // The ops configuration for a job that does write a zone is wrong all the same.
+    expect(check((d) => moveTo(d, "glue__ops", "shop-dev-ops", OPS))).toEqual([
+      "aws_glue_job.etl: runs under aws_glue_security_configuration.glue__ops (shop-dev-ops), not glue__raw (named …-raw)",
+      "aws_glue_job.etl: its security configuration encrypts with ${aws_kms_key.ops.arn}, not ${aws_kms_key.raw.arn}, the key of zone raw, which it writes",
+    ]);
+    // And a raw configuration named …-ops is caught by its name (the log groups, named through it, follow).
+    expect(check((d) => void (r(d, GLUE_SECURITY, "glue__raw").name = "shop-dev-ops"))).toEqual([
+      "aws_glue_job.etl: runs under aws_glue_security_configuration.glue__raw (shop-dev-ops), not glue__raw (named …-raw)",
+    ]);
+  });
+
+  it("fails when the artifacts bucket refuses uploads under a configuration's key, takes another key, or refuses no key", () => {
+    expect(check((d) => setUploadKeys(d, [OPS]))).toEqual([
+      "aws_s3_bucket_policy.artifacts: takes uploads under ${aws_kms_key.ops.arn}, not exactly the ops key and the keys of the Glue security configurations (${aws_kms_key.ops.arn}, ${aws_kms_key.raw.arn})",
+    ]);
+    expect(check((d) => setUploadKeys(d, [OPS, RAW_KEY, "${aws_kms_key.audit.arn}"]))).toHaveLength(1);
+    expect(check((d) => setUploadKeys(d, undefined))).toEqual([
+      "aws_s3_bucket_policy.artifacts: refuses no upload under another key than ${aws_kms_key.ops.arn}, ${aws_kms_key.raw.arn}",
+    ]);
+  });
+});
+
+describe("checkAthenaWorkgroups", () => {
+  const conf = (d: Resources) => r(d, ATHENA, "analysts").configuration as Json;
+  const enc = (d: Resources) => (conf(d).result_configuration as Json).encryption_configuration as Json;
+  const check = (breakIt: (d: Resources) => void) => checkAthenaWorkgroups(stacksWith(breakIt)).map((v) => v.message);
+
+  it("fails without a configuration block (AVD-AWS-0007), or when users may override it (CKV_AWS_82)", () => {
+    expect(check((d) => void delete r(d, ATHENA, "analysts").configuration)).toEqual(["no configuration block (AVD-AWS-0007)"]);
+    expect(check((d) => void (conf(d).enforce_workgroup_configuration = false))).toEqual(["enforce_workgroup_configuration is false, not true (CKV_AWS_82)"]);
+    expect(check((d) => void delete conf(d).enforce_workgroup_configuration)).toHaveLength(1);
+  });
+
+  it("fails when results are not encrypted (CKV_AWS_159/AVD-AWS-0006)", () => {
+    expect(check((d) => void delete (conf(d).result_configuration as Json).encryption_configuration)).toEqual(["results are not encrypted (CKV_AWS_159/AVD-AWS-0006)"]);
+    expect(check((d) => void (enc(d).encryption_option = ""))).toEqual(["results are not encrypted (CKV_AWS_159/AVD-AWS-0006)"]);
+  });
+
+  it("fails the custom CMK rule: SSE_S3, no key, a foreign key, or a results bucket under another key", () => {
+    expect(check((d) => void Object.assign(enc(d), { encryption_option: "SSE_S3", kms_key_arn: undefined }))).toEqual([
+      "encryption_option is SSE_S3, not a CMK (SSE_KMS or CSE_KMS)",
+      "kms_key_arn is not set",
+      "results go to aws_s3_bucket.artifacts, whose default key is not undefined",
+    ]);
+    expect(check((d) => void (enc(d).kms_key_arn = "${aws_kms_key.gone.arn}"))).toEqual([
+      "kms_key_arn ${aws_kms_key.gone.arn} is not a key of the stack",
+      "results go to aws_s3_bucket.artifacts, whose default key is not ${aws_kms_key.gone.arn}",
+    ]);
+    expect(check((d) => void (enc(d).kms_key_arn = "${aws_kms_key.raw.arn}"))).toEqual(["results go to aws_s3_bucket.artifacts, whose default key is not ${aws_kms_key.raw.arn}"]);
+    expect(check((d) => void ((conf(d).result_configuration as Json).output_location = "s3://someone-elses-bucket/athena/"))).toEqual([
+      "output_location s3://someone-elses-bucket/athena/ is in no bucket of the stack",
+    ]);
+  });
+
+  it("accepts CSE_KMS with the results bucket's key", () => {
+    expect(check((d) => void (enc(d).encryption_option = "CSE_KMS"))).toEqual([]);
+  });
+});
+
+describe("security group checks", () => {
+  const emrGroup = (d: Resources) => r(d, SECURITY_GROUP, "backfill");
+  const endpoints = (p: Resources) => r(p, SECURITY_GROUP, "endpoints");
+  const messages = (vs: Violation[]) => vs.map((v) => `${v.stack}/${v.address}: ${v.message}`);
+  const https = (extra: Json): Json => ({ description: "x", protocol: "tcp", from_port: 443, to_port: 443, ...extra });
+
+  it("CKV_AWS_23/AVD-AWS-0099: fails on a group or rule without a description, or with Terraform's default", () => {
+    expect(messages(checkSecurityGroupDescriptions(stacksWith((d) => void delete emrGroup(d).description)))).toEqual(["shop-dev/aws_security_group.backfill: description is empty"]);
+    expect(messages(checkSecurityGroupDescriptions(stacksWith((d) => void (emrGroup(d).description = "Managed by Terraform"))))).toEqual([
+      'shop-dev/aws_security_group.backfill: description is the default "Managed by Terraform"',
+    ]);
+    expect(messages(checkSecurityGroupDescriptions(stacksWith((_, p) => void delete (endpoints(p).ingress as Json[])[0]!.description)))).toEqual([
+      "platform-dev/aws_security_group.endpoints.ingress[0]: rule has no description",
+    ]);
+    expect(where(checkSecurityGroupDescriptions(stacksWith((d) => void (d[SG_EGRESS_RULE] = { x: { security_group_id: "${aws_security_group.backfill.id}", ip_protocol: "tcp", cidr_ipv4: "10.0.0.0/16" } }))))).toEqual([
+      "shop-dev/aws_vpc_security_group_egress_rule.x",
+    ]);
+  });
+
+  it("CKV_AWS_24/25/260/277, AVD-AWS-0107, EC23: fails on ingress from 0.0.0.0/0 or ::/0 on any port, in any rule form", () => {
+    expect(messages(checkNoOpenIngress(stacksWith((_, p) => void (endpoints(p).ingress = [https({ cidr_blocks: ["0.0.0.0/0"] })]))))).toEqual([
+      "platform-dev/aws_security_group.endpoints.ingress[0]: admits 0.0.0.0/0",
+    ]);
+    expect(where(checkNoOpenIngress(stacksWith((d) => void (emrGroup(d).ingress = [https({ ipv6_cidr_blocks: ["::/0"] })]))))).toEqual(["shop-dev/aws_security_group.backfill.ingress[0]"]);
+    expect(where(checkNoOpenIngress(stacksWith((d) => void (d[SG_RULE] = { ssh: { type: "ingress", security_group_id: "x", protocol: "tcp", from_port: 22, to_port: 22, cidr_blocks: ["10.0.0.0/8", "0.0.0.0/0"] } }))))).toEqual([
+      "shop-dev/aws_security_group_rule.ssh",
+    ]);
+    expect(where(checkNoOpenIngress(stacksWith((d) => void (d[SG_INGRESS_RULE] = { rdp: { security_group_id: "x", ip_protocol: "tcp", from_port: 3389, to_port: 3389, cidr_ipv4: "0.0.0.0/0" } }))))).toEqual([
+      "shop-dev/aws_vpc_security_group_ingress_rule.rdp",
+    ]);
+  });
+
+  it("fails on an ingress rule with no source at all, and accepts self, prefix lists and groups", () => {
+    expect(messages(checkNoOpenIngress(stacksWith((_, p) => void (endpoints(p).ingress = [https({})]))))).toEqual([
+      "platform-dev/aws_security_group.endpoints.ingress[0]: ingress rule with no source, read as open",
+    ]);
+    const sources = [{ self: true }, { prefix_list_ids: ["pl-6da54004"] }, { security_groups: ["${aws_security_group.backfill.id}"] }];
+    for (const src of sources) expect(checkNoOpenIngress(stacksWith((_, p) => void (endpoints(p).ingress = [https(src)]))), JSON.stringify(src)).toEqual([]);
+  });
+
+  it("CKV_AWS_382/AVD-AWS-0104: fails on egress to the internet, on any protocol or port", () => {
+    expect(messages(checkNoOpenEgress(stacksWith((d) => void (emrGroup(d).egress = [https({ cidr_blocks: ["0.0.0.0/0"] })]))))).toEqual([
+      "shop-dev/aws_security_group.backfill.egress[0]: lets out to 0.0.0.0/0",
+    ]);
+    expect(where(checkNoOpenEgress(stacksWith((d) => void (emrGroup(d).egress = [{ description: "all", protocol: "-1", from_port: 0, to_port: 0, ipv6_cidr_blocks: ["::/0"] }]))))).toEqual([
+      "shop-dev/aws_security_group.backfill.egress[0]",
+    ]);
+    expect(where(checkNoOpenEgress(stacksWith((d) => void (d[SG_EGRESS_RULE] = { out: { description: "out", security_group_id: "x", ip_protocol: "-1", cidr_ipv4: "0.0.0.0/0" } }))))).toEqual([
+      "shop-dev/aws_vpc_security_group_egress_rule.out",
+    ]);
+    // Ingress rules are not egress.
+    expect(checkNoOpenEgress(stacksWith((_, p) => void (endpoints(p).ingress = [https({ cidr_blocks: ["0.0.0.0/0"] })])))).toEqual([]);
+  });
+
+  it("CKV2_AWS_5: fails when no resource uses a group", () => {
+    expect(where(checkSecurityGroupsAttached(stacksWith((_, p) => void delete p.aws_vpc_endpoint)))).toEqual(["platform-dev/aws_security_group.endpoints"]);
+  });
+});
+
+describe("EMR checks", () => {
+  const app = (d: Resources) => r(d, EMR_SERVERLESS, "backfill");
+  const check = (breakIt: (d: Resources) => void) => checkEmrServerless(stacksWith(breakIt)).map((v) => v.message);
+
+  it("fails when a stack holds a standing EMR cluster, or its fleets or groups", () => {
+    for (const type of STANDING_EMR) {
+      expect(where(checkNoStandingEmr(stacksWith((d) => void (d[type] = { fraud: { name: "fraud" } })))), type).toEqual([`shop-dev/${type}.fraud`]);
+    }
+  });
+
+  it("fails when an EMR Serverless application is outside the VPC or behind a group the stack does not hold", () => {
+    expect(check((d) => void delete app(d).network_configuration)).toEqual(["not in the VPC: no network_configuration.subnet_ids", "no security group"]);
+    expect(check((d) => void (app(d).network_configuration = { subnet_ids: ["subnet-0123456789abcdef1"], security_group_ids: ["sg-0123456789abcdef0"] }))).toEqual([
+      "security group sg-0123456789abcdef0 is not one of the stack",
+    ]);
+  });
+
+  it("fails when it never stops, has no capacity cap, or opens interactive endpoints", () => {
+    expect(check((d) => void (app(d).auto_stop_configuration = { enabled: false }))).toEqual(["auto-stop is not on"]);
+    expect(check((d) => void delete app(d).maximum_capacity)).toEqual(["no maximum capacity (cpu and memory)"]);
+    expect(check((d) => void (app(d).interactive_configuration = { livy_endpoint_enabled: false, studio_enabled: true }))).toEqual(["interactive endpoints (Livy, EMR Studio) are not off"]);
+    expect(check((d) => void delete app(d).interactive_configuration)).toHaveLength(1);
+  });
+});
+
+describe("checkSnsTopics", () => {
+  const withTopic = (topic: Json, statements: Json[]) => (d: Resources) => {
+    d[SNS_TOPIC] = { alerts: { name: "shop-dev-alerts", ...topic } };
+    d[SNS_TOPIC_POLICY] = { alerts: { arn: "${aws_sns_topic.alerts.arn}", policy: doc(statements) } };
+  };
+  const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:shop-dev-alerts`;
+  const fromRule = { Sid: "AllowFailureRules", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sns:Publish", Resource: TOPIC, Condition: { ArnEquals: { "aws:SourceArn": [`arn:aws:events:${REGION}:${ACCOUNT}:rule/shop-dev-alerts-glue-jobs`] } } };
+  const check = (topic: Json, statements: Json[] = [fromRule]) => checkSnsTopics(stacksWith(withTopic(topic, statements))).map((v) => `${v.address}: ${v.message}`);
+
+  it("passes a topic under a key of the stack that only its rules may publish to", () => {
+    expect(check({ kms_master_key_id: OPS })).toEqual([]);
+  });
+
+  it("fails when the topic is unencrypted, under the AWS-managed key, or under a key the stack lacks", () => {
+    expect(check({})).toEqual(["aws_sns_topic.alerts: kms_master_key_id is not set"]);
+    expect(check({ kms_master_key_id: "alias/aws/sns" })).toEqual(["aws_sns_topic.alerts: kms_master_key_id is the AWS-managed key"]);
+    expect(check({ kms_master_key_id: "${aws_kms_key.gone.arn}" })).toHaveLength(1);
+  });
+
+  it("fails when its policy lets anyone publish, an account publish, or a service publish for any source", () => {
+    expect(check({ kms_master_key_id: OPS }, [{ ...fromRule, Principal: "*" }])).toEqual(["aws_sns_topic_policy.alerts: statement AllowFailureRules allows a wildcard principal"]);
+    expect(check({ kms_master_key_id: OPS }, [{ ...fromRule, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }])).toEqual([
+      "aws_sns_topic_policy.alerts: statement AllowFailureRules allows a principal that is not an AWS service",
+    ]);
+    expect(check({ kms_master_key_id: OPS }, [{ ...fromRule, Condition: undefined }])).toEqual(["aws_sns_topic_policy.alerts: statement AllowFailureRules is not conditioned on aws:SourceArn"]);
   });
 });

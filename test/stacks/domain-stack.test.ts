@@ -1,9 +1,12 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { loadAndValidate } from "../../generators/manifest/validate";
 import { synthesizeModel } from "../../generators/stacks/app";
+import { escapeTemplates } from "../../modules/storage/artifact-object";
 import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import { policyOf, resource, resourcesOf, type TfJson } from "../helpers/synth";
@@ -24,14 +27,15 @@ const withDomain = (mutate: (d: Record<string, any>) => void) => {
 const rules = (r: Record<string, unknown>) => r.rule as Record<string, any>[];
 
 describe("DomainStack storage", () => {
-  it("has a key, a bucket and a database per zone, one access-log bucket, and the audit trail's key and bucket", () => {
-    expect(Object.keys(resourcesOf(tf, "aws_kms_key")).sort()).toEqual(["audit", ...ZONES].sort());
-    expect(Object.keys(resourcesOf(tf, "aws_kms_alias")).sort()).toEqual(["audit", ...ZONES].sort());
+  it("has a key, a bucket and a database per zone, one access-log bucket, the audit trail's key and bucket, and the ops key and artifacts bucket", () => {
+    expect(Object.keys(resourcesOf(tf, "aws_kms_key")).sort()).toEqual(["audit", "ops", ...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_kms_alias")).sort()).toEqual(["audit", "ops", ...ZONES].sort());
     expect(Object.keys(resourcesOf(tf, "aws_glue_catalog_database")).sort()).toEqual([...ZONES].sort());
-    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket")).sort()).toEqual(["access_logs", "audit", ...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket")).sort()).toEqual(["access_logs", "artifacts", "audit", ...ZONES].sort());
     for (const z of ZONES) expect(resource(tf, "aws_s3_bucket", z).bucket).toBe(bucketName(z));
     expect(resource(tf, "aws_s3_bucket", "access_logs").bucket).toBe(bucketName("logs"));
     expect(resource(tf, "aws_s3_bucket", "audit").bucket).toBe(bucketName("audit"));
+    expect(resource(tf, "aws_s3_bucket", "artifacts").bucket).toBe(bucketName("artifacts"));
   });
 
   it("holds exactly the resource types of storage, catalog, registration, audit and grants", () => {
@@ -84,14 +88,14 @@ describe("DomainStack storage", () => {
     expect(tls.Resource).toEqual([`arn:aws:s3:::${bucketName("curated")}`, `arn:aws:s3:::${bucketName("curated")}/*`]);
   });
 
-  it("logs every zone bucket and the audit bucket into the access-log bucket, each under its own prefix", () => {
-    for (const z of [...ZONES, "audit"]) {
+  it("logs every zone bucket, the audit bucket and the artifacts bucket into the access-log bucket, each under its own prefix", () => {
+    for (const z of [...ZONES, "audit", "artifacts"]) {
       expect(resource(tf, "aws_s3_bucket_logging", z), z).toEqual({ bucket: `\${aws_s3_bucket.${z}.id}`, target_bucket: "${aws_s3_bucket.access_logs.id}", target_prefix: `${z}/` });
     }
-    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")).sort()).toEqual(["audit", ...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")).sort()).toEqual(["artifacts", "audit", ...ZONES].sort());
   });
 
-  it("sends zone bucket events to EventBridge, but not the access-log or audit bucket's (nothing starts from log writes)", () => {
+  it("sends zone bucket events to EventBridge, but not the access-log, audit or artifacts bucket's (nothing starts from their writes)", () => {
     expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_notification")).sort()).toEqual([...ZONES].sort());
     for (const z of ZONES) expect(resource(tf, "aws_s3_bucket_notification", z), z).toEqual({ bucket: `\${aws_s3_bucket.${z}.id}`, eventbridge: true });
   });
@@ -103,7 +107,7 @@ describe("DomainStack access-log bucket", () => {
     expect(rules(sse)).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
   });
 
-  it("lets the S3 logging service deliver only for this account's zone buckets and audit bucket", () => {
+  it("lets the S3 logging service deliver only for this account's zone, audit and artifacts buckets", () => {
     const policy = policyOf(resource(tf, "aws_s3_bucket_policy", "access_logs"));
     expect(policy.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "AllowS3ServerAccessLogDelivery"]);
     expect(policy.Statement[2]).toEqual({
@@ -114,7 +118,7 @@ describe("DomainStack access-log bucket", () => {
       Resource: `arn:aws:s3:::${bucketName("logs")}/*`,
       Condition: {
         StringEquals: { "aws:SourceAccount": DEV },
-        ArnLike: { "aws:SourceArn": ["audit", "curated", "processed", "raw"].map((z) => `arn:aws:s3:::${bucketName(z)}`) },
+        ArnLike: { "aws:SourceArn": ["artifacts", "audit", "curated", "processed", "raw"].map((z) => `arn:aws:s3:::${bucketName(z)}`) },
       },
     });
   });
@@ -176,7 +180,7 @@ describe("DomainStack lifecycle", () => {
       d.zones = { landing: {}, processed: {} };
     });
     const out = synthStackOf(m, "sales-dev");
-    expect(Object.keys(resourcesOf(out, "aws_s3_bucket")).sort()).toEqual(["access_logs", "audit", "landing", "processed"]);
+    expect(Object.keys(resourcesOf(out, "aws_s3_bucket")).sort()).toEqual(["access_logs", "artifacts", "audit", "landing", "processed"]);
     expect(resource(out, "aws_glue_catalog_database", "landing").name).toBe("sales_landing_dev");
     // Registration and the trail follow the declared zones too.
     expect(Object.keys(resourcesOf(out, "aws_lakeformation_resource")).sort()).toEqual(["landing", "processed"]);
@@ -661,9 +665,643 @@ describe("DomainStack grants", () => {
     expect(resourcesOf(tf, "aws_lakeformation_data_cells_filter")).toEqual({});
   });
 
-  it("adds grants without changing the stack's storage, registration and audit trail", () => {
-    const strip = (x: TfJson) => Object.fromEntries(Object.entries(x.resource).filter(([t]) => !t.startsWith("aws_lakeformation_permissions") && t !== "aws_lakeformation_data_cells_filter" && t !== "aws_glue_catalog_table" && t !== "aws_lakeformation_resource_lf_tags"));
+  it("adds grants, and their consumers' Athena workgroups, without changing the stack's storage, registration and audit trail", () => {
+    const strip = (x: TfJson) =>
+      Object.fromEntries(
+        Object.entries(x.resource).filter(
+          ([t]) => !t.startsWith("aws_lakeformation_permissions") && t !== "aws_lakeformation_data_cells_filter" && t !== "aws_glue_catalog_table" && t !== "aws_lakeformation_resource_lf_tags" && t !== "aws_athena_workgroup",
+        ),
+      );
     expect(strip(dev)).toEqual(strip(tf));
+    expect(resourcesOf(tf, "aws_athena_workgroup")).toEqual({});
+    expect(Object.keys(resourcesOf(dev, "aws_athena_workgroup")).length).toBeGreaterThan(0);
+  });
+});
+
+describe("DomainStack artifacts bucket and ops key", () => {
+  it("encrypts the artifacts bucket with SSE-KMS under the ops key, with bucket keys, and refuses uploads under any other key", () => {
+    expect(rules(resource(tf, "aws_s3_bucket_server_side_encryption_configuration", "artifacts"))).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.ops.arn}" }, bucket_key_enabled: true },
+    ]);
+    const policy = policyOf(resource(tf, "aws_s3_bucket_policy", "artifacts"));
+    expect(policy.Statement.find((st) => st.Sid === "DenyUploadsWithOtherKeys")?.Condition).toEqual({
+      StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "${aws_kms_key.ops.arn}" },
+    });
+  });
+
+  it("puts no Lake Formation read guard on the artifacts bucket: jobs and Athena read it with IAM, and its policy grants nothing", () => {
+    const policy = policyOf(resource(tf, "aws_s3_bucket_policy", "artifacts"));
+    expect(policy.Statement.map((st) => st.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys"]);
+    expect(policy.Statement.every((st) => st.Effect === "Deny")).toBe(true);
+    expect(resourcesOf(tf, "aws_lakeformation_resource")).not.toHaveProperty("artifacts");
+    expect(resourcesOf(tf, "aws_s3_bucket_notification")).not.toHaveProperty("artifacts");
+  });
+
+  it("expires temp data after 7 days, query results after 30 and job logs after 90", () => {
+    const [all, ...prefixes] = rules(resource(tf, "aws_s3_bucket_lifecycle_configuration", "artifacts"));
+    expect(all).toMatchObject({ status: "Enabled", filter: [{}], noncurrent_version_expiration: [{ noncurrent_days: 30 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] });
+    expect(prefixes).toEqual([
+      { id: "expire-tmp", status: "Enabled", filter: [{ prefix: "tmp/" }], expiration: [{ days: 7 }] },
+      { id: "expire-athena", status: "Enabled", filter: [{ prefix: "athena/" }], expiration: [{ days: 30 }] },
+      { id: "expire-logs", status: "Enabled", filter: [{ prefix: "logs/" }], expiration: [{ days: 90 }] },
+    ]);
+  });
+
+  it("gives the ops key its alias, and lets CloudWatch Logs (for this account's log groups in this Region) and EventBridge (for this account) use it", () => {
+    expect(resource(tf, "aws_kms_alias", "ops")).toEqual({ name: "alias/acme/dev/sales/ops", target_key_id: "${aws_kms_key.ops.key_id}" });
+    expect(resource(tf, "aws_kms_key", "ops")).toMatchObject({ enable_key_rotation: true, multi_region: true, is_enabled: true });
+    expect(policyOf(resource(tf, "aws_kms_key", "ops")).Statement).toEqual([
+      { Sid: "AccountAdministersKeyThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${DEV}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "AllowCloudWatchLogsToUseKey",
+        Effect: "Allow",
+        Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${DEV}:log-group:*` } },
+      },
+      {
+        Sid: "AllowEventBridgeToPublishEncrypted",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": DEV } },
+      },
+    ]);
+  });
+
+  it("creates no compute for a domain without jobs: no role, script, Glue, EMR or alarm resource", () => {
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role")).sort()).toEqual([...ZONES].sort());
+    for (const type of [
+      "aws_s3_object",
+      "aws_glue_job",
+      "aws_glue_security_configuration",
+      "aws_glue_trigger",
+      "aws_cloudwatch_log_group",
+      "aws_emrserverless_application",
+      "aws_security_group",
+      "aws_sns_topic",
+      "aws_cloudwatch_event_rule",
+    ]) {
+      expect(resourcesOf(tf, type), type).toEqual({});
+    }
+  });
+});
+
+describe("DomainStack jobs", () => {
+  const ARTIFACTS = bucketName("artifacts");
+  const SCRIPTS: Record<string, string> = {
+    "jobs/conform_orders.py": "# Conform raw order events into processed.orders\nprint('conform')\n",
+    "jobs/daily_totals.py": "# Daily totals\nprint('daily')\n",
+    "jobs/backfill.py": "# Backfill\nprint('backfill')\n",
+  };
+  const PII = "Conforms e-mail addresses into processed; consumers see them only masked.";
+  const jobsDomain = () => {
+    const d = domainFixture();
+    d.tables.push(
+      { name: "order_events", zone: "raw", format: "json", columns: [{ name: "payload", type: "string" }], partitionKeys: [{ name: "ingest_date", type: "string" }] },
+      { name: "daily", zone: "curated", columns: [{ name: "day", type: "date" }, { name: "total", type: "decimal(18,2)" }] },
+    );
+    d.jobs = [
+      {
+        name: "conform-orders",
+        engine: "glue",
+        script: "jobs/conform_orders.py",
+        reads: ["raw.order_events"],
+        writes: ["processed.orders"],
+        workerType: "G.2X",
+        workers: 4,
+        schedule: "cron(0 1 * * ? *)",
+        arguments: { "--window_days": "7" },
+        processesPii: PII,
+      },
+      { name: "daily-totals", engine: "glue", script: "jobs/daily_totals.py", reads: ["processed.orders"], writes: ["curated.daily"], flex: true, bookmarks: false, after: ["conform-orders"], processesPii: PII },
+      {
+        name: "backfill",
+        engine: "emr-serverless",
+        script: "jobs/backfill.py",
+        reads: ["raw.order_events", "processed.orders"],
+        writes: ["curated.daily"],
+        maximumCapacity: { cpu: "200 vCPU", memory: "800 GB" },
+        idleTimeoutMinutes: 10,
+        preInitialized: { drivers: 1, executors: 2 },
+        processesPii: PII,
+      },
+    ];
+    return d;
+  };
+  const jm = modelFrom(platformFixture(), [jobsDomain()], { sales: SCRIPTS });
+  const jobs = synthStackOf(jm, "sales-dev");
+  const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+  const scriptKey = (job: string, file: string) => `jobs/${job}/${sha(SCRIPTS[file]!).slice(0, 16)}.py`;
+  const roleName = (job: string, env = "dev") => `acme-sales-job-${job}-${env}-eu-west-1`;
+  const roleArn = (job: string) => `arn:aws:iam::${DEV}:role/${roleName(job)}`;
+  const glue = (x: string) => `arn:aws:glue:eu-west-1:${DEV}:${x}`;
+  /** The zone each Glue job of the fixture writes, so its security configuration and key. */
+  const ZONE_OF: Record<string, string> = { "conform-orders": "processed", "daily-totals": "curated" };
+  const logGroupArn = (job: string, kind: string) => `arn:aws:logs:eu-west-1:${DEV}:log-group:/aws-glue/jobs/acme-sales-dev-${ZONE_OF[job]}-role/${roleName(job)}/${kind}`;
+
+  it("uploads each script into the artifacts bucket under jobs/<job>/<sha256[0:16]>.py, SSE-KMS under the ops key, content inline", () => {
+    const objects = resourcesOf(jobs, "aws_s3_object");
+    expect(Object.keys(objects).sort()).toEqual(["script__backfill", "script__conform-orders", "script__daily-totals"]);
+    for (const [job, file] of [["conform-orders", "jobs/conform_orders.py"], ["daily-totals", "jobs/daily_totals.py"], ["backfill", "jobs/backfill.py"]] as const) {
+      expect(objects[`script__${job}`], job).toEqual({
+        bucket: "${aws_s3_bucket.artifacts.id}",
+        key: scriptKey(job, file),
+        content: SCRIPTS[file],
+        content_type: "text/x-python",
+        server_side_encryption: "aws:kms",
+        kms_key_id: "${aws_kms_key.ops.arn}",
+        bucket_key_enabled: true,
+      });
+    }
+  });
+
+  it("gives each job a new script object when its script changes, and leaves the others alone", () => {
+    const changed = synthStackOf(modelFrom(platformFixture(), [jobsDomain()], { sales: { ...SCRIPTS, "jobs/daily_totals.py": "print('daily, fixed')\n" } }), "sales-dev");
+    const key = (out: TfJson, job: string) => resource(out, "aws_s3_object", `script__${job}`).key;
+    expect(key(changed, "daily-totals")).not.toBe(key(jobs, "daily-totals"));
+    expect(key(changed, "daily-totals")).toBe(`jobs/daily-totals/${sha("print('daily, fixed')\n").slice(0, 16)}.py`);
+    expect(resource(changed, "aws_glue_job", "daily-totals").command).toMatchObject({ script_location: `s3://${ARTIFACTS}/${key(changed, "daily-totals")}` });
+    expect(key(changed, "conform-orders")).toBe(key(jobs, "conform-orders"));
+  });
+
+  it("uploads a script holding ${ or %{ in Terraform's escapes, so Terraform reads no template into it", () => {
+    const text = "spark.sql(\"SELECT * FROM t WHERE day = '${day}'\")\n# %{ if x }\n";
+    const out = synthStackOf(modelFrom(platformFixture(), [jobsDomain()], { sales: { ...SCRIPTS, "jobs/daily_totals.py": text } }), "sales-dev");
+    const o = resource(out, "aws_s3_object", "script__daily-totals");
+    expect(o.content).toBe("spark.sql(\"SELECT * FROM t WHERE day = '$${day}'\")\n# %%{ if x }\n");
+    // The key still hashes the script as written.
+    expect(o.key).toBe(`jobs/daily-totals/${sha(text).slice(0, 16)}.py`);
+  });
+
+  it("gives each job its own role, assumed only by its engine's service, for this account only", () => {
+    expect(Object.keys(resourcesOf(jobs, "aws_iam_role")).sort()).toEqual(["job__backfill", "job__conform-orders", "job__daily-totals", ...ZONES].sort());
+    for (const [job, service] of [["conform-orders", "glue.amazonaws.com"], ["daily-totals", "glue.amazonaws.com"], ["backfill", "emr-serverless.amazonaws.com"]] as const) {
+      const role = resource(jobs, "aws_iam_role", `job__${job}`);
+      expect(role, job).toMatchObject({ name: roleName(job), max_session_duration: 3600 });
+      expect(role, job).not.toHaveProperty("managed_policy_arns");
+      expect(policyOf(role, "assume_role_policy").Statement, job).toEqual([
+        { Sid: "ServiceAssumesRoleForThisAccountOnly", Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": DEV } } },
+      ]);
+      expect(resource(jobs, "aws_iam_role_policies_exclusive", `job__${job}`), job).toEqual({ role_name: `\${aws_iam_role.job__${job}.name}`, policy_names: ["run"] });
+      expect(resource(jobs, "aws_iam_role_policy_attachments_exclusive", `job__${job}`), job).toEqual({ role_name: `\${aws_iam_role.job__${job}.name}`, policy_arns: [] });
+    }
+  });
+
+  it("lets a Glue job's role reach its tables' catalog entries, its script, its temp prefix, the ops key and its zone's key, and its own log groups, and nothing else", () => {
+    const p = resource(jobs, "aws_iam_role_policy", "job__conform-orders__run");
+    expect(p).toMatchObject({ name: "run", role: "${aws_iam_role.job__conform-orders.name}" });
+    expect(policyOf(p).Statement).toEqual([
+      { Sid: "LakeFormationVendsDataCredentials", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
+      {
+        Sid: "ReadOwnTablesInCatalog",
+        Effect: "Allow",
+        Action: ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+        Resource: [glue("catalog"), glue("database/sales_processed_dev"), glue("database/sales_raw_dev"), glue("table/sales_processed_dev/orders"), glue("table/sales_raw_dev/order_events")],
+      },
+      {
+        Sid: "UpdateWrittenTables",
+        Effect: "Allow",
+        Action: ["glue:UpdateTable", "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition"],
+        Resource: [glue("catalog"), glue("database/sales_processed_dev"), glue("table/sales_processed_dev/orders")],
+      },
+      { Sid: "ReadOwnScript", Effect: "Allow", Action: "s3:GetObject", Resource: [`arn:aws:s3:::${ARTIFACTS}/${scriptKey("conform-orders", "jobs/conform_orders.py")}`] },
+      { Sid: "UseOwnScratchSpace", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`arn:aws:s3:::${ARTIFACTS}/tmp/conform-orders/*`] },
+      { Sid: "ListOwnScratchSpace", Effect: "Allow", Action: "s3:ListBucket", Resource: [`arn:aws:s3:::${ARTIFACTS}`], Condition: { StringLike: { "s3:prefix": ["tmp/conform-orders/*"] } } },
+      // Its security configuration encrypts logs, bookmarks and what it writes (temp data too) with the key of the zone it writes.
+      // (In any order: the next test pins the set.)
+      { Sid: "UseArtifactKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: expect.arrayContaining(["${aws_kms_key.ops.arn}", "${aws_kms_key.processed.arn}"]) },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:AssociateKmsKey", "logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: [logGroupArn("conform-orders", "error"), `${logGroupArn("conform-orders", "error")}:*`, logGroupArn("conform-orders", "output"), `${logGroupArn("conform-orders", "output")}:*`],
+      },
+    ]);
+  });
+
+  it("lets an EMR Serverless job's role use its temp and log prefixes, and writes no log-group statement", () => {
+    const statements = policyOf(resource(jobs, "aws_iam_role_policy", "job__backfill__run")).Statement;
+    expect(statements.map((st) => st.Sid)).toEqual(["LakeFormationVendsDataCredentials", "ReadOwnTablesInCatalog", "UpdateWrittenTables", "ReadOwnScript", "UseOwnScratchSpace", "ListOwnScratchSpace", "UseArtifactKeys"]);
+    expect(statements.find((st) => st.Sid === "UseOwnScratchSpace")!.Resource).toEqual([`arn:aws:s3:::${ARTIFACTS}/logs/backfill/*`, `arn:aws:s3:::${ARTIFACTS}/tmp/backfill/*`]);
+    expect(statements.find((st) => st.Sid === "UpdateWrittenTables")!.Resource).toEqual([glue("catalog"), glue("database/sales_curated_dev"), glue("table/sales_curated_dev/daily")]);
+    // No Glue security configuration: the ops key alone, though it writes curated.
+    expect(statements.find((st) => st.Sid === "UseArtifactKeys")!.Resource).toEqual(["${aws_kms_key.ops.arn}"]);
+  });
+
+  it("gives each Glue job's role exactly the ops key and the key of the zone it writes", () => {
+    for (const [job, zone] of Object.entries(ZONE_OF)) {
+      const kms = policyOf(resource(jobs, "aws_iam_role_policy", `job__${job}__run`)).Statement.filter((st) => [st.Action].flat().some((a) => a.startsWith("kms:")));
+      expect(kms.map((st) => st.Sid), job).toEqual(["UseArtifactKeys"]);
+      expect([...(kms[0]!.Resource as string[])].sort(), job).toEqual(["${aws_kms_key.ops.arn}", `\${aws_kms_key.${zone}.arn}`].sort());
+    }
+  });
+
+  it("never lets a job role read a zone bucket: the only S3 it reaches is the artifacts bucket", () => {
+    for (const job of ["conform-orders", "daily-totals", "backfill"]) {
+      const s3 = policyOf(resource(jobs, "aws_iam_role_policy", `job__${job}__run`))
+        .Statement.filter((st) => [st.Action].flat().some((a) => a.startsWith("s3:")))
+        .flatMap((st) => [st.Resource].flat());
+      expect(s3.length, job).toBeGreaterThan(0);
+      for (const r of s3) expect(r.startsWith(`arn:aws:s3:::${ARTIFACTS}`), `${job} ${r}`).toBe(true);
+    }
+  });
+
+  it("runs each Glue job as its role, under the security configuration of the zone it writes, with Lake Formation fine-grained access and the Lakeform arguments", () => {
+    expect(resource(jobs, "aws_glue_job", "conform-orders")).toEqual({
+      name: "sales-dev-conform-orders",
+      role_arn: "${aws_iam_role.job__conform-orders.arn}",
+      glue_version: "5.0",
+      command: { name: "glueetl", python_version: "3", script_location: `s3://${ARTIFACTS}/${scriptKey("conform-orders", "jobs/conform_orders.py")}` },
+      worker_type: "G.2X",
+      number_of_workers: 4,
+      execution_class: "STANDARD",
+      timeout: 60,
+      max_retries: 1,
+      security_configuration: "${aws_glue_security_configuration.glue__processed.name}",
+      execution_property: { max_concurrent_runs: 1 },
+      default_arguments: {
+        "--database_curated": "sales_curated_dev",
+        "--database_processed": "sales_processed_dev",
+        "--database_raw": "sales_raw_dev",
+        "--job-bookmark-option": "job-bookmark-enable",
+        "--source_database": "sales_raw_dev",
+        "--target_database": "sales_processed_dev",
+        "--window_days": "7",
+      },
+      non_overridable_arguments: {
+        "--TempDir": `s3://${ARTIFACTS}/tmp/conform-orders/`,
+        "--enable-glue-datacatalog": "true",
+        "--enable-lakeformation-fine-grained-access": "true",
+        "--enable-metrics": "true",
+        "--enable-observability-metrics": "true",
+        "--enable-spark-ui": "false",
+      },
+      depends_on: ["aws_cloudwatch_log_group.conform-orders--error", "aws_cloudwatch_log_group.conform-orders--output"],
+    });
+    const daily = resource(jobs, "aws_glue_job", "daily-totals");
+    expect(daily).toMatchObject({
+      execution_class: "FLEX",
+      worker_type: "G.1X",
+      number_of_workers: 2,
+      security_configuration: "${aws_glue_security_configuration.glue__curated.name}",
+      default_arguments: expect.objectContaining({ "--job-bookmark-option": "job-bookmark-disable" }),
+      non_overridable_arguments: expect.objectContaining({ "--enable-lakeformation-fine-grained-access": "true" }),
+    });
+    // Fine-grained access is fixed, never a default a run could override.
+    expect(daily.default_arguments).not.toHaveProperty("--enable-lakeformation-fine-grained-access");
+  });
+
+  // The zone bucket's policy accepts uploads under the zone key only, so what a Glue job writes must be encrypted with it.
+  it("has one security configuration per zone Glue jobs write, everything encrypted under that zone's key", () => {
+    const config = (zone: string) => ({
+      name: `acme-sales-dev-${zone}`,
+      encryption_configuration: {
+        cloudwatch_encryption: { cloudwatch_encryption_mode: "SSE-KMS", kms_key_arn: `\${aws_kms_key.${zone}.arn}` },
+        job_bookmarks_encryption: { job_bookmarks_encryption_mode: "CSE-KMS", kms_key_arn: `\${aws_kms_key.${zone}.arn}` },
+        s3_encryption: { s3_encryption_mode: "SSE-KMS", kms_key_arn: `\${aws_kms_key.${zone}.arn}` },
+      },
+    });
+    expect(resourcesOf(jobs, "aws_glue_security_configuration")).toEqual({ glue__processed: config("processed"), glue__curated: config("curated") });
+    // The key each names is the one its zone bucket is encrypted with (the EMR Serverless job, writing curated too, adds none).
+    for (const zone of ["processed", "curated"]) {
+      expect(rules(resource(jobs, "aws_s3_bucket_server_side_encryption_configuration", zone))[0]!.apply_server_side_encryption_by_default.kms_master_key_id, zone).toBe(`\${aws_kms_key.${zone}.arn}`);
+    }
+  });
+
+  it("shares one security configuration between the Glue jobs writing one zone", () => {
+    const d = jobsDomain();
+    d.tables.push({ name: "weekly", zone: "curated", columns: [{ name: "week", type: "date" }] });
+    d.jobs.push({ name: "weekly-totals", engine: "glue", script: "jobs/daily_totals.py", reads: ["processed.orders"], writes: ["curated.weekly"], processesPii: PII });
+    const out = synthStackOf(modelFrom(platformFixture(), [d], { sales: SCRIPTS }), "sales-dev");
+    expect(Object.keys(resourcesOf(out, "aws_glue_security_configuration")).sort()).toEqual(["glue__curated", "glue__processed"]);
+    expect(resource(out, "aws_glue_job", "weekly-totals").security_configuration).toBe("${aws_glue_security_configuration.glue__curated.name}");
+    expect(resource(out, "aws_glue_job", "daily-totals").security_configuration).toBe("${aws_glue_security_configuration.glue__curated.name}");
+    // The artifacts bucket names the curated key once.
+    const keys = policyOf(resource(out, "aws_s3_bucket_policy", "artifacts")).Statement.find((st) => st.Sid === "DenyUploadsWithOtherKeys")!.Condition!.StringNotEqualsIfExists!;
+    expect(keys).toEqual({ "s3:x-amz-server-side-encryption-aws-kms-key-id": ["${aws_kms_key.ops.arn}", "${aws_kms_key.processed.arn}", "${aws_kms_key.curated.arn}"] });
+  });
+
+  it("runs a Glue job that writes no table under an ops-key configuration, glue__ops, and adds no upload key to the artifacts bucket", () => {
+    const d = domainFixture();
+    d.jobs = [{ name: "housekeeping", engine: "glue", script: "jobs/housekeeping.py", reads: [], writes: [] }];
+    const out = synthStackOf(modelFrom(platformFixture(), [d], { sales: { "jobs/housekeeping.py": "print('tidy')\n" } }), "sales-dev");
+    expect(resourcesOf(out, "aws_glue_security_configuration")).toEqual({
+      glue__ops: {
+        name: "acme-sales-dev-ops",
+        encryption_configuration: {
+          cloudwatch_encryption: { cloudwatch_encryption_mode: "SSE-KMS", kms_key_arn: "${aws_kms_key.ops.arn}" },
+          job_bookmarks_encryption: { job_bookmarks_encryption_mode: "CSE-KMS", kms_key_arn: "${aws_kms_key.ops.arn}" },
+          s3_encryption: { s3_encryption_mode: "SSE-KMS", kms_key_arn: "${aws_kms_key.ops.arn}" },
+        },
+      },
+    });
+    expect(resource(out, "aws_glue_job", "housekeeping").security_configuration).toBe("${aws_glue_security_configuration.glue__ops.name}");
+    for (const kind of ["error", "output"]) {
+      expect(resource(out, "aws_cloudwatch_log_group", `housekeeping--${kind}`), kind).toMatchObject({
+        name: `/aws-glue/jobs/\${aws_glue_security_configuration.glue__ops.name}-role/${roleName("housekeeping")}/${kind}`,
+        kms_key_id: "${aws_kms_key.ops.arn}",
+      });
+    }
+    const statements = policyOf(resource(out, "aws_iam_role_policy", "job__housekeeping__run")).Statement;
+    expect(statements.find((st) => st.Sid === "UseArtifactKeys")!.Resource).toEqual(["${aws_kms_key.ops.arn}"]);
+    expect(statements.find((st) => st.Sid === "WriteOwnLogs")!.Resource).toContain(`arn:aws:logs:eu-west-1:${DEV}:log-group:/aws-glue/jobs/acme-sales-dev-ops-role/${roleName("housekeeping")}/error`);
+    expect(policyOf(resource(out, "aws_s3_bucket_policy", "artifacts")).Statement.find((st) => st.Sid === "DenyUploadsWithOtherKeys")!.Condition).toEqual({
+      StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "${aws_kms_key.ops.arn}" },
+    });
+  });
+
+  it("lets the artifacts bucket take uploads under the ops key and the zone key of each Glue security configuration, and no other key", () => {
+    const policy = policyOf(resource(jobs, "aws_s3_bucket_policy", "artifacts"));
+    expect(policy.Statement.map((st) => st.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys"]);
+    expect(policy.Statement.find((st) => st.Sid === "DenyUploadsWithOtherKeys")).toEqual({
+      Sid: "DenyUploadsWithOtherKeys",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: "s3:PutObject",
+      Resource: `arn:aws:s3:::${ARTIFACTS}/*`,
+      Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": ["${aws_kms_key.ops.arn}", "${aws_kms_key.processed.arn}", "${aws_kms_key.curated.arn}"] } },
+    });
+    // Exactly the keys of the security configurations, besides the ops key (the raw key, which no Glue job writes with, is not among them).
+    const configKeys = Object.values(resourcesOf(jobs, "aws_glue_security_configuration")).map((c) => (c.encryption_configuration as { s3_encryption: { kms_key_arn: string } }).s3_encryption.kms_key_arn);
+    const listed = policy.Statement.find((st) => st.Sid === "DenyUploadsWithOtherKeys")!.Condition!.StringNotEqualsIfExists!["s3:x-amz-server-side-encryption-aws-kms-key-id"];
+    expect([...(listed as string[])].sort()).toEqual(["${aws_kms_key.ops.arn}", ...configKeys].sort());
+    // The bucket's default stays the ops key, and every zone bucket still takes only its own key.
+    expect(rules(resource(jobs, "aws_s3_bucket_server_side_encryption_configuration", "artifacts"))[0]!.apply_server_side_encryption_by_default.kms_master_key_id).toBe("${aws_kms_key.ops.arn}");
+    for (const zone of ZONES) {
+      expect(policyOf(resource(jobs, "aws_s3_bucket_policy", zone)).Statement.find((st) => st.Sid === "DenyUploadsWithOtherKeys")!.Condition, zone).toEqual({
+        StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": `\${aws_kms_key.${zone}.arn}` },
+      });
+    }
+  });
+
+  it("creates each Glue job's log groups under the key of the zone it writes, named as its role's policy names them", () => {
+    const groups = resourcesOf(jobs, "aws_cloudwatch_log_group");
+    expect(Object.keys(groups).sort()).toEqual(["conform-orders--error", "conform-orders--output", "daily-totals--error", "daily-totals--output"]);
+    for (const [n, g] of Object.entries(groups)) {
+      const [job, kind] = n.split("--") as [string, string];
+      const zone = ZONE_OF[job]!;
+      const config = `\${aws_glue_security_configuration.glue__${zone}.name}`;
+      expect(g, n).toEqual({ name: `/aws-glue/jobs/${config}-role/${roleName(job)}/${kind}`, kms_key_id: `\${aws_kms_key.${zone}.arn}`, retention_in_days: 400, log_group_class: "STANDARD" });
+      // The same key as the security configuration the job runs with, which encrypts these logs.
+      expect(resource(jobs, "aws_glue_job", job).security_configuration, n).toBe(config);
+      // The role's policy names the same group, the security configuration's name resolved.
+      const arn = `arn:aws:logs:eu-west-1:${DEV}:log-group:${(g.name as string).replace(config, `acme-sales-dev-${zone}`)}`;
+      const logs = policyOf(resource(jobs, "aws_iam_role_policy", `job__${job}__run`)).Statement.find((st) => st.Sid === "WriteOwnLogs")!;
+      expect(logs.Resource, n).toEqual(expect.arrayContaining([arn, `${arn}:*`]));
+    }
+  });
+
+  it("starts a scheduled job from a cron trigger, and a dependent job when the jobs it waits for have succeeded", () => {
+    const triggers = resourcesOf(jobs, "aws_glue_trigger");
+    expect(Object.keys(triggers).sort()).toEqual(["conform-orders", "daily-totals--after"]);
+    expect(triggers["conform-orders"]).toEqual({
+      name: "sales-dev-conform-orders-schedule",
+      type: "SCHEDULED",
+      schedule: "cron(0 1 * * ? *)",
+      start_on_creation: true,
+      actions: [{ job_name: "${aws_glue_job.conform-orders.name}" }],
+    });
+    expect(triggers["daily-totals--after"]).toEqual({
+      name: "sales-dev-daily-totals-after",
+      type: "CONDITIONAL",
+      start_on_creation: true,
+      predicate: { logical: "AND", conditions: [{ job_name: "sales-dev-conform-orders", logical_operator: "EQUALS", state: "SUCCEEDED" }] },
+      actions: [{ job_name: "${aws_glue_job.daily-totals.name}" }],
+      // The predicate names jobs by name, so Terraform is told to create them first.
+      depends_on: ["aws_glue_job.conform-orders"],
+    });
+    // The predicate names a job of this stack, and the one depends_on names.
+    expect(resource(jobs, "aws_glue_job", "conform-orders").name).toBe("sales-dev-conform-orders");
+    // The scheduled trigger waits for nothing.
+    expect(triggers["conform-orders"]).not.toHaveProperty("depends_on");
+  });
+
+  describe("jobs listed before the jobs they wait for", () => {
+    const glueJob = (name: string, after: string[] = []) => ({
+      name,
+      engine: "glue",
+      script: "jobs/daily_totals.py",
+      reads: ["processed.orders"],
+      writes: ["curated.daily"],
+      ...(after.length > 0 ? { after } : { schedule: "cron(0 1 * * ? *)" }),
+      processesPii: PII,
+    });
+    const withJobs = (list: Record<string, unknown>[]) => {
+      const d = jobsDomain();
+      d.jobs = list;
+      return synthStackOf(modelFrom(platformFixture(), [d], { sales: SCRIPTS }), "sales-dev");
+    };
+    const waitsFor = (out: TfJson, job: string) => {
+      const t = resource(out, "aws_glue_trigger", `${job}--after`);
+      return { depends_on: t.depends_on, predicate: (t.predicate as { conditions: { job_name: string }[] }).conditions.map((c) => c.job_name) };
+    };
+
+    it("still gives a trigger a depends_on on the job it waits for when that job comes later in the manifest", () => {
+      const out = withJobs([glueJob("report", ["load"]), glueJob("load")]);
+      expect(waitsFor(out, "report")).toEqual({ depends_on: ["aws_glue_job.load"], predicate: ["sales-dev-load"] });
+      expect(resource(out, "aws_glue_job", "load").name).toBe("sales-dev-load");
+    });
+
+    it("orders a chain listed backwards, and a job waiting for two, and names in each depends_on only jobs of the stack", () => {
+      const out = withJobs([glueJob("step-c", ["step-b"]), glueJob("step-d", ["step-c", "step-a"]), glueJob("step-b", ["step-a"]), glueJob("step-a")]);
+      expect(waitsFor(out, "step-b")).toEqual({ depends_on: ["aws_glue_job.step-a"], predicate: ["sales-dev-step-a"] });
+      expect(waitsFor(out, "step-c")).toEqual({ depends_on: ["aws_glue_job.step-b"], predicate: ["sales-dev-step-b"] });
+      expect(waitsFor(out, "step-d")).toEqual({ depends_on: ["aws_glue_job.step-c", "aws_glue_job.step-a"], predicate: ["sales-dev-step-a", "sales-dev-step-c"] });
+      const jobsOf = resourcesOf(out, "aws_glue_job");
+      for (const t of Object.values(resourcesOf(out, "aws_glue_trigger"))) {
+        for (const dep of (t.depends_on as string[] | undefined) ?? []) expect(jobsOf, dep).toHaveProperty(dep.replace(/^aws_glue_job\./, ""));
+      }
+    });
+
+    it("synthesizes the same resources whatever the order the manifest lists the jobs in", () => {
+      const strip = (out: TfJson) => JSON.parse(JSON.stringify(out.resource, (k, v) => (k === "//" ? undefined : v)));
+      const inOrder = withJobs([glueJob("step-a"), glueJob("step-b", ["step-a"]), glueJob("step-c", ["step-b"])]);
+      const backwards = withJobs([glueJob("step-c", ["step-b"]), glueJob("step-b", ["step-a"]), glueJob("step-a")]);
+      expect(strip(backwards)).toEqual(strip(inOrder));
+    });
+  });
+
+  it("runs an EMR Serverless job on an ARM64, auto-stopping, capped application in the private subnets behind its own security group", () => {
+    expect(resource(jobs, "aws_emrserverless_application", "backfill")).toEqual({
+      name: "sales-dev-backfill",
+      type: "spark",
+      release_label: "emr-7.5.0",
+      architecture: "ARM64",
+      auto_start_configuration: { enabled: true },
+      auto_stop_configuration: { enabled: true, idle_timeout_minutes: 10 },
+      maximum_capacity: { cpu: "200 vCPU", memory: "800 GB" },
+      initial_capacity: [
+        { initial_capacity_type: "Driver", initial_capacity_config: { worker_count: 1, worker_configuration: { cpu: "4 vCPU", memory: "16 GB" } } },
+        { initial_capacity_type: "Executor", initial_capacity_config: { worker_count: 2, worker_configuration: { cpu: "4 vCPU", memory: "16 GB" } } },
+      ],
+      interactive_configuration: { livy_endpoint_enabled: false, studio_enabled: false },
+      network_configuration: { subnet_ids: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"], security_group_ids: ["${aws_security_group.backfill.id}"] },
+    });
+    const sg = resource(jobs, "aws_security_group", "backfill");
+    expect(sg).toMatchObject({ name: "sales-dev-backfill-emr-serverless", vpc_id: "vpc-0123456789abcdef0", ingress: [] });
+    expect((sg.egress as Record<string, unknown>[]).map((e) => [e.protocol, e.from_port, e.to_port, e.cidr_blocks, e.prefix_list_ids])).toEqual([
+      ["tcp", 443, 443, ["10.0.0.0/16"], null],
+      ["tcp", 443, 443, null, ["pl-6da54004"]],
+    ]);
+    expect(resourcesOf(jobs, "aws_emr_cluster")).toEqual({});
+    expect(resourcesOf(jobs, "aws_glue_job")).not.toHaveProperty("backfill");
+  });
+
+  it("grants each job SELECT and DESCRIBE on what it reads, and ALTER, DELETE, DESCRIBE, INSERT and SELECT on what it writes, to its role once it exists", () => {
+    const perms = resourcesOf(jobs, "aws_lakeformation_permissions");
+    const table = (zone: string, t: string) => ({ database_name: `\${aws_glue_catalog_table.${zone}__${t}.database_name}`, name: `\${aws_glue_catalog_table.${zone}__${t}.name}` });
+    const expected: Record<string, [string, string, string, string[]]> = {};
+    const add = (job: string, kind: "reads" | "writes", zone: string, t: string) => {
+      expected[`job-${job}-${kind}--${zone}__${t}`] = [job, zone, t, ["SELECT"]];
+      expected[`job-${job}-${kind}--${zone}__${t}--table`] = [job, zone, t, kind === "reads" ? ["DESCRIBE"] : ["ALTER", "DELETE", "DESCRIBE", "INSERT"]];
+    };
+    add("conform-orders", "reads", "raw", "order_events");
+    add("conform-orders", "writes", "processed", "orders");
+    add("daily-totals", "reads", "processed", "orders");
+    add("daily-totals", "writes", "curated", "daily");
+    add("backfill", "reads", "processed", "orders");
+    add("backfill", "reads", "raw", "order_events");
+    add("backfill", "writes", "curated", "daily");
+    expect(Object.keys(perms).sort()).toEqual(Object.keys(expected).sort());
+    for (const [n, [job, zone, t, permissions]] of Object.entries(expected)) {
+      const onTable = n.endsWith("--table");
+      expect(perms[n], n).toEqual({
+        catalog_id: DEV,
+        principal: roleArn(job),
+        permissions,
+        ...(onTable ? { table: { catalog_id: DEV, ...table(zone, t) } } : { table_with_columns: { catalog_id: DEV, ...table(zone, t), wildcard: true } }),
+        depends_on: [`aws_iam_role.job__${job}`],
+      });
+    }
+    // The principal is the ARN of the role the stack creates for the job.
+    for (const job of ["conform-orders", "daily-totals", "backfill"]) expect(resource(jobs, "aws_iam_role", `job__${job}`).name).toBe(roleArn(job).split(":role/")[1]);
+  });
+
+  it("gives jobs no Athena workgroup", () => {
+    expect(resourcesOf(jobs, "aws_athena_workgroup")).toEqual({});
+  });
+
+  it("alarms on failed runs of exactly this stack's Glue jobs and EMR Serverless applications, through the ops-key topic", () => {
+    const pattern = (n: string) => JSON.parse(resource(jobs, "aws_cloudwatch_event_rule", n).event_pattern as string);
+    expect(Object.keys(resourcesOf(jobs, "aws_cloudwatch_event_rule")).sort()).toEqual(["alerts--emr-serverless-jobs", "alerts--glue-jobs"]);
+    expect(pattern("alerts--glue-jobs").detail).toEqual({ jobName: ["sales-dev-conform-orders", "sales-dev-daily-totals"], state: ["ERROR", "FAILED", "TIMEOUT"] });
+    expect(pattern("alerts--emr-serverless-jobs").detail).toEqual({ applicationId: ["${aws_emrserverless_application.backfill.id}"], state: ["FAILED"] });
+    expect(resource(jobs, "aws_sns_topic", "alerts")).toEqual({ name: "acme-sales-dev-alerts", kms_master_key_id: "${aws_kms_key.ops.arn}" });
+    expect(resource(jobs, "aws_sns_topic_subscription", "alerts")).toMatchObject({ protocol: "email", endpoint: "sales@example.com" });
+  });
+
+  describe("in the examples", () => {
+    const repo = resolve(import.meta.dirname, "../..");
+    let cdr: TfJson;
+    let examples: Awaited<ReturnType<typeof loadAndValidate>>;
+    beforeAll(async () => {
+      examples = await loadAndValidate(repo);
+      if (!examples.ok) throw new Error(JSON.stringify(examples.problems));
+      cdr = synthStackOf(examples.model, "cdr-dev");
+    });
+
+    it("uploads each job's script exactly as the file under domains/, keyed by its content hash", () => {
+      const manifest = YAML.parse(readFileSync(join(repo, "domains/cdr/domain.yaml"), "utf8")) as { jobs: { name: string; script: string }[] };
+      expect(manifest.jobs.map((j) => j.name)).toEqual(["conform-calls", "subscriber-daily", "fraud-reprocessing"]);
+      expect(Object.keys(resourcesOf(cdr, "aws_s3_object")).sort()).toEqual(manifest.jobs.map((j) => `script__${j.name}`).sort());
+      for (const j of manifest.jobs) {
+        const text = readFileSync(join(repo, "domains/cdr", j.script), "utf8");
+        const o = resource(cdr, "aws_s3_object", `script__${j.name}`);
+        // Exactly the file, in Terraform's escapes (which give the text back byte for byte).
+        expect(o.content, j.name).toBe(escapeTemplates(text));
+        expect(o.key, j.name).toBe(`jobs/${j.name}/${sha(text).slice(0, 16)}.py`);
+        expect(o, j.name).not.toHaveProperty("source");
+      }
+    });
+
+    it("wires the Glue jobs to the security configurations of the zones they write and to their triggers, and the EMR Serverless job to its application", () => {
+      expect(Object.keys(resourcesOf(cdr, "aws_glue_job")).sort()).toEqual(["conform-calls", "subscriber-daily"]);
+      // conform-calls writes processed.calls, subscriber-daily curated.subscriber_daily.
+      expect(Object.keys(resourcesOf(cdr, "aws_glue_security_configuration")).sort()).toEqual(["glue__curated", "glue__processed"]);
+      expect(resource(cdr, "aws_glue_security_configuration", "glue__processed").name).toBe("acme-cdr-dev-processed");
+      expect(resource(cdr, "aws_glue_security_configuration", "glue__curated").name).toBe("acme-cdr-dev-curated");
+      expect(resource(cdr, "aws_glue_job", "conform-calls").security_configuration).toBe("${aws_glue_security_configuration.glue__processed.name}");
+      expect(resource(cdr, "aws_glue_job", "subscriber-daily").security_configuration).toBe("${aws_glue_security_configuration.glue__curated.name}");
+      expect(resource(cdr, "aws_cloudwatch_log_group", "conform-calls--error").kms_key_id).toBe("${aws_kms_key.processed.arn}");
+      expect(resource(cdr, "aws_cloudwatch_log_group", "subscriber-daily--error").kms_key_id).toBe("${aws_kms_key.curated.arn}");
+      expect(resource(cdr, "aws_glue_trigger", "conform-calls")).toMatchObject({ type: "SCHEDULED", schedule: "cron(0 1 * * ? *)" });
+      expect(resource(cdr, "aws_glue_trigger", "subscriber-daily--after").predicate).toEqual({
+        logical: "AND",
+        conditions: [{ job_name: "cdr-dev-conform-calls", logical_operator: "EQUALS", state: "SUCCEEDED" }],
+      });
+      expect(resource(cdr, "aws_glue_trigger", "subscriber-daily--after").depends_on).toEqual(["aws_glue_job.conform-calls"]);
+      expect(resource(cdr, "aws_emrserverless_application", "fraud-reprocessing")).toMatchObject({
+        maximum_capacity: { cpu: "800 vCPU", memory: "3200 GB" },
+        auto_stop_configuration: { enabled: true, idle_timeout_minutes: 10 },
+        network_configuration: { subnet_ids: ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012", "subnet-0a1b2c3d4e5f60013"], security_group_ids: ["${aws_security_group.fraud-reprocessing.id}"] },
+      });
+      expect(resource(cdr, "aws_security_group", "fraud-reprocessing").vpc_id).toBe("vpc-0a1b2c3d4e5f60001");
+    });
+  });
+});
+
+describe("DomainStack Athena workgroups", () => {
+  const PRINCIPALS = {
+    analysts: `arn:aws:iam::${DEV}:role/analysts`,
+    science: "arn:aws:identitystore:::group/9a672b3314-d1b2c3d4-1111-2222-3333-444455556666",
+    partner: "333333333333",
+  };
+  const wgModel = (athena?: Record<string, unknown>) => {
+    const p = platformFixture();
+    p.environments.dev.principals = PRINCIPALS;
+    p.environments.prod.principals = { analysts: `arn:aws:iam::${PROD}:role/analysts`, science: PRINCIPALS.science, partner: "444444444444" };
+    const d = domainFixture();
+    d.access = [
+      { name: "analysts", principal: "analysts", tags: { domain: ["sales"], confidentiality: ["internal"] } },
+      { name: "science", principal: "science", table: "processed.orders", mask: ["email"] },
+      { name: "partner", principal: "partner", table: "processed.orders", mask: ["email"] },
+    ];
+    if (athena) d.athena = athena;
+    return modelFrom(p, [d]);
+  };
+  const dev = synthStackOf(wgModel(), "sales-dev");
+  const workgroups = (out: TfJson) => resourcesOf(out, "aws_athena_workgroup");
+
+  it("gives one workgroup to each principal the domain grants to, IAM roles and Identity Center groups alike, and none to another account", () => {
+    expect(Object.keys(workgroups(dev)).sort()).toEqual(["analysts", "science"]);
+  });
+
+  it("enforces engine v3, the scan cap, and SSE-KMS results under the ops key in the artifacts bucket, under athena/<workgroup>/", () => {
+    expect(workgroups(dev).analysts).toEqual({
+      name: "sales-analysts-dev",
+      description: "Athena for analysts on sales data (dev)",
+      state: "ENABLED",
+      force_destroy: false,
+      configuration: {
+        enforce_workgroup_configuration: true,
+        publish_cloudwatch_metrics_enabled: true,
+        requester_pays_enabled: false,
+        bytes_scanned_cutoff_per_query: 1024 * 1024 ** 3,
+        engine_version: { selected_engine_version: "Athena engine version 3" },
+        result_configuration: {
+          output_location: `s3://${bucketName("artifacts")}/athena/sales-analysts-dev/`,
+          expected_bucket_owner: DEV,
+          encryption_configuration: { encryption_option: "SSE_KMS", kms_key_arn: "${aws_kms_key.ops.arn}" },
+        },
+      },
+    });
+    expect((workgroups(dev).science!.configuration as Record<string, any>).result_configuration.output_location).toBe(`s3://${bucketName("artifacts")}/athena/sales-science-dev/`);
+  });
+
+  it("caps each query at athena.bytesScannedCutoffGb GiB", () => {
+    const capped = synthStackOf(wgModel({ bytesScannedCutoffGb: 10 }), "sales-dev");
+    for (const [n, w] of Object.entries(workgroups(capped))) expect((w.configuration as Record<string, unknown>).bytes_scanned_cutoff_per_query, n).toBe(10 * 1024 ** 3);
+  });
+
+  it("names the prod workgroups after prod, with results in the prod artifacts bucket", () => {
+    const prod = synthStackOf(wgModel(), "sales-prod");
+    expect(workgroups(prod).analysts).toMatchObject({
+      name: "sales-analysts-prod",
+      configuration: { result_configuration: { output_location: `s3://${bucketName("artifacts", "prod", PROD)}/athena/sales-analysts-prod/`, expected_bucket_owner: PROD } },
+    });
   });
 });
 

@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadAndValidate } from "../../generators/manifest/validate";
 import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
-import { resource, resourcesOf, type TfJson } from "../helpers/synth";
+import { policyOf, resource, resourcesOf, type TfJson } from "../helpers/synth";
 
 const withPlatform = (mutate: (p: Record<string, any>) => void) => {
   const p = platformFixture();
@@ -17,9 +19,20 @@ const backendOf = (tf: TfJson) => (tf.terraform as { backend: Record<string, Rec
 const dependencies = (r: Record<string, unknown>) => ((r.depends_on as string[] | undefined) ?? []).map((d) => d.replace(/^\$\{(.*)\}$/, "$1"));
 
 describe("PlatformStack", () => {
-  it("holds only the Lake Formation settings and the LF-tag taxonomy", () => {
-    expect(Object.keys(dev.resource).sort()).toEqual(["aws_lakeformation_data_lake_settings", "aws_lakeformation_lf_tag"]);
+  it("holds the Lake Formation settings, the LF-tag taxonomy and the VPC endpoints with their security group, and reads no data sources", () => {
+    expect(Object.keys(dev.resource).sort()).toEqual(["aws_lakeformation_data_lake_settings", "aws_lakeformation_lf_tag", "aws_security_group", "aws_vpc_endpoint"]);
     expect(dev.data ?? {}).toEqual({});
+  });
+
+  it("lets only this account's EMR engines filter data themselves, and no engine read whole tables", () => {
+    for (const [tf, account] of [[dev, "111111111111"], [prod, "222222222222"]] as const) {
+      expect(resource(tf, "aws_lakeformation_data_lake_settings", "data_lake_settings"), account).toMatchObject({
+        allow_external_data_filtering: true,
+        external_data_filtering_allow_list: [account],
+        authorized_session_tag_value_list: ["Amazon EMR"],
+        allow_full_table_external_data_access: false,
+      });
+    }
   });
 
   it("owns the data-lake settings of its environment's account, with that environment's admins", () => {
@@ -120,5 +133,125 @@ describe("PlatformStack", () => {
       encrypt: true,
       use_lockfile: true,
     });
+  });
+});
+
+describe("PlatformStack endpoints", () => {
+  const INTERFACES = [
+    "airflow_api",
+    "airflow_env",
+    "airflow_ops",
+    "athena",
+    "elasticmapreduce",
+    "emr-serverless",
+    "events",
+    "glue",
+    "kms",
+    "lakeformation",
+    "logs",
+    "monitoring",
+    "secretsmanager",
+    "sqs",
+    "states",
+    "sts",
+  ];
+  const endpoints = (tf: TfJson) => resourcesOf(tf, "aws_vpc_endpoint");
+  const serviceOf = (name: string) => name.replace(/_/g, ".");
+
+  it("has an interface endpoint for each of 16 services and the S3 gateway, in the environment's VPC and Region", () => {
+    expect(Object.keys(endpoints(dev)).sort()).toEqual([...INTERFACES, "s3"].sort());
+    expect(INTERFACES).toHaveLength(16);
+    for (const [name, e] of Object.entries(endpoints(dev))) {
+      expect(e.vpc_id, name).toBe("vpc-0123456789abcdef0");
+      expect(e.service_name, name).toBe(`com.amazonaws.eu-west-1.${name === "s3" ? "s3" : serviceOf(name)}`);
+    }
+    for (const e of Object.values(endpoints(prod))) expect(e.vpc_id).toBe("vpc-0123456789abcdef9");
+  });
+
+  it("routes S3 through a gateway on the private route tables", () => {
+    expect(resource(dev, "aws_vpc_endpoint", "s3")).toMatchObject({ vpc_endpoint_type: "Gateway", route_table_ids: ["rtb-0123456789abcdef1"] });
+    expect(resource(dev, "aws_vpc_endpoint", "s3")).not.toHaveProperty("subnet_ids");
+  });
+
+  it("puts every interface endpoint, with private DNS, in the private subnets behind the endpoints' security group", () => {
+    for (const name of INTERFACES) {
+      expect(resource(dev, "aws_vpc_endpoint", name), name).toMatchObject({
+        vpc_endpoint_type: "Interface",
+        private_dns_enabled: true,
+        subnet_ids: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
+        security_group_ids: ["${aws_security_group.endpoints.id}"],
+      });
+    }
+  });
+
+  it("admits only HTTPS from the VPC's own CIDR to the endpoints, and lets nothing out", () => {
+    const sgs = resourcesOf(dev, "aws_security_group");
+    expect(Object.keys(sgs)).toEqual(["endpoints"]);
+    const sg = sgs.endpoints!;
+    expect(sg.vpc_id).toBe("vpc-0123456789abcdef0");
+    expect(sg.description).toBe("Interface VPC endpoints of the data lake: HTTPS from inside the VPC only");
+    expect(sg.ingress).toEqual([
+      expect.objectContaining({ description: "HTTPS from the VPC to the AWS service endpoints", protocol: "tcp", from_port: 443, to_port: 443, cidr_blocks: ["10.0.0.0/16"] }),
+    ]);
+    const [rule] = sg.ingress as Record<string, unknown>[];
+    for (const other of ["ipv6_cidr_blocks", "prefix_list_ids", "security_groups"]) expect([undefined, null, []], other).toContainEqual(rule![other]);
+    expect(sg.egress).toEqual([]);
+    expect((resourcesOf(prod, "aws_security_group").endpoints!.ingress as Record<string, unknown>[])[0]!.cidr_blocks).toEqual(["10.1.0.0/16"]);
+  });
+
+  it("admits only principals of the environment's account through every endpoint when there is no organization", () => {
+    for (const [tf, account] of [[dev, "111111111111"], [prod, "222222222222"]] as const) {
+      for (const [name, e] of Object.entries(endpoints(tf))) {
+        expect(policyOf(e), `${account} ${name}`).toEqual({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "OnlyPrincipalsOfTheAllowedAccounts", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": [account] } } },
+          ],
+        });
+      }
+    }
+  });
+
+  describe("in the examples", () => {
+    const repo = resolve(import.meta.dirname, "../..");
+    let examples: { dev: TfJson; prod: TfJson };
+    beforeAll(async () => {
+      const r = await loadAndValidate(repo);
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      examples = { dev: synthStackOf(r.model, "platform-dev"), prod: synthStackOf(r.model, "platform-prod") };
+    });
+
+    it("scopes prod's endpoint policies to its organization, which its network names", () => {
+      for (const [name, e] of Object.entries(endpoints(examples.prod))) {
+        expect(policyOf(e).Statement, name).toEqual([
+          { Sid: "OnlyPrincipalsOfTheOrganization", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } },
+        ]);
+      }
+      expect(Object.keys(endpoints(examples.prod))).toHaveLength(17);
+    });
+
+    it("scopes dev's endpoint policies to its account, since dev's network names no organization", () => {
+      for (const [name, e] of Object.entries(endpoints(examples.dev))) {
+        expect(policyOf(e).Statement[0]!.Condition, name).toEqual({ StringEquals: { "aws:PrincipalAccount": ["111111111111"] } });
+      }
+    });
+
+    it("admits HTTPS from each environment's VPC CIDR only, through each environment's route tables and subnets", () => {
+      const ingress = (tf: TfJson) => (resourcesOf(tf, "aws_security_group").endpoints!.ingress as Record<string, unknown>[]).map((r) => [r.from_port, r.to_port, r.cidr_blocks]);
+      expect(ingress(examples.dev)).toEqual([[443, 443, ["10.10.0.0/16"]]]);
+      expect(ingress(examples.prod)).toEqual([[443, 443, ["10.20.0.0/16"]]]);
+      expect(resource(examples.prod, "aws_vpc_endpoint", "s3").route_table_ids).toEqual(["rtb-0a1b2c3d4e5f60021", "rtb-0a1b2c3d4e5f60022", "rtb-0a1b2c3d4e5f60023"]);
+      expect(resource(examples.prod, "aws_vpc_endpoint", "glue").subnet_ids).toEqual(["subnet-0a1b2c3d4e5f60021", "subnet-0a1b2c3d4e5f60022", "subnet-0a1b2c3d4e5f60023"]);
+    });
+  });
+
+  it("scopes the endpoint policies to the organization when the platform names one for the environment", () => {
+    const m = withPlatform((p) => {
+      p.environments.dev.network.organizationId = "o-0123456789";
+    });
+    const tf = synthStackOf(m, "platform-dev");
+    for (const e of Object.values(endpoints(tf))) expect(policyOf(e).Statement[0]!.Condition).toEqual({ StringEquals: { "aws:PrincipalOrgID": "o-0123456789" } });
+    // The other environment keeps its account scope.
+    expect(policyOf(resource(synthStackOf(m, "platform-prod"), "aws_vpc_endpoint", "s3")).Statement[0]!.Condition).toEqual({ StringEquals: { "aws:PrincipalAccount": ["222222222222"] } });
   });
 });

@@ -279,7 +279,7 @@ export const DomainManifest = z
           .min(1)
           .max(1048576)
           .default(1024)
-          .describe("Per-query scan cap of the domain's Athena workgroups, in GB: a runaway SELECT * stops here.\n@default - 1024 (1 TB)"),
+          .describe("Per-query scan cap of the domain's Athena workgroups, in GiB: a runaway SELECT * stops here.\n@default - 1024 (1 TiB)"),
       })
       .default({ bytesScannedCutoffGb: 1024 })
       .describe("Athena workgroups: one per consumer of the domain, results encrypted with the domain's ops key."),

@@ -71,14 +71,31 @@ describe("GlueJob", () => {
       expect(jobOf(synth(props())).execution_property).toEqual({ max_concurrent_runs: 1 });
     });
 
-    it("fixes the catalog, metrics and Spark UI settings and the temp dir as non-overridable arguments", () => {
+    it("fixes the catalog, metrics, Spark UI and Lake Formation settings and the temp dir as non-overridable arguments", () => {
       expect(jobOf(synth(props())).non_overridable_arguments).toEqual({
         "--TempDir": "s3://acme-sales-scratch-dev/glue-temp/orders/",
         "--enable-glue-datacatalog": "true",
+        "--enable-lakeformation-fine-grained-access": "true",
         "--enable-metrics": "true",
         "--enable-observability-metrics": "true",
         "--enable-spark-ui": "false",
       });
+    });
+
+    // Lake buckets deny the job's role direct reads: a run that turned fine-grained access off could read nothing.
+    it("always reads and writes through Lake Formation: no argument and no run can turn fine-grained access off", () => {
+      const job = jobOf(synth(props({ arguments: { "--datalake-formats": "iceberg" } })));
+      expect((job.non_overridable_arguments as Record<string, string>)["--enable-lakeformation-fine-grained-access"]).toBe("true");
+      expect(job.default_arguments).not.toHaveProperty("--enable-lakeformation-fine-grained-access");
+      expect(RESERVED_ARGUMENTS).toHaveProperty("--enable-lakeformation-fine-grained-access");
+      expect(errorOf(() => synth(props({ arguments: { "--enable-lakeformation-fine-grained-access": "false" } })))).toBe(
+        'GlueJob stack/orders: 1 problem:\n  - arguments["--enable-lakeformation-fine-grained-access"] is set by GlueJob and cannot be overridden: the job always reads and writes through Lake Formation',
+      );
+    });
+
+    it("reserves every non-overridable argument it sets, so arguments cannot collide with them", () => {
+      const fixed = Object.keys(jobOf(synth(props())).non_overridable_arguments as object);
+      for (const k of fixed) expect(RESERVED_ARGUMENTS, k).toHaveProperty(k);
     });
 
     it("writes no Spark UI event-log path and no log-group argument that would move logs out of the encrypted groups", () => {
@@ -191,6 +208,35 @@ describe("GlueJob", () => {
         actions: [{ job_name: "${aws_glue_job.orders.name}" }],
       });
       expect(after).toEqual(["acme-sales-dev-customers", "acme-sales-dev-a-raw"]);
+    });
+
+    it("is created after the jobs it waits for when their resources are given (afterJobs), by a depends_on that names them", () => {
+      const tf = synthScope((s) => {
+        const customers = new GlueJob(s, "customers", props({ name: "acme-sales-dev-customers", roleName: "acme-sales-dev-customers", roleArn: "arn:aws:iam::111111111111:role/acme-sales-dev-customers" }));
+        const raw = new GlueJob(s, "a-raw", props({ name: "acme-sales-dev-a-raw", roleName: "acme-sales-dev-a-raw", roleArn: "arn:aws:iam::111111111111:role/acme-sales-dev-a-raw" }));
+        new GlueJob(s, "orders", props({ after: ["acme-sales-dev-customers", "acme-sales-dev-a-raw"], afterJobs: [customers.job, raw.job] }));
+      });
+      const trigger = resource(tf, "aws_glue_trigger", "orders--after");
+      expect(trigger.depends_on).toEqual(["aws_glue_job.customers", "aws_glue_job.a-raw"]);
+      // Every name depends_on gives is a job of the stack, and the predicate waits for exactly those jobs.
+      const jobs = resourcesOf(tf, "aws_glue_job");
+      for (const d of trigger.depends_on as string[]) expect(jobs, d).toHaveProperty(d.replace(/^aws_glue_job\./, ""));
+      const waited = ((trigger.predicate as { conditions: { job_name: string }[] }).conditions).map((c) => c.job_name);
+      expect(waited.sort()).toEqual((trigger.depends_on as string[]).map((d) => jobs[d.replace(/^aws_glue_job\./, "")]!.name).sort());
+      // The schedule trigger and the job itself gain no such dependency.
+      expect(jobOf(tf).depends_on).toEqual(["aws_cloudwatch_log_group.orders--error", "aws_cloudwatch_log_group.orders--output"]);
+    });
+
+    it("writes no depends_on on the conditional trigger when no job resources are given (the jobs then exist already)", () => {
+      expect(resource(synth(props({ after: ["acme-sales-dev-customers"] })), "aws_glue_trigger", "orders--after")).not.toHaveProperty("depends_on");
+    });
+
+    it("makes no trigger from afterJobs alone: after names the jobs", () => {
+      const tf = synthScope((s) => {
+        const customers = new GlueJob(s, "customers", props({ name: "acme-sales-dev-customers" }));
+        new GlueJob(s, "orders", props({ after: [], afterJobs: [customers.job] }));
+      });
+      expect(resourcesOf(tf, "aws_glue_trigger")).toEqual({});
     });
 
     it("can have both", () => {

@@ -32,7 +32,28 @@ describe("DataLakeSettings", () => {
     const s = resource(synth(), "aws_lakeformation_data_lake_settings", "data_lake_settings");
     expect(s.allow_full_table_external_data_access).toBe(false);
     expect(s.parameters).toEqual({ CROSS_ACCOUNT_VERSION: "4" });
-    expect(s).not.toHaveProperty("allow_external_data_filtering");
     expect(s).not.toHaveProperty("trusted_resource_owners");
+  });
+
+  it("lets only this account's EMR engines filter data themselves (session tag \"Amazon EMR\"), so Spark on EMR applies masks and row filters", () => {
+    const s = resource(synth(), "aws_lakeformation_data_lake_settings", "data_lake_settings");
+    expect(s.allow_external_data_filtering).toBe(true);
+    expect(s.external_data_filtering_allow_list).toEqual(["111111111111"]);
+    expect(s.authorized_session_tag_value_list).toEqual(["Amazon EMR"]);
+    // Filtering engines get filtered data, never whole tables.
+    expect(s.allow_full_table_external_data_access).toBe(false);
+  });
+
+  it("writes exactly these settings, and nothing Lake Formation would read as a default permission", () => {
+    const s = resource(synth(), "aws_lakeformation_data_lake_settings", "data_lake_settings");
+    expect(Object.keys(s).sort()).toEqual([
+      "admins",
+      "allow_external_data_filtering",
+      "allow_full_table_external_data_access",
+      "authorized_session_tag_value_list",
+      "catalog_id",
+      "external_data_filtering_allow_list",
+      "parameters",
+    ]);
   });
 });

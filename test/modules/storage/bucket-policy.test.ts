@@ -46,6 +46,51 @@ describe("secureBucketPolicy", () => {
     expect(otherKey).toMatchObject({ Action: "s3:PutObject", Resource: `${ARN}/*`, Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY } } });
   });
 
+  describe("additionalUploadKeyArns", () => {
+    const GLUE_KEY = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000002";
+    const OTHER_KEY = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000003";
+    const keysOf = (doc: ReturnType<typeof secureBucketPolicy>) =>
+      doc.Statement.find((s) => s.Sid === "DenyUploadsWithOtherKeys")?.Condition?.StringNotEqualsIfExists?.["s3:x-amz-server-side-encryption-aws-kms-key-id"];
+
+    it("lets uploads name the bucket key or one of the further keys, and refuses every other key: the condition lists them, bucket key first", () => {
+      const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, additionalUploadKeyArns: [GLUE_KEY, OTHER_KEY] });
+      expect(doc.Statement.find((s) => s.Sid === "DenyUploadsWithOtherKeys")).toEqual({
+        Sid: "DenyUploadsWithOtherKeys",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: "s3:PutObject",
+        Resource: `${ARN}/*`,
+        Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [KEY, GLUE_KEY, OTHER_KEY] } },
+      });
+    });
+
+    it("keeps the condition a single key, as without the option, when no further key is given", () => {
+      const without = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY });
+      expect(keysOf(without)).toBe(KEY);
+      expect(secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, additionalUploadKeyArns: [] })).toEqual(without);
+    });
+
+    it("changes nothing but the key condition: same statements, same order, SSE-KMS still required", () => {
+      const readers = ["arn:aws:iam::111111111111:role/acme-sales-lf-raw-dev-eu-west-1"];
+      const base = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: readers });
+      const more = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: readers, additionalUploadKeyArns: [GLUE_KEY] });
+      expect(more.Statement.map((s) => s.Sid)).toEqual(base.Statement.map((s) => s.Sid));
+      for (const [i, s] of more.Statement.entries()) if (s.Sid !== "DenyUploadsWithOtherKeys") expect(s, s.Sid).toEqual(base.Statement[i]);
+      expect(keysOf(more)).toEqual([KEY, GLUE_KEY]);
+    });
+
+    it("does not change the list given", () => {
+      const extra = [GLUE_KEY, OTHER_KEY];
+      secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, additionalUploadKeyArns: extra });
+      expect(extra).toEqual([GLUE_KEY, OTHER_KEY]);
+    });
+
+    it("renders a list condition as JSON that parses back to the same document", () => {
+      const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, additionalUploadKeyArns: [GLUE_KEY] });
+      expect(JSON.parse(renderPolicy(doc))).toEqual(doc);
+    });
+  });
+
   it("conditions every deny, so no statement locks everyone out of the bucket (CKV_AWS_93)", () => {
     for (const s of secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY }).Statement) {
       expect(s.Effect, s.Sid).toBe("Deny");

@@ -108,6 +108,18 @@ describe("LakeBucket", () => {
     expect(policy.Statement.filter((s) => s.Effect === "Allow")).toEqual([]);
   });
 
+  it("lets uploads name the further keys of additionalUploadKeyArns besides its own, and still refuses every other key", () => {
+    const glueKey = "${aws_kms_key.processed.arn}";
+    const policy = policyOf(resource(synth(props({ additionalUploadKeyArns: [glueKey] })), "aws_s3_bucket_policy", "raw"));
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys"]);
+    expect(policy.Statement[3]!.Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [KEY, glueKey] } });
+    // The default encryption stays the bucket's own key.
+    expect(resource(synth(props({ additionalUploadKeyArns: [glueKey] })), "aws_s3_bucket_server_side_encryption_configuration", "raw").rule).toEqual([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KEY }, bucket_key_enabled: true },
+    ]);
+    expect(policyOf(resource(synth(props({ additionalUploadKeyArns: [] })), "aws_s3_bucket_policy", "raw"))).toEqual(policyOf(resource(synth(props()), "aws_s3_bucket_policy", "raw")));
+  });
+
   it("leaves out the KMS upload guards for the SSE-S3 access-log variant", () => {
     const policy = policyOf(resource(synth(props({ encryption: { kind: "s3-managed-for-access-logs" } })), "aws_s3_bucket_policy", "raw"));
     expect(policy.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls"]);
