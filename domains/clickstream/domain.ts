@@ -61,6 +61,7 @@ export default defineDomain({
         { name: "bid_price_usd", type: "decimal(12,6)" },
         { name: "user_agent", type: "struct<browser:string,os:string,device_type:string>" },
       ],
+      quality: ["RowCount > 0", 'IsUnique "impression_id"', 'IsComplete "campaign_id"', 'ColumnValues "bid_price_usd" between -1 and 1000'],
       partitionKeys: [
         { name: "event_date", type: "date" },
         { name: "event_hour", type: "tinyint" },
@@ -119,6 +120,16 @@ export default defineDomain({
       processesPii: "Reads whole impression and click rows; writes aggregates without device IDs or IPs.",
     },
   ],
+  pipeline: {
+    schedule: "@hourly",
+    retries: 3,
+    retryDelayMinutes: 2,
+    slaMinutes: 45,
+    tasks: [
+      { name: "conform_events", job: "conform-events" },
+      { name: "impressions_quality", quality: "processed.impressions", after: ["conform_events"] },
+    ],
+  },
   access: [
     {
       name: "data-science",

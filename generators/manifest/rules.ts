@@ -1,4 +1,5 @@
 import { parseColumnType } from "./column-type";
+import { dqdlProblems } from "./dqdl";
 import { parseRowFilter } from "./row-filter";
 import { type PathSegment, type Problem, suggest } from "./errors";
 import { DEFAULT_ZONES, type DomainManifestOutput, type TableManifestOutput } from "./schema/domain";
@@ -150,6 +151,9 @@ export function checkDomain(d: ParsedDomain, p: PlatformManifestOutput | undefin
       }),
     );
     if (p) problems.push(...checkTags(t.lfTags, [...base, "lfTags"], file, p));
+    for (const why of dqdlProblems(t.quality, new Set([...t.columns, ...t.partitionKeys].map((c) => c.name)))) {
+      problems.push({ file, path: [...base, "quality"], code: "invalid-value", message: `not a quality rule Lakeform accepts: ${why}`, got: t.quality, hint: "use DQDL rules such as RowCount > 0, IsComplete \"col\", ColumnValues \"col\" in [\"a\", \"b\"]" });
+    }
   });
 
   if (p) {
@@ -373,3 +377,38 @@ export const PROTECTED_JOB_ARGUMENTS = [
   "--custom-logGroup-prefix",
   "--enable-lakeformation-fine-grained-access",
 ];
+
+/** The pipeline's tasks: each runs a job of the domain or gates on a table's quality rules. */
+export function checkPipeline(d: ParsedDomain): Problem[] {
+  const { file, manifest: m } = d;
+  const p = m.pipeline;
+  if (!p) return [];
+  const problems: Problem[] = [];
+  const jobs = m.jobs.map((j) => j.name).sort();
+  const names = p.tasks.map((t) => t.name);
+  const seen = new Map<string, number>();
+  p.tasks.forEach((t, ti) => {
+    const at = (...rest: PathSegment[]): PathSegment[] => ["pipeline", "tasks", ti, ...rest];
+    const prior = seen.get(t.name);
+    if (prior !== undefined) problems.push({ file, path: at("name"), code: "duplicate-name", message: "duplicate task name", got: t.name, hint: `pipeline.tasks[${prior}] has the same name` });
+    else seen.set(t.name, ti);
+    if ((t.job === undefined) === (t.quality === undefined)) {
+      problems.push({ file, path: at(), code: "invalid-value", message: "a task runs a job or checks quality, exactly one", got: t.name, hint: "give job: <job name> or quality: <zone>.<table>" });
+    }
+    if (t.job !== undefined && !jobs.includes(t.job)) problems.push({ file, path: at("job"), code: "unknown-zone", message: "the domain has no such job", got: t.job, hint: suggest(t.job, jobs, "jobs") });
+    const job = m.jobs.find((j) => j.name === t.job);
+    if (job?.engine === "glue" && (job.schedule || job.after)) {
+      problems.push({ file, path: at("job"), code: "invalid-value", message: `job "${job.name}" also starts on its own ${job.schedule ? "schedule" : "trigger"}, so it would run twice`, got: t.job, hint: "let the pipeline start it: remove the job's schedule and after" });
+    }
+    if (t.quality !== undefined) {
+      const table = findTable(m, t.quality);
+      if (!table) problems.push({ file, path: at("quality"), code: "unknown-zone", message: "the domain has no such table", got: t.quality, hint: suggest(t.quality, m.tables.map((x) => `${x.zone}.${x.name}`).sort(), "tables") });
+      else if (table.quality.length === 0) problems.push({ file, path: at("quality"), code: "invalid-value", message: "the table declares no quality rules", got: t.quality, hint: "add quality rules (DQDL) to the table" });
+    }
+    t.after.forEach((a, ai) => {
+      if (a === t.name) problems.push({ file, path: at("after", ai), code: "invalid-value", message: "a task cannot wait for itself", got: a, hint: "remove it" });
+      else if (!names.includes(a)) problems.push({ file, path: at("after", ai), code: "unknown-zone", message: "no task of that name", got: a, hint: suggest(a, [...names].sort(), "tasks") });
+    });
+  });
+  return problems;
+}

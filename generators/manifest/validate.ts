@@ -3,7 +3,7 @@ import { buildModel } from "../model/build";
 import type { Model } from "../model/types";
 import type { Problem } from "./errors";
 import { loadManifests, readDomainFiles } from "./load";
-import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPlatform } from "./rules";
+import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
 import { checkShape } from "./shape";
@@ -43,7 +43,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     }
     const scripts = readDomainFiles(root, d.folder!, r.value.jobs.map((j) => j.script));
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
-    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed));
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed));
     domains.push(parsed);
   }
 

@@ -1,9 +1,17 @@
 import { createHash } from "node:crypto";
+import { dqdlRuleset } from "../manifest/dqdl";
 import { parseColumnType } from "../manifest/column-type";
 import { parseRowFilter } from "../manifest/row-filter";
 import type { Problem } from "../manifest/errors";
 import type { ParsedDomain } from "../manifest/rules";
-import { DEFAULT_ZONES, type GrantManifestOutput, type JobManifestOutput, type ZoneManifestOutput } from "../manifest/schema/domain";
+import {
+  DEFAULT_ZONES,
+  type DomainManifestOutput,
+  type GrantManifestOutput,
+  type JobManifestOutput,
+  type ZoneManifestOutput,
+} from "../manifest/schema/domain";
+import type { DagTaskModel } from "../dags/types";
 import type { PlatformManifestOutput } from "../manifest/schema/platform";
 import {
   LIMITS,
@@ -38,6 +46,7 @@ import type {
   TableModel,
   ZoneModel,
 } from "./types";
+import { emrServerlessPlaceholder } from "./types";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -98,6 +107,71 @@ function backendOf(env: PlatformManifestOutput["environments"][string], stack: s
 function column(c: { name: string; type: string; comment: string; lfTags: Record<string, string> }): ColumnModel {
   const parsed = parseColumnType(c.type);
   return { name: c.name, type: parsed.ok ? parsed.canonical : c.type, comment: c.comment, lfTags: assignments(c.lfTags) };
+}
+
+function mwaaOf(platform: PlatformManifestOutput, env: string, accountId: string): EnvironmentModel["mwaa"] {
+  const region = platform.regions.primary;
+  const ctx: NameContext = { organization: platform.organization, environment: env, accountId, region };
+  const bucket = bucketName(ctx, "platform", "airflow");
+  const role = iamRoleName(ctx, "platform", "mwaa");
+  return {
+    name: `${platform.organization}-${env}`,
+    bucket: { name: bucket, arn: bucketArn(partitionOf(region), bucket) },
+    keyAlias: kmsAlias(ctx, "platform", "mwaa"),
+    executionRole: { name: role, arn: iamRoleArn(partitionOf(region), accountId, role) },
+    ...platform.mwaa,
+    requirements: [...platform.mwaa.requirements].sort(),
+  };
+}
+
+/** The DAG of a domain's pipeline, every name resolved (EMR Serverless application IDs as placeholders). */
+function dagOf(
+  m: DomainManifestOutput,
+  env: EnvironmentModel,
+  stack: string,
+  jobs: readonly JobModel[],
+  quality: DomainDeploymentModel["quality"],
+  artifactsBucket: string,
+): DomainDeploymentModel["pipeline"] {
+  const p = m.pipeline;
+  if (!p) return null;
+  const dagId = `${m.name.replace(/-/g, "_")}_${env.name}`;
+  const tasks: DagTaskModel[] = p.tasks.map((t) => {
+    const after = [...t.after].sort();
+    if (t.job !== undefined) {
+      const job = jobs.find((j) => j.name === t.job)!;
+      if (job.engine === "glue") return { kind: "glue", id: t.name, after, jobName: `${stack}-${job.name}` };
+      return {
+        kind: "emr-serverless",
+        id: t.name,
+        after,
+        applicationId: emrServerlessPlaceholder(job.name),
+        executionRoleArn: job.role.arn,
+        entryPoint: job.script.uri,
+        entryPointArguments: [job.arguments["--source_database"] ?? "", job.arguments["--target_database"] ?? ""],
+        logUri: `s3://${artifactsBucket}/logs/${job.name}/`,
+      };
+    }
+    const [zone, table] = t.quality!.split(".") as [string, string];
+    const rulesets = quality.rulesets.filter((r) => r.zone === zone && r.table === table);
+    return { kind: "quality", id: t.name, after, database: rulesets[0]?.database ?? "", table, rulesetNames: rulesets.map((r) => r.name), roleArn: quality.role.arn };
+  });
+  return {
+    key: `dags/${dagId}.py`,
+    dag: {
+      dagId,
+      description: m.description || `${m.name} pipeline`,
+      schedule: p.schedule,
+      owner: m.owner.team,
+      retries: p.retries,
+      retryDelayMinutes: p.retryDelayMinutes,
+      slaMinutes: p.slaMinutes ?? null,
+      startDate: p.startDate,
+      region: env.region,
+      tags: sorted(["lakeform", m.name, env.name]),
+      tasks,
+    },
+  };
 }
 
 export function principalKind(id: string): PrincipalKind {
@@ -237,6 +311,11 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       },
       lakeFormationAdmins: sorted(e.lakeFormationAdmins),
       piiReaders: sorted(e.piiReaders),
+      mwaa: mwaaOf(platform, name, e.accountId),
+      logBucket: (() => {
+        const n = bucketName({ organization: platform.organization, environment: name, accountId: e.accountId, region: platform.regions.primary }, "platform", "logs");
+        return { name: n, arn: bucketArn(partitionOf(platform.regions.primary), n) };
+      })(),
     };
   });
 
@@ -330,6 +409,33 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           zone: c.zone,
           target: { catalogId: env.accountId, databaseName: databaseName(ctx, c.domain, c.zone) },
         }));
+      const qualityRole = iamRoleName(ctx, m.name, "quality");
+      const quality: DomainDeploymentModel["quality"] = {
+        role: { name: qualityRole, arn: iamRoleArn(env.partition, env.accountId, qualityRole) },
+        rulesets: tables
+          .filter((t) => (m.tables.find((x) => x.zone === t.zone && x.name === t.name)?.quality.length ?? 0) > 0)
+          .map((t) => ({
+            name: `${m.name}-${env.name}-${t.zone}-${t.name}`,
+            zone: t.zone,
+            table: t.name,
+            database: t.database,
+            ruleset: dqdlRuleset(m.tables.find((x) => x.zone === t.zone && x.name === t.name)!.quality),
+          })),
+      };
+      if (quality.rulesets.length > 0) {
+        // Glue Data Quality reads whole rows of the checked tables, PII included: the role is the platform's, its purpose fixed.
+        grants.push({
+          name: "quality-reads",
+          description: "Glue Data Quality evaluates the tables' rules",
+          source: "jobs",
+          index: -1,
+          piiReason: "Glue Data Quality evaluates rules over whole rows; results hold counts, not values.",
+          principal: { name: "job:quality", id: quality.role.arn, kind: "job", external: false },
+          permissions: READ_PERMISSIONS,
+          grantable: false,
+          target: { kind: "tables", tables: quality.rulesets.map((r) => ({ zone: r.zone, table: r.table, database: r.database })) },
+        });
+      }
       const consumers = sorted(grants.filter((g) => g.source === "access" && g.principal.kind !== "account").map((g) => g.principal.name));
       const workgroups = consumers.map((principal) => {
         const name = `${m.name}-${principal}-${env.name}`;
@@ -337,6 +443,8 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       });
       deployments.push({
         stack,
+        quality,
+        pipeline: dagOf(m, env, stack, jobs, quality, artifactsName),
         alerts: { topicName: `${platform.organization}-${m.name}-${env.name}-alerts`, email: m.owner.email },
         workgroups,
         artifacts: {

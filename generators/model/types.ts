@@ -1,3 +1,5 @@
+import type { DagModel } from "../dags/types";
+
 /**
  * The Model: the normalized, fully named form of all manifests. Every
  * physical name, every ARN that can be known before apply, every default is
@@ -43,6 +45,21 @@ export interface EnvironmentModel {
   };
   readonly lakeFormationAdmins: readonly string[];
   readonly piiReaders: readonly string[];
+  /** Server access logs of the platform's own buckets (MWAA source). */
+  readonly logBucket: BucketModel;
+  /** The environment's Airflow: every domain's DAG runs here. */
+  readonly mwaa: {
+    readonly name: string;
+    readonly bucket: BucketModel;
+    readonly keyAlias: string;
+    readonly executionRole: { readonly name: string; readonly arn: string };
+    readonly airflowVersion: string;
+    readonly environmentClass: string;
+    readonly minWorkers: number;
+    readonly maxWorkers: number;
+    readonly schedulers: number;
+    readonly requirements: readonly string[];
+  };
 }
 
 export type BackendModel =
@@ -112,6 +129,17 @@ export interface DomainDeploymentModel {
   readonly workgroups: readonly WorkgroupModel[];
   /** Failed job runs are published to this KMS-encrypted topic, which emails the domain's owner. */
   readonly alerts: { readonly topicName: string; readonly email: string };
+  /** Quality rulesets of the tables that declare rules, and the role Glue evaluates them as. */
+  readonly quality: {
+    readonly role: { readonly name: string; readonly arn: string };
+    readonly rulesets: readonly { readonly name: string; readonly zone: string; readonly table: string; readonly database: string; readonly ruleset: string }[];
+  };
+  /**
+   * The generated Airflow DAG and where it goes in the MWAA bucket. Task
+   * application IDs of EMR Serverless jobs are placeholders
+   * (`emrServerlessPlaceholder(job)`) the stack swaps for references.
+   */
+  readonly pipeline: { readonly dag: DagModel; readonly key: string } | null;
   /** Jobs in manifest order. */
   readonly jobs: readonly JobModel[];
   /** Grants in manifest order. */
@@ -283,3 +311,6 @@ export interface TableModel {
   /** Tags set on the table itself (overrides of the database's), sorted by key. */
   readonly lfTags: readonly LfTagAssignmentModel[];
 }
+
+/** Stands in a DAG for an EMR Serverless application ID, known only after apply. */
+export const emrServerlessPlaceholder = (job: string) => `__LAKEFORM_EMR_SERVERLESS_APPLICATION_${job.replace(/-/g, "_").toUpperCase()}__`;

@@ -12,13 +12,15 @@ import { EmrServerlessApp } from "../../modules/compute/emr-serverless-app";
 import { GlueJob, glueJobLogGroupNames } from "../../modules/compute/glue-job";
 import { GlueSecurityConfiguration } from "../../modules/compute/glue-security-configuration";
 import { JobRole, type JobTableArns } from "../../modules/identity/job-role";
-import { ArtifactObject } from "../../modules/storage/artifact-object";
+import { ArtifactObject, escapeTemplates } from "../../modules/storage/artifact-object";
+import { DataQualityRuleset, dataQualityFailurePattern } from "../../modules/catalog/data-quality-ruleset";
+import { renderDag } from "../dags/render";
 import type { ITerraformDependable } from "cdktf";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
-import type { DomainDeploymentModel, EnvironmentModel, JobModel, StackModel, TableRefModel } from "../model/types";
+import { type DomainDeploymentModel, type EnvironmentModel, type JobModel, type StackModel, type TableRefModel, emrServerlessPlaceholder } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 
 /**
@@ -183,7 +185,7 @@ export class DomainStack extends AwsStack {
       });
     }
 
-    const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys);
+    const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables);
 
     // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
     for (const g of dep.grants) {
@@ -232,9 +234,11 @@ export class DomainStack extends AwsStack {
     opsKeyArn: string,
     artifactsBucketId: string,
     zoneKeys: ReadonlyMap<string, string>,
+    tables: ReadonlyMap<string, GlueTable>,
   ): Map<string, ITerraformDependable> {
     const roles = new Map<string, ITerraformDependable>();
-    if (dep.jobs.length === 0) return roles;
+    if (dep.jobs.length === 0 && dep.quality.rulesets.length === 0) return roles;
+    const emrApplicationIds = new Map<string, string>();
     const failures: FailureSource[] = [];
     const glueJobNames: string[] = [];
     const emrApps: string[] = [];
@@ -323,6 +327,7 @@ export class DomainStack extends AwsStack {
           securityGroupName: `${dep.stack}-${job.name}-emr-serverless`,
         });
         emrApps.push(app.application.id);
+        emrApplicationIds.set(job.name, app.application.id);
       }
     }
     if (glueJobNames.length > 0) {
@@ -339,6 +344,50 @@ export class DomainStack extends AwsStack {
         pattern: { source: ["aws.emr-serverless"], "detail-type": ["EMR Serverless Job Run State Change"], detail: { applicationId: emrApps, state: ["FAILED"] } },
       });
     }
+    // Quality gates: Glue evaluates each table's rules as the quality role, which reads the tables through Lake Formation.
+    if (dep.quality.rulesets.length > 0) {
+      const role = new JobRole(this, "role-quality", {
+        terraformName: "quality",
+        roleName: dep.quality.role.name,
+        description: `Glue Data Quality evaluation of ${dep.stack}'s tables: Lake Formation reads only`,
+        accountId: dep.accountId,
+        servicePrincipal: "glue.amazonaws.com",
+        reads: dep.quality.rulesets.map((r) => tableArns({ zone: r.zone, table: r.table, database: r.database })),
+        writes: [],
+        readObjectArns: [],
+        scratchPrefixArns: [],
+        kmsKeyArns: [opsKeyArn],
+      });
+      roles.set(dep.quality.role.arn, role.role);
+      for (const r of dep.quality.rulesets) {
+        const table = tables.get(`${r.zone}.${r.table}`)!.table;
+        new DataQualityRuleset(this, `quality-${r.zone}-${r.table}`, {
+          terraformName: `${r.zone}__${r.table}`,
+          name: r.name,
+          description: `Quality rules of ${r.zone}.${r.table}`,
+          ruleset: r.ruleset,
+          databaseName: table.databaseName,
+          tableName: table.name,
+          catalogId: dep.accountId,
+        });
+      }
+      failures.push({ name: "quality", description: `Failed quality evaluations of ${dep.stack}`, pattern: dataQualityFailurePattern(dep.quality.rulesets.map((r) => r.name)) });
+    }
+
+    // The DAG goes into the environment's MWAA bucket (the platform stack's; applied first).
+    if (dep.pipeline) {
+      let content = escapeTemplates(renderDag(dep.pipeline.dag));
+      for (const [job, id] of emrApplicationIds) content = content.split(emrServerlessPlaceholder(job)).join(id);
+      new ArtifactObject(this, "dag", {
+        terraformName: "dag",
+        bucket: env.mwaa.bucket.name,
+        key: dep.pipeline.key,
+        content,
+        contentIsTemplate: true,
+        contentType: "text/x-python",
+      });
+    }
+
     new FailureAlarms(this, "alerts", {
       terraformName: "alerts",
       topicName: dep.alerts.topicName,

@@ -2,6 +2,10 @@ import type { Construct } from "constructs";
 import { DataLakeSettings } from "../../modules/governance/data-lake-settings";
 import { LfTagTaxonomy } from "../../modules/governance/lf-tag-taxonomy";
 import { PrivateEndpoints } from "../../modules/network/private-endpoints";
+import type { PolicyStatement } from "../../modules/identity/policy-document";
+import { MwaaEnvironment } from "../../modules/orchestration/mwaa-environment";
+import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
+import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import type { EnvironmentModel, Model, StackModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
@@ -28,5 +32,94 @@ export class PlatformStack extends AwsStack {
       allowedAccountIds: [env.accountId],
       ...(env.network.organizationId ? { organizationId: env.network.organizationId } : {}),
     });
+
+    const logs = new LakeBucket(this, "access-logs", {
+      terraformName: "access_logs",
+      bucketName: env.logBucket.name,
+      bucketArn: env.logBucket.arn,
+      encryption: { kind: "s3-managed-for-access-logs" },
+      lifecycle: { intelligentTiering: false, expireAfterDays: 400, noncurrentVersionExpiryDays: 30, abortIncompleteMultipartUploadDays: 7 },
+      policyStatements: [logDeliveryStatement(env.logBucket.arn, env.accountId, [env.mwaa.bucket.arn])],
+      eventBridge: false,
+    });
+    const m = env.mwaa;
+    new MwaaEnvironment(this, "mwaa", {
+      terraformName: "mwaa",
+      name: m.name,
+      accountId: env.accountId,
+      region: env.region,
+      partition: env.partition,
+      vpcId: env.network.vpcId,
+      vpcCidr: env.network.vpcCidr,
+      s3PrefixListId: env.network.s3PrefixListId,
+      // MWAA takes exactly two private subnets, in two zones.
+      subnetIds: env.network.privateSubnetIds.slice(0, 2),
+      securityGroupName: `${m.name}-mwaa`,
+      executionRoleName: m.executionRole.name,
+      sourceBucketName: m.bucket.name,
+      sourceBucketArn: m.bucket.arn,
+      accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "mwaa/" },
+      keyAlias: m.keyAlias,
+      requirements: m.requirements.map((r) => `${r}\n`).join(""),
+      airflowVersion: m.airflowVersion,
+      environmentClass: m.environmentClass,
+      minWorkers: m.minWorkers,
+      maxWorkers: m.maxWorkers,
+      schedulers: m.schedulers,
+      extraStatements: pipelineStatements(model, env),
+    });
   }
+}
+
+/**
+ * What the environment's DAGs may do: start and watch the Glue jobs, EMR
+ * Serverless runs and quality evaluations that domains put in pipelines, and
+ * pass those jobs' roles, nothing else. Built from the Model, so the platform
+ * stack changes when a pipeline does, and never reads a domain's state.
+ */
+export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyStatement[] {
+  const arn = (service: string, resource: string) => `arn:${env.partition}:${service}:${env.region}:${env.accountId}:${resource}`;
+  const deps = model.domains.flatMap((d) => d.deployments.filter((x) => x.environment === env.name && x.pipeline));
+  const glueJobs: string[] = [];
+  const emrRoles: string[] = [];
+  const rulesets: string[] = [];
+  const qualityRoles: string[] = [];
+  for (const dep of deps) {
+    for (const task of dep.pipeline!.dag.tasks) {
+      if (task.kind === "glue") glueJobs.push(arn("glue", `job/${task.jobName}`));
+      if (task.kind === "emr-serverless") emrRoles.push(task.executionRoleArn);
+      if (task.kind === "quality") {
+        rulesets.push(...task.rulesetNames.map((n) => arn("glue", `dataQualityRuleset/${n}`)));
+        qualityRoles.push(task.roleArn);
+      }
+    }
+  }
+  const sorted = (xs: string[]) => [...new Set(xs)].sort();
+  const out: PolicyStatement[] = [];
+  if (glueJobs.length > 0) out.push({ Sid: "RunPipelineGlueJobs", Effect: "Allow", Action: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"], Resource: sorted(glueJobs) });
+  if (emrRoles.length > 0) {
+    out.push(
+      {
+        Sid: "RunPipelineEmrServerlessJobs",
+        Effect: "Allow",
+        Action: ["emr-serverless:CancelJobRun", "emr-serverless:GetApplication", "emr-serverless:GetJobRun", "emr-serverless:StartJobRun"],
+        Resource: [arn("emr-serverless", "/applications/*")],
+        // Applications carry the provider's default tags: only this environment's Lakeform ones.
+        Condition: { StringEquals: { "aws:ResourceTag/managed-by": "lakeform", "aws:ResourceTag/environment": env.name } },
+      },
+      { Sid: "PassEmrServerlessJobRoles", Effect: "Allow", Action: "iam:PassRole", Resource: sorted(emrRoles), Condition: { StringEquals: { "iam:PassedToService": "emr-serverless.amazonaws.com" } } },
+    );
+  }
+  if (rulesets.length > 0) {
+    out.push(
+      {
+        Sid: "RunPipelineQualityGates",
+        Effect: "Allow",
+        Action: ["glue:GetDataQualityResult", "glue:GetDataQualityRulesetEvaluationRun", "glue:StartDataQualityRulesetEvaluationRun"],
+        Resource: sorted(rulesets),
+      },
+      { Sid: "PassQualityRoles", Effect: "Allow", Action: "iam:PassRole", Resource: sorted(qualityRoles), Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } } },
+    );
+  }
+  return out;
 }

@@ -19,7 +19,7 @@ export interface ServiceRoleProps {
    * The one AWS service that may assume the role, e.g. `lakeformation.amazonaws.com`.
    * Exactly one of servicePrincipal and trustedRoleArn.
    */
-  readonly servicePrincipal?: string;
+  readonly servicePrincipal?: string | readonly string[];
   /**
    * The one IAM role that may assume this role (and tag the session): an EMR
    * cluster's instance-profile role assuming a Lake Formation runtime role.
@@ -40,7 +40,7 @@ interface TrustPolicy {
   readonly Statement: readonly {
     readonly Sid: string;
     readonly Effect: "Allow";
-    readonly Principal: { readonly Service: string } | { readonly AWS: string };
+    readonly Principal: { readonly Service: string | readonly string[] } | { readonly AWS: string };
     readonly Action: string | readonly string[];
     readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   }[];
@@ -54,6 +54,7 @@ interface TrustPolicy {
  */
 export const UNSCOPABLE_ACTIONS: readonly string[] = [
   "cloudwatch:PutMetricData",
+  "s3:GetAccountPublicAccessBlock",
   "lakeformation:GetDataAccess",
   "logs:CreateLogDelivery",
   "logs:DeleteLogDelivery",
@@ -110,7 +111,7 @@ export class ServiceRole extends Construct {
             {
               Sid: "ServiceAssumesRoleForThisAccountOnly",
               Effect: "Allow",
-              Principal: { Service: props.servicePrincipal },
+              Principal: { Service: typeof props.servicePrincipal === "string" ? props.servicePrincipal : [...props.servicePrincipal].sort() },
               Action: "sts:AssumeRole",
               Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
             },
@@ -170,8 +171,8 @@ export function serviceRoleProblems(props: ServiceRoleProps): string[] {
   if ((props.servicePrincipal === undefined) === (props.trustedRoleArn === undefined)) {
     out.push("give exactly one of servicePrincipal and trustedRoleArn");
   }
-  if (props.servicePrincipal !== undefined && literal(props.servicePrincipal) && !SERVICE_PRINCIPAL.test(props.servicePrincipal)) {
-    out.push(`servicePrincipal "${props.servicePrincipal}" is not an AWS service principal (like lakeformation.amazonaws.com)`);
+  for (const sp of props.servicePrincipal === undefined ? [] : typeof props.servicePrincipal === "string" ? [props.servicePrincipal] : props.servicePrincipal) {
+    if (literal(sp) && !SERVICE_PRINCIPAL.test(sp)) out.push(`servicePrincipal "${sp}" is not an AWS service principal (like lakeformation.amazonaws.com)`);
   }
   if (props.trustedRoleArn !== undefined && literal(props.trustedRoleArn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(props.trustedRoleArn)) {
     out.push(`trustedRoleArn "${props.trustedRoleArn}" is not an IAM role ARN`);

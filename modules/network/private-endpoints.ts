@@ -27,6 +27,9 @@ export const DEFAULT_ENDPOINT_SERVICES: readonly string[] = [
   "airflow.api",
   "airflow.env",
   "airflow.ops",
+  // MWAA pulls its images from ECR (the layers come through the S3 gateway).
+  "ecr.api",
+  "ecr.dkr",
 ];
 
 export interface PrivateEndpointsProps {

@@ -10,8 +10,17 @@ export interface ArtifactObjectProps {
   /** The file's text, written into the configuration so the output holds no path of the machine. */
   readonly content: string;
   readonly contentType: string;
-  /** The bucket's key: the object is SSE-KMS with it, as the bucket policy requires. */
-  readonly kmsKeyArn: string;
+  /**
+   * The bucket's key: the object is SSE-KMS with it, as the bucket policy requires.
+   * @default - the bucket's default encryption (for a bucket of another stack, whose key ARN is not known here)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * The content already holds Terraform references that must stay live (a
+   * DAG naming an application ID); the caller escaped the rest.
+   * @default false
+   */
+  readonly contentIsTemplate?: boolean;
 }
 
 /**
@@ -30,11 +39,9 @@ export class ArtifactObject extends Construct {
       bucket: props.bucket,
       key: props.key,
       // Terraform would read ${…} and %{…} in the text as its own templates.
-      content: escapeTemplates(props.content),
+      content: props.contentIsTemplate ? props.content : escapeTemplates(props.content),
       contentType: props.contentType,
-      serverSideEncryption: "aws:kms",
-      kmsKeyId: props.kmsKeyArn,
-      bucketKeyEnabled: true,
+      ...(props.kmsKeyArn ? { serverSideEncryption: "aws:kms", kmsKeyId: props.kmsKeyArn, bucketKeyEnabled: true } : {}),
     });
     this.object.overrideLogicalId(props.terraformName ?? id);
   }

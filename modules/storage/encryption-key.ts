@@ -16,6 +16,12 @@ export interface EncryptionKeyProps {
   readonly accountId: string;
   readonly partition: string;
   /**
+   * Multi-Region, so DR can create a replica that decrypts replicated data.
+   * Off only for services that refuse multi-Region keys (MWAA).
+   * @default true
+   */
+  readonly multiRegion?: boolean;
+  /**
    * Statements added to the key policy after the account-administration one.
    * @default - none: only IAM policies of the owning account grant use
    */
@@ -53,7 +59,7 @@ export class EncryptionKey extends Construct {
       customerMasterKeySpec: "SYMMETRIC_DEFAULT",
       enableKeyRotation: true,
       rotationPeriodInDays: 365,
-      multiRegion: true,
+      multiRegion: props.multiRegion ?? true,
       deletionWindowInDays: 30,
       isEnabled: true,
       policy: renderPolicy(policy),

@@ -86,6 +86,8 @@ export class LakeBucket extends Construct {
   readonly bucket: S3Bucket;
   /** The bucket policy; services that check it on creation (CloudTrail) depend on it. */
   readonly policy: S3BucketPolicy;
+  /** Versioning; objects whose version ID is used (MWAA requirements) wait for it. */
+  readonly versioning: S3BucketVersioningA;
 
   constructor(scope: Construct, id: string, props: LakeBucketProps) {
     super(scope, id);
@@ -107,7 +109,7 @@ export class LakeBucket extends Construct {
       }),
     );
     const ownership = named(new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } }));
-    named(new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } }));
+    this.versioning = named(new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } }));
     named(
       new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
         bucket,

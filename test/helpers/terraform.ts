@@ -347,7 +347,9 @@ const RULES: Record<string, (address: string, body: Record<string, unknown>) => 
     ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"].map((f) => eq(`${a}.${f}`, true)),
   aws_s3_bucket_versioning: (a) => [eq(`${a}.versioning_configuration[0].status`, "Enabled")],
   aws_s3_bucket_ownership_controls: (a) => [eq(`${a}.rule[0].object_ownership`, "BucketOwnerEnforced")],
-  aws_kms_key: (a) => [eq(`${a}.enable_key_rotation`, true), eq(`${a}.multi_region`, true)],
+  // Rotation always; multi-Region as configured (every key but MWAA's, which refuses it).
+  aws_kms_key: (a, b) => [eq(`${a}.enable_key_rotation`, true), ...configured(`${a}.multi_region`, b.multi_region)],
+  aws_mwaa_environment: (a, b) => [eq(`${a}.webserver_access_mode`, "PRIVATE_ONLY"), ...configured(`${a}.kms_key`, b.kms_key)],
   aws_s3_bucket: (a, b) => [...configured(`${a}.bucket`, b.bucket), ...configured(`${a}.force_destroy`, b.force_destroy)],
   aws_glue_catalog_database: (a, b) => [...configured(`${a}.name`, b.name), ...configured(`${a}.catalog_id`, b.catalog_id)],
   aws_lakeformation_lf_tag: (a, b) => [...configured(`${a}.key`, b.key), ...configured(`${a}.values`, b.values, true)],

@@ -141,6 +141,20 @@ export const AuditManifest = z
   })
   .describe("Audit of object-level access: a CloudTrail trail per domain recording S3 data events of its zone buckets.");
 
+export const MwaaManifest = z
+  .strictObject({
+    airflowVersion: z.string().regex(/^\d+\.\d+\.\d+$/, "an Airflow version looks like 2.10.3").default("2.10.3").describe("Airflow version.\n@default - \"2.10.3\""),
+    environmentClass: z.enum(["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"]).default("mw1.small").describe("Environment class.\n@default - \"mw1.small\""),
+    minWorkers: z.int().min(1).max(25).default(1).describe("Minimum workers.\n@default - 1"),
+    maxWorkers: z.int().min(1).max(25).default(5).describe("Maximum workers.\n@default - 5"),
+    schedulers: z.int().min(1).max(5).default(2).describe("Schedulers.\n@default - 2"),
+    requirements: z
+      .array(z.string().regex(/^[A-Za-z0-9_.\-\[\]]+(==|>=|~=)[A-Za-z0-9_.*+!-]+$/, "a requirement is pinned, like apache-airflow-providers-amazon==9.2.0"))
+      .default([])
+      .describe("Extra Python requirements, pinned; the Amazon provider comes with MWAA.\n@default - none"),
+  })
+  .describe("The environment's Amazon MWAA (Airflow), which runs every domain's generated DAG.");
+
 export const PlatformManifest = z
   .strictObject({
     organization: z
@@ -164,6 +178,7 @@ export const PlatformManifest = z
       .describe("The LF-tag taxonomy: keys with their allowed values. Domains may only use these."),
     pii: PiiTagManifest.default({ key: "confidentiality", value: "pii" }),
     audit: AuditManifest.default({ dataEvents: "read-write", retentionDays: 400 }),
+    mwaa: MwaaManifest.default({ airflowVersion: "2.10.3", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, schedulers: 2, requirements: [] }),
     defaultTags: AwsTags.default({}).describe("Extra AWS tags on every resource of every stack.\n@default - none"),
   })
   .describe("The platform manifest: environments, accounts, regions, network, Lake Formation admins and the tag taxonomy.");
