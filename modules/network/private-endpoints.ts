@@ -136,7 +136,7 @@ export class PrivateEndpoints extends Construct {
       serviceName: `com.amazonaws.${props.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: [...props.routeTableIds].sort(),
-      policy,
+      policy: renderPolicy(gatewayPolicy(props)),
     });
     this.gateway.overrideLogicalId("s3");
 
@@ -195,6 +195,24 @@ export function endpointPolicy(props: Pick<PrivateEndpointsProps, "allowedAccoun
     props.organizationId
       ? { Sid: "OnlyPrincipalsOfTheOrganization", ...anything, Condition: { StringEquals: { "aws:PrincipalOrgID": props.organizationId } } }
       : { Sid: "OnlyPrincipalsOfTheAllowedAccounts", ...anything, Condition: { StringEquals: { "aws:PrincipalAccount": [...props.allowedAccountIds].sort() } } },
+  ]);
+}
+
+/**
+ * The S3 gateway's policy: the endpoint policy, plus reads of the one
+ * AWS-owned bucket ECR serves image layers from (MWAA and other container
+ * workloads pull through it; those requests are not made by our principals).
+ */
+export function gatewayPolicy(props: Pick<PrivateEndpointsProps, "allowedAccountIds" | "organizationId" | "region">): PolicyDocument {
+  return policyDocument([
+    ...endpointPolicy(props).Statement,
+    {
+      Sid: "EcrImageLayers",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: `arn:aws:s3:::prod-${props.region}-starport-layer-bucket/*`,
+    },
   ]);
 }
 
