@@ -74,7 +74,7 @@ const RESERVED = new Set(
 );
 
 /** Keywords of this grammar: never a bare column name. */
-const KEYWORDS = new Set([
+export const KEYWORDS: ReadonlySet<string> = new Set([
   "and",
   "or",
   "not",

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseRowFilter } from "../../generators/manifest/row-filter";
+import { KEYWORDS, parseRowFilter } from "../../generators/manifest/row-filter";
 
 const COLUMNS: ReadonlyMap<string, string> = new Map([
   ["call_id", "bigint"],
@@ -435,21 +435,7 @@ function chooser(seed: number): <T>(options: readonly T[]) => T {
   };
 }
 
-const GRAMMAR_KEYWORDS = new Set([
-  "and",
-  "or",
-  "not",
-  "in",
-  "like",
-  "is",
-  "null",
-  "between",
-  "true",
-  "false",
-  "date",
-  "timestamp",
-  "select",
-]);
+const GRAMMAR_KEYWORDS = KEYWORDS;
 
 /** One of many equivalent spellings of `node`, chosen by `seed`: case, whitespace, parentheses, operand order, NOT placement. */
 function spell(node: Ast, seed: number): string {
