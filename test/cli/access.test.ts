@@ -6,6 +6,8 @@ import { lakeform } from "../helpers/cli";
 /** `lakeform access` over the example domains: the questions governance reviewers ask. */
 
 const repo = resolve(import.meta.dirname, "../..");
+/** The quality role's fixed reason for reading PII: the model's, word for word. */
+const QUALITY_REASON = "Glue Data Quality evaluates rules over whole rows; results hold counts, not values.";
 const access = (...args: string[]) => lakeform("access", "--dir", repo, ...args);
 
 describe("lakeform access --column", () => {
@@ -41,7 +43,10 @@ describe("lakeform access --column", () => {
   /*
    * Jobs are processors, not readers: a job's role reads PII unmasked only
    * through its own grants (job-<job>-reads/-writes) and only when the job says
-   * why in processesPii. Everyone else outside the PII readers sees it masked.
+   * why in processesPii. The one other processor is the domain's quality role
+   * (job:quality): Glue Data Quality reads whole rows of the tables with rules,
+   * through its own grant (quality-reads) and with its fixed reason. Everyone
+   * else outside the PII readers sees it masked.
    */
   it("finds every PII column of the examples masked for everyone outside the PII readers, but jobs that say why they process it", async () => {
     const pii = [
@@ -66,7 +71,12 @@ describe("lakeform access --column", () => {
     if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
     // processesPii of each job, by its role's ARN, from the model (not from the analyzer's output).
     const reasons = new Map(validated.model.domains.flatMap((d) => d.deployments.flatMap((dep) => dep.jobs.map((j) => [j.role.arn, { name: j.name, reason: j.processesPii }] as const))));
+    // The quality role of each deployment, by ARN, with the tables it evaluates (`<domain>.<zone>.<table>`).
+    const qualityRoles = new Map(
+      validated.model.domains.flatMap((d) => d.deployments.map((dep) => [dep.quality.role.arn, new Set(dep.quality.rulesets.map((r) => `${d.name}.${r.zone}.${r.table}`))] as const)),
+    );
     let jobRows = 0;
+    const qualityRows: string[] = [];
     for (const column of pii) {
       const rows = JSON.parse((await access("--column", column, "--format", "json")).stdout).access as {
         pii: boolean;
@@ -80,6 +90,16 @@ describe("lakeform access --column", () => {
         if (readers.has(row.principal.name) || row.visibility === "masked") continue;
         const who = `${column} ${row.principal.name}`;
         expect(row.principal.kind, `${who} reads it unmasked`).toBe("job");
+        if (row.principal.name === "job:quality") {
+          // Only the quality role of the column's own deployment, only on a table with rules, only through its grant, with exactly its reason.
+          const tables = qualityRoles.get(row.principal.id);
+          expect(tables, `${who}: is a deployment's quality role`).toBeDefined();
+          expect([...tables!], who).toContain(column.split(".").slice(0, 3).join("."));
+          expect(reasons.has(row.principal.id), `${who}: is no job's role`).toBe(false);
+          expect(row.via, who).toEqual([{ grant: "quality-reads", source: "jobs", index: -1, piiReason: QUALITY_REASON, rows: null }]);
+          qualityRows.push(column);
+          continue;
+        }
         const job = reasons.get(row.principal.id);
         expect(job, who).toBeDefined();
         expect(row.principal.name, who).toBe(`job:${job!.name}`);
@@ -93,6 +113,9 @@ describe("lakeform access --column", () => {
       }
     }
     expect(jobRows).toBeGreaterThan(0);
+    // The PII columns of the tables with quality rules (cdr curated.subscriber_daily, clickstream processed.impressions), each in both environments.
+    expect([...new Set(qualityRows)].sort()).toEqual(["cdr.curated.subscriber_daily.msisdn", "clickstream.processed.impressions.device_id", "clickstream.processed.impressions.ip_address"]);
+    expect(qualityRows).toHaveLength(6);
   });
 
   it("lists what a job reads, all of it unmasked through its own grants", async () => {

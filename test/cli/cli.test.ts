@@ -104,7 +104,7 @@ describe("lakeform schema", () => {
     expect(domain.additionalProperties).toBe(false);
     expect(domain.required).toEqual(["name", "owner", "costCentre"]);
     expect(domain.properties.tables.items.properties.format).toMatchObject({ enum: ["parquet", "iceberg", "json"], default: "parquet" });
-    // Jobs are one of two engines, each with its own fields; pipeline stays reserved.
+    // Jobs are one of two engines, each with its own fields.
     const engines = domain.properties.jobs.items.anyOf as { properties: Record<string, any>; required: string[] }[];
     expect(engines.map((e) => [e.properties.engine.const, e.required])).toEqual([
       ["glue", ["name", "script", "engine"]],
@@ -114,7 +114,19 @@ describe("lakeform schema", () => {
     expect(engines[0]!.properties.workerType).toMatchObject({ enum: ["G.1X", "G.2X", "G.4X", "G.8X"], default: "G.1X" });
     expect(engines[1]!.properties.architecture).toMatchObject({ enum: ["ARM64", "X86_64"], default: "ARM64" });
     expect(domain.properties.athena.properties.bytesScannedCutoffGb).toMatchObject({ type: "integer", minimum: 1, default: 1024 });
-    expect(domain.properties.pipeline).toMatchObject({ maxItems: 0, default: [] });
+    // The pipeline (no longer reserved) is an optional object: a schedule and tasks, each running a job or gating on a table's quality rules.
+    const pipeline = domain.properties.pipeline;
+    expect(domain.required).not.toContain("pipeline");
+    expect(pipeline).toMatchObject({ type: "object", additionalProperties: false, required: ["schedule", "tasks"] });
+    expect(pipeline).not.toHaveProperty("maxItems");
+    expect(Object.keys(pipeline.properties).sort()).toEqual(["retries", "retryDelayMinutes", "schedule", "slaMinutes", "startDate", "tasks"]);
+    expect(pipeline.properties.retries).toMatchObject({ type: "integer", minimum: 0, maximum: 10, default: 2 });
+    expect(pipeline.properties.startDate).toMatchObject({ type: "string", format: "date", default: "2026-01-01" });
+    expect(pipeline.properties.tasks).toMatchObject({ type: "array", minItems: 1 });
+    expect(pipeline.properties.tasks.items).toMatchObject({ additionalProperties: false, required: ["name"] });
+    expect(Object.keys(pipeline.properties.tasks.items.properties).sort()).toEqual(["after", "job", "name", "quality"]);
+    // Tables carry DQDL quality rules, none by default.
+    expect(domain.properties.tables.items.properties.quality).toMatchObject({ type: "array", items: { type: "string", minLength: 1, maxLength: 2048 }, default: [] });
     expect(domain.properties).not.toHaveProperty("fleets");
     // Every property at every level carries a description for the editor.
     const undocumented: string[] = [];
@@ -129,7 +141,15 @@ describe("lakeform schema", () => {
       for (const alt of [...(node.anyOf ?? []), ...(node.oneOf ?? [])]) walk(alt, path);
     };
     walk(domain, "domain");
-    walk(JSON.parse(readFileSync(join(out, "platform.schema.json"), "utf8")), "platform");
+    const platform = JSON.parse(readFileSync(join(out, "platform.schema.json"), "utf8"));
+    // The environment's MWAA, every field defaulted.
+    expect(platform.required).not.toContain("mwaa");
+    expect(platform.properties.mwaa).toMatchObject({
+      type: "object",
+      additionalProperties: false,
+      default: { airflowVersion: "2.10.3", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, schedulers: 2, requirements: [] },
+    });
+    walk(platform, "platform");
     expect(undocumented).toEqual([]);
   });
 

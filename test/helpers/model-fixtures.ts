@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { formatProblems } from "../../generators/manifest/errors";
-import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPlatform } from "../../generators/manifest/rules";
+import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "../../generators/manifest/rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
 import { PlatformManifest } from "../../generators/manifest/schema/platform";
 import { buildModel } from "../../generators/model/build";
@@ -33,7 +33,7 @@ export function modelFrom(
   });
   const problems = [
     ...checkPlatform(p, "domains/platform.yaml"),
-    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d)]),
+    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d)]),
     ...checkConsumes(parsed, p),
   ];
   const built = buildModel(p, "domains/platform.yaml", parsed);

@@ -1,13 +1,16 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { renderDag } from "../../generators/dags/render";
 import { loadAndValidate } from "../../generators/manifest/validate";
+import { type Model, emrServerlessPlaceholder } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { escapeTemplates } from "../../modules/storage/artifact-object";
-import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
+import { deploymentOf, modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import { policyOf, resource, resourcesOf, type TfJson } from "../helpers/synth";
 
@@ -1196,17 +1199,20 @@ describe("DomainStack jobs", () => {
   describe("in the examples", () => {
     const repo = resolve(import.meta.dirname, "../..");
     let cdr: TfJson;
+    let clickstream: TfJson;
     let examples: Awaited<ReturnType<typeof loadAndValidate>>;
     beforeAll(async () => {
       examples = await loadAndValidate(repo);
       if (!examples.ok) throw new Error(JSON.stringify(examples.problems));
       cdr = synthStackOf(examples.model, "cdr-dev");
+      clickstream = synthStackOf(examples.model, "clickstream-dev");
     });
 
     it("uploads each job's script exactly as the file under domains/, keyed by its content hash", () => {
       const manifest = YAML.parse(readFileSync(join(repo, "domains/cdr/domain.yaml"), "utf8")) as { jobs: { name: string; script: string }[] };
       expect(manifest.jobs.map((j) => j.name)).toEqual(["conform-calls", "subscriber-daily", "fraud-reprocessing"]);
-      expect(Object.keys(resourcesOf(cdr, "aws_s3_object")).sort()).toEqual(manifest.jobs.map((j) => `script__${j.name}`).sort());
+      // The scripts, and the pipeline's DAG (tested with the pipelines, below).
+      expect(Object.keys(resourcesOf(cdr, "aws_s3_object")).sort()).toEqual(["dag", ...manifest.jobs.map((j) => `script__${j.name}`)].sort());
       for (const j of manifest.jobs) {
         const text = readFileSync(join(repo, "domains/cdr", j.script), "utf8");
         const o = resource(cdr, "aws_s3_object", `script__${j.name}`);
@@ -1217,7 +1223,7 @@ describe("DomainStack jobs", () => {
       }
     });
 
-    it("wires the Glue jobs to the security configurations of the zones they write and to their triggers, and the EMR Serverless job to its application", () => {
+    it("wires the Glue jobs to the security configurations of the zones they write, starts them from the pipeline (no Glue trigger), and the EMR Serverless job to its application", () => {
       expect(Object.keys(resourcesOf(cdr, "aws_glue_job")).sort()).toEqual(["conform-calls", "subscriber-daily"]);
       // conform-calls writes processed.calls, subscriber-daily curated.subscriber_daily.
       expect(Object.keys(resourcesOf(cdr, "aws_glue_security_configuration")).sort()).toEqual(["glue__curated", "glue__processed"]);
@@ -1227,18 +1233,313 @@ describe("DomainStack jobs", () => {
       expect(resource(cdr, "aws_glue_job", "subscriber-daily").security_configuration).toBe("${aws_glue_security_configuration.glue__curated.name}");
       expect(resource(cdr, "aws_cloudwatch_log_group", "conform-calls--error").kms_key_id).toBe("${aws_kms_key.processed.arn}");
       expect(resource(cdr, "aws_cloudwatch_log_group", "subscriber-daily--error").kms_key_id).toBe("${aws_kms_key.curated.arn}");
-      expect(resource(cdr, "aws_glue_trigger", "conform-calls")).toMatchObject({ type: "SCHEDULED", schedule: "cron(0 1 * * ? *)" });
-      expect(resource(cdr, "aws_glue_trigger", "subscriber-daily--after").predicate).toEqual({
-        logical: "AND",
-        conditions: [{ job_name: "cdr-dev-conform-calls", logical_operator: "EQUALS", state: "SUCCEEDED" }],
-      });
-      expect(resource(cdr, "aws_glue_trigger", "subscriber-daily--after").depends_on).toEqual(["aws_glue_job.conform-calls"]);
+      // cdr's pipeline runs both Glue jobs (conform_calls, then subscriber_daily), so neither has a schedule or trigger of its own.
+      expect(resourcesOf(cdr, "aws_glue_trigger")).toEqual({});
+      // clickstream's campaign-hourly is in no pipeline: it keeps its own scheduled trigger.
+      expect(Object.keys(resourcesOf(clickstream, "aws_glue_trigger"))).toEqual(["campaign-hourly"]);
+      expect(resource(clickstream, "aws_glue_trigger", "campaign-hourly")).toMatchObject({ type: "SCHEDULED", schedule: "cron(15 * * * ? *)" });
       expect(resource(cdr, "aws_emrserverless_application", "fraud-reprocessing")).toMatchObject({
         maximum_capacity: { cpu: "800 vCPU", memory: "3200 GB" },
         auto_stop_configuration: { enabled: true, idle_timeout_minutes: 10 },
         network_configuration: { subnet_ids: ["subnet-0a1b2c3d4e5f60011", "subnet-0a1b2c3d4e5f60012", "subnet-0a1b2c3d4e5f60013"], security_group_ids: ["${aws_security_group.fraud-reprocessing.id}"] },
       });
       expect(resource(cdr, "aws_security_group", "fraud-reprocessing").vpc_id).toBe("vpc-0a1b2c3d4e5f60001");
+    });
+  });
+});
+
+describe("DomainStack pipeline and quality gates", () => {
+  const PII = "Conforms e-mail addresses into processed; consumers see them only masked.";
+  const QUALITY_ROLE = (env = "dev", account = DEV) => `arn:aws:iam::${account}:role/acme-sales-quality-${env}-eu-west-1`;
+  const MWAA_BUCKET = (env = "dev", account = DEV) => `acme-platform-airflow-${env}-${account}-eu-west-1`;
+  /** Orders conformed, gated on their rules, then totalled and backfilled, and the totals gated on theirs. */
+  const pipelineDomain = () => {
+    const d = domainFixture();
+    d.tables[0].quality = ['IsComplete "order_id"', 'IsUnique "order_id"', 'Freshness "order_date" <= 36 hours'];
+    d.tables.push(
+      { name: "order_events", zone: "raw", format: "json", columns: [{ name: "payload", type: "string" }], partitionKeys: [{ name: "ingest_date", type: "string" }] },
+      { name: "daily", zone: "curated", columns: [{ name: "day", type: "date" }, { name: "total", type: "decimal(18,2)" }], quality: ["RowCount > 0", 'IsComplete "day"'] },
+    );
+    d.jobs = [
+      { name: "conform-orders", engine: "glue", script: "jobs/conform_orders.py", reads: ["raw.order_events"], writes: ["processed.orders"], processesPii: PII },
+      { name: "daily-totals", engine: "glue", script: "jobs/daily_totals.py", reads: ["processed.orders"], writes: ["curated.daily"], processesPii: PII },
+      { name: "backfill", engine: "emr-serverless", script: "jobs/backfill.py", reads: ["raw.order_events"], writes: ["curated.daily"], maximumCapacity: { cpu: "200 vCPU", memory: "800 GB" }, processesPii: PII },
+    ];
+    d.pipeline = {
+      schedule: "30 3 * * *",
+      slaMinutes: 120,
+      tasks: [
+        { name: "conform", job: "conform-orders" },
+        { name: "orders_quality", quality: "processed.orders", after: ["conform"] },
+        { name: "daily", job: "daily-totals", after: ["orders_quality"] },
+        { name: "backfill", job: "backfill", after: ["conform"] },
+        { name: "daily_quality", quality: "curated.daily", after: ["daily", "backfill"] },
+      ],
+    };
+    return d;
+  };
+  const pm = modelFrom(platformFixture(), [pipelineDomain()]);
+  const ptf = synthStackOf(pm, "sales-dev");
+  /** Terraform references that stay live in a text (`${…}` not escaped as `$${…}`). */
+  const liveReferences = (text: string) => text.match(/(?<!\$)\$\{[^}]*\}/g) ?? [];
+
+  it("uploads the rendered DAG into the environment's MWAA bucket under dags/<domain>_<env>.py, the EMR Serverless application ID filled in by reference", () => {
+    for (const [env, account] of [["dev", DEV], ["prod", PROD]] as const) {
+      const dep = deploymentOf(pm, `sales-${env}`);
+      const o = resource(synthStackOf(pm, `sales-${env}`), "aws_s3_object", "dag");
+      // The platform stack's bucket, named literally: the model's name for it, and no reference across stacks.
+      expect(o.bucket, env).toBe(pm.environments.find((e) => e.name === env)!.mwaa.bucket.name);
+      expect(o.bucket, env).toBe(MWAA_BUCKET(env, account));
+      expect(o.key, env).toBe(`dags/sales_${env}.py`);
+      expect(o.content_type, env).toBe("text/x-python");
+      // Exactly the renderer's bytes, escaped for Terraform, with the placeholder swapped for the live reference.
+      const expected = escapeTemplates(renderDag(dep.pipeline!.dag)).split(emrServerlessPlaceholder("backfill")).join("${aws_emrserverless_application.backfill.id}");
+      expect(o.content, env).toBe(expected);
+      expect(o.content, env).not.toContain("__LAKEFORM_EMR_SERVERLESS_APPLICATION_");
+      expect(liveReferences(o.content as string), env).toEqual(["${aws_emrserverless_application.backfill.id}"]);
+      expect(o, env).not.toHaveProperty("source");
+      // Encryption headers are left unasserted: the object relies on the bucket's default key, but the bucket's
+      // DenyUploadsNotSseKms (StringNotEqualsIfExists) may refuse an upload that names none; that is for the source to settle.
+    }
+    expect(resourcesOf(ptf, "aws_s3_object").dag).toBeDefined();
+  });
+
+  it("escapes ${ and %{ in the DAG's own strings, so only the application reference is a Terraform template", () => {
+    const d = pipelineDomain();
+    d.description = "Orders: ${var.x} and %{ if true }";
+    const o = resource(synthStackOf(modelFrom(platformFixture(), [d]), "sales-dev"), "aws_s3_object", "dag");
+    expect(o.content).toContain(JSON.stringify("Orders: $${var.x} and %%{ if true }"));
+    expect(liveReferences(o.content as string)).toEqual(["${aws_emrserverless_application.backfill.id}"]);
+  });
+
+  it("writes no DAG, ruleset, quality role or quality alarm for a domain without a pipeline or rules", () => {
+    expect(resourcesOf(tf, "aws_s3_object")).toEqual({});
+    expect(resourcesOf(tf, "aws_glue_data_quality_ruleset")).toEqual({});
+    expect(resourcesOf(tf, "aws_iam_role").quality).toBeUndefined();
+    expect(resourcesOf(tf, "aws_cloudwatch_event_rule")).toEqual({});
+    expect(Object.keys(resourcesOf(tf, "aws_lakeformation_permissions")).filter((n) => n.startsWith("quality-"))).toEqual([]);
+    // Rules without a pipeline: the tables' rulesets, the quality role and its alarm exist (the rules are the tables'), but no DAG is uploaded.
+    const d = pipelineDomain();
+    delete d.pipeline;
+    const noDag = synthStackOf(modelFrom(platformFixture(), [d]), "sales-dev");
+    expect(Object.keys(resourcesOf(noDag, "aws_glue_data_quality_ruleset")).sort()).toEqual(["curated__daily", "processed__orders"]);
+    expect(resourcesOf(noDag, "aws_iam_role").quality).toBeDefined();
+    expect(Object.keys(resourcesOf(noDag, "aws_s3_object")).filter((n) => !n.startsWith("script__"))).toEqual([]);
+  });
+
+  it("creates one Glue Data Quality ruleset per table with rules, bound to the table by reference, with the rules as Glue takes them", () => {
+    expect(resourcesOf(ptf, "aws_glue_data_quality_ruleset")).toEqual({
+      curated__daily: {
+        name: "sales-dev-curated-daily",
+        description: "Quality rules of curated.daily",
+        ruleset: 'Rules = [\n    RowCount > 0,\n    IsComplete "day"\n]',
+        target_table: { catalog_id: DEV, database_name: "${aws_glue_catalog_table.curated__daily.database_name}", table_name: "${aws_glue_catalog_table.curated__daily.name}" },
+      },
+      processed__orders: {
+        name: "sales-dev-processed-orders",
+        description: "Quality rules of processed.orders",
+        // Freshness is Lakeform's alias; Glue is given DataFreshness.
+        ruleset: 'Rules = [\n    IsComplete "order_id",\n    IsUnique "order_id",\n    DataFreshness "order_date" <= 36 hours\n]',
+        target_table: { catalog_id: DEV, database_name: "${aws_glue_catalog_table.processed__orders.database_name}", table_name: "${aws_glue_catalog_table.processed__orders.name}" },
+      },
+    });
+    expect(resource(synthStackOf(pm, "sales-prod"), "aws_glue_data_quality_ruleset", "curated__daily")).toMatchObject({ name: "sales-prod-curated-daily", target_table: { catalog_id: PROD } });
+  });
+
+  it("evaluates the rules as the domain's quality role: trusted by Glue for this account, catalog reads of those tables, Lake Formation credentials and the ops key, nothing else", () => {
+    const role = resource(ptf, "aws_iam_role", "quality");
+    expect(role.name).toBe("acme-sales-quality-dev-eu-west-1");
+    expect(policyOf(role, "assume_role_policy").Statement).toEqual([
+      {
+        Sid: "ServiceAssumesRoleForThisAccountOnly",
+        Effect: "Allow",
+        Principal: { Service: "glue.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": DEV } },
+      },
+    ]);
+    const glue = (x: string) => `arn:aws:glue:eu-west-1:${DEV}:${x}`;
+    expect(policyOf(resource(ptf, "aws_iam_role_policy", "quality__run"))).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        { Sid: "LakeFormationVendsDataCredentials", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
+        {
+          Sid: "ReadOwnTablesInCatalog",
+          Effect: "Allow",
+          Action: ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"],
+          Resource: [glue("catalog"), glue("database/sales_curated_dev"), glue("database/sales_processed_dev"), glue("table/sales_curated_dev/daily"), glue("table/sales_processed_dev/orders")],
+        },
+        { Sid: "UseArtifactKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: ["${aws_kms_key.ops.arn}"] },
+      ],
+    });
+    expect(Object.keys(resourcesOf(ptf, "aws_iam_role_policy")).filter((n) => n.startsWith("quality"))).toEqual(["quality__run"]);
+    expect(resource(ptf, "aws_iam_role_policies_exclusive", "quality").policy_names).toEqual(["run"]);
+    expect(resource(ptf, "aws_iam_role_policy_attachments_exclusive", "quality").policy_arns).toEqual([]);
+  });
+
+  it("lets the quality role SELECT and DESCRIBE exactly the tables with rules through Lake Formation, once the role exists", () => {
+    const grants = Object.entries(resourcesOf(ptf, "aws_lakeformation_permissions")).filter(([n]) => n.startsWith("quality-"));
+    expect(grants.map(([n]) => n).sort()).toEqual([
+      "quality-reads--curated__daily",
+      "quality-reads--curated__daily--table",
+      "quality-reads--processed__orders",
+      "quality-reads--processed__orders--table",
+    ]);
+    for (const t of ["curated__daily", "processed__orders"]) {
+      const ref = { catalog_id: DEV, database_name: `\${aws_glue_catalog_table.${t}.database_name}`, name: `\${aws_glue_catalog_table.${t}.name}` };
+      expect(resource(ptf, "aws_lakeformation_permissions", `quality-reads--${t}`), t).toEqual({
+        catalog_id: DEV,
+        principal: QUALITY_ROLE(),
+        permissions: ["SELECT"],
+        table_with_columns: { ...ref, wildcard: true },
+        depends_on: ["aws_iam_role.quality"],
+      });
+      expect(resource(ptf, "aws_lakeformation_permissions", `quality-reads--${t}--table`), t).toEqual({
+        catalog_id: DEV,
+        principal: QUALITY_ROLE(),
+        permissions: ["DESCRIBE"],
+        table: ref,
+        depends_on: ["aws_iam_role.quality"],
+      });
+    }
+    // In the model: the grant is the quality role's, named job:quality, with its fixed reason for reading PII (orders.email).
+    const g = deploymentOf(pm, "sales-dev").grants.find((x) => x.name === "quality-reads")!;
+    expect(g).toMatchObject({
+      source: "jobs",
+      principal: { name: "job:quality", id: QUALITY_ROLE(), kind: "job", external: false },
+      piiReason: "Glue Data Quality evaluates rules over whole rows; results hold counts, not values.",
+      grantable: false,
+    });
+  });
+
+  it("alarms on failed quality evaluations of exactly this stack's rulesets, through the alerts topic", () => {
+    expect(Object.keys(resourcesOf(ptf, "aws_cloudwatch_event_rule")).sort()).toEqual(["alerts--emr-serverless-jobs", "alerts--glue-jobs", "alerts--quality"]);
+    const rule = resource(ptf, "aws_cloudwatch_event_rule", "alerts--quality");
+    expect({ ...rule, event_pattern: undefined }).toEqual({ name: "acme-sales-dev-alerts-quality", description: "Failed quality evaluations of sales-dev", state: "ENABLED", event_pattern: undefined });
+    expect(JSON.parse(rule.event_pattern as string)).toEqual({
+      source: ["aws.glue-dataquality"],
+      "detail-type": ["Data Quality Evaluation Results Available"],
+      detail: { rulesetNames: ["sales-dev-curated-daily", "sales-dev-processed-orders"], state: ["FAILED"] },
+    });
+    expect(resource(ptf, "aws_cloudwatch_event_target", "alerts--quality")).toEqual({ rule: "${aws_cloudwatch_event_rule.alerts--quality.name}", arn: "${aws_sns_topic.alerts.arn}", target_id: "alerts" });
+    const publish = policyOf(resource(ptf, "aws_sns_topic_policy", "alerts")).Statement.find((st) => st.Sid === "AllowFailureRules")!;
+    expect(publish.Condition!.ArnEquals!["aws:SourceArn"]).toContain(`arn:aws:events:eu-west-1:${DEV}:rule/acme-sales-dev-alerts-quality`);
+  });
+
+  describe("in the examples", () => {
+    const repo = resolve(import.meta.dirname, "../..");
+    const scratch = mkdtempSync(join(tmpdir(), "lakeform-dag-compile-"));
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+    let examples: Model;
+    let stacks: Record<string, TfJson>;
+    beforeAll(async () => {
+      const r = await loadAndValidate(repo);
+      if (!r.ok) throw new Error(JSON.stringify(r.problems));
+      examples = r.model;
+      stacks = Object.fromEntries(r.model.stacks.filter((s) => s.kind === "domain").map((s) => [s.name, synthStackOf(r.model, s.name)]));
+    });
+
+    /** The examples' pipelines, written out by hand: each task's operator, and the tasks it runs after. */
+    const TASKS: Record<string, Record<string, { operator: string; after: string[] }>> = {
+      cdr: {
+        conform_calls: { operator: "GlueJobOperator", after: [] },
+        subscriber_daily: { operator: "GlueJobOperator", after: ["conform_calls"] },
+        subscriber_daily_quality: { operator: "GlueDataQualityRuleSetEvaluationRunOperator", after: ["subscriber_daily"] },
+      },
+      clickstream: {
+        conform_events: { operator: "EmrServerlessStartJobOperator", after: [] },
+        impressions_quality: { operator: "GlueDataQualityRuleSetEvaluationRunOperator", after: ["conform_events"] },
+      },
+    };
+
+    /** What Python sees: each operator call's task_id, operator and keyword arguments (literals), and the `>>` lines as task ids. */
+    const SUMMARIZE = String.raw`
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1], encoding="ascii").read())
+block = next(n for n in tree.body if isinstance(n, ast.With))
+calls = [s for s in block.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)]
+ids = {s.targets[0].id: ast.literal_eval(next(k.value for k in s.value.keywords if k.arg == "task_id")) for s in calls}
+print(json.dumps({
+    "dag_id": ast.literal_eval(next(k.value for k in block.items[0].context_expr.keywords if k.arg == "dag_id")),
+    "tasks": {ids[s.targets[0].id]: {"operator": s.value.func.id, "args": {k.arg: ast.literal_eval(k.value) for k in s.value.keywords}} for s in calls},
+    "edges": sorted([ids[s.value.left.id], ids[s.value.right.id]] for s in block.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.BinOp)),
+}))
+`;
+    const DUMMY_APPLICATION_ID = "00fmd3cbe0ct5m09";
+
+    it("uploads one DAG per example pipeline and environment into that environment's MWAA bucket, and none for billing (no pipeline)", () => {
+      const dags = Object.entries(stacks)
+        .filter(([, tf]) => resourcesOf(tf, "aws_s3_object").dag)
+        .map(([name, tf]) => [name, resource(tf, "aws_s3_object", "dag").bucket, resource(tf, "aws_s3_object", "dag").key]);
+      expect(dags).toEqual([
+        ["cdr-dev", MWAA_BUCKET("dev"), "dags/cdr_dev.py"],
+        ["cdr-prod", MWAA_BUCKET("prod", PROD), "dags/cdr_prod.py"],
+        ["clickstream-dev", MWAA_BUCKET("dev"), "dags/clickstream_dev.py"],
+        ["clickstream-prod", MWAA_BUCKET("prod", PROD), "dags/clickstream_prod.py"],
+      ]);
+      for (const env of examples.environments) expect(env.mwaa.bucket.name).toBe(MWAA_BUCKET(env.name, env.accountId));
+    });
+
+    it("writes DAGs that Python compiles once the EMR Serverless application is a real ID, naming exactly the examples' tasks and dependencies", () => {
+      const cdrManifest = YAML.parse(readFileSync(join(repo, "domains/cdr/domain.yaml"), "utf8")) as { pipeline: { tasks: { name: string; after?: string[] }[] } };
+      // The hand-written cdr tasks are the manifest's.
+      expect(Object.fromEntries(cdrManifest.pipeline.tasks.map((t) => [t.name, t.after ?? []]))).toEqual(Object.fromEntries(Object.entries(TASKS.cdr!).map(([n, t]) => [n, t.after])));
+      for (const [stack, tf] of Object.entries(stacks).filter(([, x]) => resourcesOf(x, "aws_s3_object").dag)) {
+        const [domain, env] = stack.split("-") as [string, string];
+        const content = resource(tf, "aws_s3_object", "dag").content as string;
+        // The only live reference is to an EMR Serverless application of this stack; swap it for an ID and undo Terraform's escapes.
+        const refs = liveReferences(content);
+        for (const ref of refs) {
+          const m = /^\$\{aws_emrserverless_application\.([\w-]+)\.id\}$/.exec(ref);
+          expect(m, `${stack} ${ref}`).not.toBeNull();
+          expect(resourcesOf(tf, "aws_emrserverless_application")[m![1]!], `${stack} ${ref}`).toBeDefined();
+        }
+        expect(refs.length, stack).toBe(domain === "clickstream" ? 1 : 0);
+        const python = refs.reduce((text, ref) => text.split(ref).join(DUMMY_APPLICATION_ID), content).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+        const file = join(scratch, `${stack}.py`);
+        writeFileSync(file, python);
+        execFileSync("python3", ["-m", "py_compile", file], { stdio: "pipe" });
+        const view = JSON.parse(execFileSync("python3", ["-c", SUMMARIZE, file], { encoding: "utf8" })) as {
+          dag_id: string;
+          tasks: Record<string, { operator: string; args: Record<string, unknown> }>;
+          edges: [string, string][];
+        };
+        expect(view.dag_id, stack).toBe(`${domain}_${env}`);
+        const expected = TASKS[domain]!;
+        expect(Object.keys(view.tasks).sort(), stack).toEqual(Object.keys(expected).sort());
+        for (const [id, t] of Object.entries(expected)) expect(view.tasks[id]!.operator, `${stack} ${id}`).toBe(t.operator);
+        expect(view.edges, stack).toEqual(Object.entries(expected).flatMap(([id, t]) => t.after.map((up) => [up, id])).sort());
+        // What each task starts, by name: the stack's Glue jobs, its quality role and rulesets, the dummy application.
+        for (const [id, t] of Object.entries(view.tasks)) {
+          if (t.operator === "GlueJobOperator") expect(Object.values(resourcesOf(tf, "aws_glue_job")).map((j) => j.name), `${stack} ${id}`).toContain(t.args.job_name);
+          if (t.operator === "EmrServerlessStartJobOperator") expect(t.args.application_id, `${stack} ${id}`).toBe(DUMMY_APPLICATION_ID);
+          if (t.operator === "GlueDataQualityRuleSetEvaluationRunOperator") {
+            expect(t.args.role, `${stack} ${id}`).toBe(`arn:aws:iam::${env === "dev" ? DEV : PROD}:role/${resource(tf, "aws_iam_role", "quality").name as string}`);
+            expect(t.args.rule_set_names as string[], `${stack} ${id}`).toEqual(Object.values(resourcesOf(tf, "aws_glue_data_quality_ruleset")).map((r) => r.name));
+          }
+          expect(t.args.region_name, `${stack} ${id}`).toBe("eu-west-1");
+        }
+      }
+    });
+
+    it("holds a ruleset for exactly the example tables with rules, and the quality alarm on them", () => {
+      const rulesets = Object.fromEntries(Object.entries(stacks).map(([name, tf]) => [name, Object.keys(resourcesOf(tf, "aws_glue_data_quality_ruleset"))]));
+      expect(rulesets).toEqual({
+        "billing-dev": [],
+        "billing-prod": [],
+        "cdr-dev": ["curated__subscriber_daily"],
+        "cdr-prod": ["curated__subscriber_daily"],
+        "clickstream-dev": ["processed__impressions"],
+        "clickstream-prod": ["processed__impressions"],
+      });
+      expect(resource(stacks["cdr-dev"]!, "aws_glue_data_quality_ruleset", "curated__subscriber_daily").ruleset).toBe(
+        'Rules = [\n    RowCount > 0,\n    IsComplete "msisdn",\n    IsComplete "day",\n    ColumnValues "calls" between -1 and 100000000\n]',
+      );
+      expect(JSON.parse(resource(stacks["clickstream-prod"]!, "aws_cloudwatch_event_rule", "alerts--quality").event_pattern as string).detail).toEqual({
+        rulesetNames: ["clickstream-prod-processed-impressions"],
+        state: ["FAILED"],
+      });
+      expect(resourcesOf(stacks["billing-dev"]!, "aws_iam_role").quality).toBeUndefined();
     });
   });
 });

@@ -38,6 +38,22 @@ describe("ServiceRole", () => {
     });
   });
 
+  it("is trusted by several services when given several (MWAA's two Airflow principals), sorted, only on behalf of its own account", () => {
+    const role = resource(synth(props({ servicePrincipal: ["airflow.amazonaws.com", "airflow-env.amazonaws.com"] })), "aws_iam_role", "raw");
+    expect(policyOf(role, "assume_role_policy").Statement).toEqual([
+      {
+        Sid: "ServiceAssumesRoleForThisAccountOnly",
+        Effect: "Allow",
+        Principal: { Service: ["airflow-env.amazonaws.com", "airflow.amazonaws.com"] },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+      },
+    ]);
+    expect(serviceRoleProblems(props({ servicePrincipal: ["airflow-env.amazonaws.com", "airflow"] }))).toEqual([
+      'servicePrincipal "airflow" is not an AWS service principal (like lakeformation.amazonaws.com)',
+    ]);
+  });
+
   it("has its physical name, description and one-hour sessions, and nothing else", () => {
     const role = resource(synth(props()), "aws_iam_role", "raw");
     expect(role).toEqual({
@@ -147,6 +163,11 @@ describe("ServiceRole exceptions and role trust", () => {
     expect(serviceRoleProblems(props({ policies: { p: policyDocument([ok]) } }))).toEqual([]);
     const mixed: PolicyStatement = { Sid: "Mixed", Effect: "Allow", Action: ["lakeformation:GetDataAccess", "glue:GetTable"], Resource: "*" };
     expect(serviceRoleProblems(props({ policies: { p: policyDocument([mixed]) } }))).toHaveLength(1);
+    // MWAA's execution-role guide asks for the account's Block Public Access setting, which has no resource ARN.
+    const account: PolicyStatement = { Sid: "AccountBlock", Effect: "Allow", Action: "s3:GetAccountPublicAccessBlock", Resource: "*" };
+    expect(serviceRoleProblems(props({ policies: { p: policyDocument([account]) } }))).toEqual([]);
+    const bucketLevel: PolicyStatement = { Sid: "BucketBlock", Effect: "Allow", Action: "s3:GetBucketPublicAccessBlock", Resource: "*" };
+    expect(serviceRoleProblems(props({ policies: { p: policyDocument([bucketLevel]) } }))).toHaveLength(1);
   });
 
   it("lets one IAM role assume the role and tag the session, with no service principal", () => {

@@ -43,6 +43,15 @@ const accountsPolicy = {
   ],
 };
 
+/** The one statement only the S3 gateway adds: reads of the AWS-owned bucket ECR serves image layers from, in the endpoint's Region. */
+const ecrLayers = (region = "eu-west-1") => ({
+  Sid: "EcrImageLayers",
+  Effect: "Allow",
+  Principal: "*",
+  Action: "s3:GetObject",
+  Resource: `arn:aws:s3:::prod-${region}-starport-layer-bucket/*`,
+});
+
 /** The message of what `fn` throws. */
 function thrown(fn: () => unknown): string {
   try {
@@ -65,7 +74,16 @@ describe("PrivateEndpoints", () => {
         route_table_ids: [RTB_A, RTB_B],
         policy: undefined,
       });
-      expect(policyOf(s3)).toEqual(accountsPolicy);
+      // The accounts' statement, then ECR's layer reads (made by no principal of ours, so the first cannot admit them).
+      expect(policyOf(s3)).toEqual({ ...accountsPolicy, Statement: [...accountsPolicy.Statement, ecrLayers()] });
+    });
+
+    it("admits reads of ECR's layer bucket of its own Region only, and only on the gateway", () => {
+      const tf = synth(props({ region: "eu-central-1" }));
+      expect(policyOf(resource(tf, "aws_vpc_endpoint", "s3")).Statement[1]).toEqual(ecrLayers("eu-central-1"));
+      for (const [name, e] of Object.entries(resourcesOf(tf, "aws_vpc_endpoint")).filter(([n]) => n !== "s3")) {
+        expect(policyOf(e).Statement.map((st) => st.Sid), name).toEqual(["OnlyPrincipalsOfTheAllowedAccounts"]);
+      }
     });
   });
 
@@ -78,6 +96,8 @@ describe("PrivateEndpoints", () => {
           "airflow_env",
           "airflow_ops",
           "athena",
+          "ecr_api",
+          "ecr_dkr",
           "elasticmapreduce",
           "emr-serverless",
           "events",
@@ -93,7 +113,7 @@ describe("PrivateEndpoints", () => {
           "sts",
         ].sort(),
       );
-      expect(DEFAULT_ENDPOINT_SERVICES).toHaveLength(16);
+      expect(DEFAULT_ENDPOINT_SERVICES).toHaveLength(18);
     });
 
     it("puts every one in the private subnets behind the endpoint group, with private DNS and the policy", () => {
@@ -183,6 +203,7 @@ describe("PrivateEndpoints", () => {
               Resource: "*",
               Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
             },
+            ...(name === "s3" ? [ecrLayers()] : []),
           ],
         });
       }

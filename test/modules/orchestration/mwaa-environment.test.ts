@@ -266,7 +266,8 @@ describe("MwaaEnvironment", () => {
         {
           Sid: "ServiceAssumesRoleForThisAccountOnly",
           Effect: "Allow",
-          Principal: { Service: "airflow-env.amazonaws.com" },
+          // Both Airflow principals (environment and service), sorted.
+          Principal: { Service: ["airflow-env.amazonaws.com", "airflow.amazonaws.com"] },
           Action: "sts:AssumeRole",
           Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
         },

@@ -54,6 +54,18 @@ describe("ArtifactObject", () => {
     expect(resource(synth(props({ content: text })), "aws_s3_object", "script-conform").content).toBe("spark.sql(\"SELECT * FROM t WHERE day = '$${hivevar:day}'\")\n# %%{ not a directive }\n");
   });
 
+  it("writes no encryption headers without a key, leaving the object to the bucket's default encryption", () => {
+    const o = resource(synth(props({ kmsKeyArn: undefined })), "aws_s3_object", "script-conform");
+    expect(o).toEqual({ bucket: "${aws_s3_bucket.artifacts.id}", key: "jobs/conform/0123456789abcdef.py", content: SCRIPT, content_type: "text/x-python" });
+  });
+
+  it("keeps a content that is already a template as given: its references stay live, its escapes are the caller's", () => {
+    const text = 'application_id="${aws_emrserverless_application.x.id}"\n# $${literal}\n';
+    expect(resource(synth(props({ content: text, contentIsTemplate: true })), "aws_s3_object", "script-conform").content).toBe(text);
+    // Without the flag the same text is escaped whole: the reference would be uploaded literally.
+    expect(resource(synth(props({ content: text })), "aws_s3_object", "script-conform").content).toBe('application_id="$${aws_emrserverless_application.x.id}"\n# $$${literal}\n');
+  });
+
   it("passes a key reference through, so the object waits for the key", () => {
     expect(resource(synth(props({ kmsKeyArn: "${aws_kms_key.ops.arn}" })), "aws_s3_object", "script-conform").kms_key_id).toBe("${aws_kms_key.ops.arn}");
   });

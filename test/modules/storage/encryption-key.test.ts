@@ -31,6 +31,12 @@ describe("EncryptionKey", () => {
     expect(key).not.toHaveProperty("bypass_policy_lockout_safety_check");
   });
 
+  it("is single-Region only when asked (MWAA refuses multi-Region keys), and multi-Region by default", () => {
+    expect(resource(synth(props({ multiRegion: false })), "aws_kms_key", "raw").multi_region).toBe(false);
+    expect(resource(synth(props({ multiRegion: true })), "aws_kms_key", "raw").multi_region).toBe(true);
+    expect(resource(synth(props()), "aws_kms_key", "raw").multi_region).toBe(true);
+  });
+
   it("has a key policy whose only principal is the owning account's root", () => {
     const policy = policyOf(resource(synth(props()), "aws_kms_key", "raw"));
     expect(policy).toEqual({

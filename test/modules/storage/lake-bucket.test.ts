@@ -171,6 +171,14 @@ describe("LakeBucket", () => {
     expect(resource(tf, "aws_s3_object", "marker").depends_on).toEqual(["aws_s3_bucket_policy.raw"]);
   });
 
+  it("exposes the versioning resource, so an object whose version is pinned (MWAA's requirements) is written after it", () => {
+    const tf = synthScope((s) => {
+      const b = new LakeBucket(s, "raw", props());
+      new S3Object(s, "marker", { bucket: b.bucket.id, key: "x", content: "x", dependsOn: [b.versioning] });
+    });
+    expect(resource(tf, "aws_s3_object", "marker").depends_on).toEqual(["aws_s3_bucket_versioning.raw"]);
+  });
+
   it("applies the policy only after Block Public Access and ownership controls", () => {
     const policy = resource(synth(props()), "aws_s3_bucket_policy", "raw");
     expect(policy.depends_on).toEqual(["aws_s3_bucket_public_access_block.raw", "aws_s3_bucket_ownership_controls.raw"]);
