@@ -334,25 +334,9 @@ export function checkJobs(d: ParsedDomain): Problem[] {
     }
   });
   // Glue job dependencies must not loop.
-  const after = new Map(m.jobs.flatMap((j) => (j.engine === "glue" ? [[j.name, j.after ?? []] as const] : [])));
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (n: string, trail: string[]): string[] | undefined => {
-    if (state.get(n) === "done") return undefined;
-    if (state.get(n) === "visiting") return [...trail.slice(trail.indexOf(n)), n];
-    state.set(n, "visiting");
-    for (const next of after.get(n) ?? []) {
-      const cycle = visit(next, [...trail, n]);
-      if (cycle) return cycle;
-    }
-    state.set(n, "done");
-    return undefined;
-  };
-  for (const n of [...after.keys()].sort()) {
-    const cycle = visit(n, []);
-    if (cycle) {
-      problems.push({ file, path: ["jobs", m.jobs.findIndex((j) => j.name === cycle[0]), "after"], code: "invalid-value", message: `jobs wait for each other in a loop: ${cycle.join(" → ")}`, got: cycle[0], hint: "break the loop" });
-      break;
-    }
+  const cycle = findCycle(new Map(m.jobs.flatMap((j) => (j.engine === "glue" ? [[j.name, j.after ?? []] as const] : []))));
+  if (cycle) {
+    problems.push({ file, path: ["jobs", m.jobs.findIndex((j) => j.name === cycle[0]), "after"], code: "invalid-value", message: `jobs wait for each other in a loop: ${cycle.join(" → ")}`, got: cycle[0], hint: "break the loop" });
   }
   return problems;
 }
@@ -410,5 +394,30 @@ export function checkPipeline(d: ParsedDomain): Problem[] {
       else if (!names.includes(a)) problems.push({ file, path: at("after", ai), code: "unknown-zone", message: "no task of that name", got: a, hint: suggest(a, [...names].sort(), "tasks") });
     });
   });
+  const cycle = findCycle(new Map(p.tasks.map((t) => [t.name, t.after.filter((a) => a !== t.name)] as const)));
+  if (cycle) {
+    problems.push({ file, path: ["pipeline", "tasks", p.tasks.findIndex((t) => t.name === cycle[0]), "after"], code: "invalid-value", message: `tasks wait for each other in a loop: ${cycle.join(" → ")}`, got: cycle[0], hint: "break the loop" });
+  }
   return problems;
+}
+
+/** The first loop in a "waits for" graph, as a path that ends where it starts; undefined when there is none. */
+export function findCycle(after: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (n: string, trail: string[]): string[] | undefined => {
+    if (state.get(n) === "done") return undefined;
+    if (state.get(n) === "visiting") return [...trail.slice(trail.indexOf(n)), n];
+    state.set(n, "visiting");
+    for (const next of after.get(n) ?? []) {
+      const found = visit(next, [...trail, n]);
+      if (found) return found;
+    }
+    state.set(n, "done");
+    return undefined;
+  };
+  for (const n of [...after.keys()].sort()) {
+    const found = visit(n, []);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -118,6 +118,7 @@ function mwaaOf(platform: PlatformManifestOutput, env: string, accountId: string
     name: `${platform.organization}-${env}`,
     bucket: { name: bucket, arn: bucketArn(partitionOf(region), bucket) },
     keyAlias: kmsAlias(ctx, "platform", "mwaa"),
+    keyAliasArn: kmsAliasArn(partitionOf(region), ctx, kmsAlias(ctx, "platform", "mwaa")),
     executionRole: { name: role, arn: iamRoleArn(partitionOf(region), accountId, role) },
     ...platform.mwaa,
     requirements: [...platform.mwaa.requirements].sort(),

@@ -52,6 +52,7 @@ export interface EnvironmentModel {
     readonly name: string;
     readonly bucket: BucketModel;
     readonly keyAlias: string;
+    readonly keyAliasArn: string;
     readonly executionRole: { readonly name: string; readonly arn: string };
     readonly airflowVersion: string;
     readonly environmentClass: string;

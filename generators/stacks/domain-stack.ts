@@ -385,6 +385,8 @@ export class DomainStack extends AwsStack {
         content,
         contentIsTemplate: true,
         contentType: "text/x-python",
+        // The MWAA bucket accepts uploads naming its key; this stack knows it by alias only.
+        kmsKeyArn: env.mwaa.keyAliasArn,
       });
     }
 

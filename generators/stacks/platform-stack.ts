@@ -96,13 +96,13 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
   }
   const sorted = (xs: string[]) => [...new Set(xs)].sort();
   const out: PolicyStatement[] = [];
-  if (glueJobs.length > 0) out.push({ Sid: "RunPipelineGlueJobs", Effect: "Allow", Action: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"], Resource: sorted(glueJobs) });
+  if (glueJobs.length > 0) out.push({ Sid: "RunPipelineGlueJobs", Effect: "Allow", Action: ["glue:BatchStopJobRun", "glue:GetJob", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"], Resource: sorted(glueJobs) });
   if (emrRoles.length > 0) {
     out.push(
       {
         Sid: "RunPipelineEmrServerlessJobs",
         Effect: "Allow",
-        Action: ["emr-serverless:CancelJobRun", "emr-serverless:GetApplication", "emr-serverless:GetJobRun", "emr-serverless:StartJobRun"],
+        Action: ["emr-serverless:CancelJobRun", "emr-serverless:GetApplication", "emr-serverless:GetJobRun", "emr-serverless:StartApplication", "emr-serverless:StartJobRun"],
         Resource: [arn("emr-serverless", "/applications/*")],
         // Applications carry the provider's default tags: only this environment's Lakeform ones.
         Condition: { StringEquals: { "aws:ResourceTag/managed-by": "lakeform", "aws:ResourceTag/environment": env.name } },
@@ -115,7 +115,7 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
       {
         Sid: "RunPipelineQualityGates",
         Effect: "Allow",
-        Action: ["glue:GetDataQualityResult", "glue:GetDataQualityRulesetEvaluationRun", "glue:StartDataQualityRulesetEvaluationRun"],
+        Action: ["glue:GetDataQualityResult", "glue:GetDataQualityRuleset", "glue:GetDataQualityRulesetEvaluationRun", "glue:StartDataQualityRulesetEvaluationRun"],
         Resource: sorted(rulesets),
       },
       { Sid: "PassQualityRoles", Effect: "Allow", Action: "iam:PassRole", Resource: sorted(qualityRoles), Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } } },

@@ -191,6 +191,8 @@ export class MwaaEnvironment extends Construct {
       bucketArn: props.sourceBucketArn,
       // MWAA reads the bucket with the environment's key: one key for both, as MWAA requires.
       encryption: { kind: "kms", kmsKeyArn: keyArn },
+      // Domain stacks upload DAGs naming the key by its alias: the key's ARN is only known in this stack.
+      additionalUploadKeyArns: [mwaaKeyAliasArn(props)],
       accessLogs: props.accessLogs,
       lifecycle: { intelligentTiering: false, noncurrentVersionExpiryDays: 90, abortIncompleteMultipartUploadDays: 7 },
       eventBridge: false,
@@ -491,4 +493,9 @@ function vpcCidrProblems(cidr: string): string[] {
 
 function ipv4(a: number, b: number, c: number, d: number): number {
   return ((a * 256 + b) * 256 + c) * 256 + d;
+}
+
+/** The environment key's alias ARN: how another stack names the key when it uploads a DAG. */
+export function mwaaKeyAliasArn(props: Pick<MwaaEnvironmentProps, "partition" | "region" | "accountId" | "keyAlias">): string {
+  return `arn:${props.partition}:kms:${props.region}:${props.accountId}:${props.keyAlias}`;
 }

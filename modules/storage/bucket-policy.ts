@@ -23,9 +23,9 @@ export interface SecureBucketPolicyProps {
 
 /**
  * The guard statements every lake bucket carries: no plain-HTTP requests, no
- * TLS older than 1.2, and, for KMS buckets, no upload encrypted with anything
- * but the zone key. Uploads that name no encryption get the bucket default
- * (the zone key), so clients need not set headers.
+ * TLS older than 1.2, and, for KMS buckets, no upload that does not name
+ * SSE-KMS with the bucket key (…IfExists treats a missing header as a
+ * mismatch: every writer states the key it uses).
  */
 export function secureBucketPolicy(props: SecureBucketPolicyProps): PolicyDocument {
   const both = [props.bucketArn, `${props.bucketArn}/*`];

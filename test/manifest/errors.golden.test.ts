@@ -460,16 +460,14 @@ describe("lakeform synth on bad pipelines and quality rules", () => {
     `);
   });
 
-  // BUG (generators/manifest/rules.ts, checkPipeline): pipeline tasks that wait for each other in a loop pass
-  // validation (`lakeform validate` says valid) and only renderDag finds the cycle, during synthesis: `lakeform
-  // synth` throws "cannot render DAG "sales_dev": tasks: dependency cycle conform → daily → conform" with a stack
-  // trace instead of reporting it against the manifest with exit 2, as jobs' loops are. Remove `.fails` once
-  // checkPipeline reports cycles (and pin the message with an inline snapshot).
-  it.fails("fails with exit 2, naming the manifest path, when pipeline tasks wait for each other in a loop", async () => {
+  it("fails with exit 2, naming the manifest path, when pipeline tasks wait for each other in a loop", async () => {
     const spec = withPipeline((d) => (d.pipeline.tasks[0].after = ["daily"]));
     expect((await lakeform("validate", "--dir", makeProject(spec))).code).toBe(2);
-    const stderr = await failingSynth(spec);
-    expect(stderr).toContain("domains/sales/domain.yaml › pipeline.tasks[");
+    expect(await failingSynth(spec)).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › pipeline.tasks[0].after: tasks wait for each other in a loop: conform → daily → conform, got "conform"; break the loop
+      1 problem in 1 file; nothing was written.
+      "
+    `);
   });
 
   it("fails when a quality task gates on a table that declares no quality rules", async () => {

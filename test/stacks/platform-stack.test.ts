@@ -382,13 +382,16 @@ describe("PlatformStack MWAA", () => {
     }
   });
 
-  it("encrypts the source bucket with the environment's key and takes uploads under that key only", () => {
+  it("encrypts the source bucket with the environment's key and takes uploads naming that key, by ARN or by alias", () => {
     expect((resource(dev, "aws_s3_bucket_server_side_encryption_configuration", "mwaa").rule as unknown[])[0]).toEqual({
       apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_key.mwaa.arn}" },
       bucket_key_enabled: true,
     });
     const guard = policyOf(resource(dev, "aws_s3_bucket_policy", "mwaa")).Statement.find((st) => st.Sid === "DenyUploadsWithOtherKeys");
-    expect(guard?.Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "${aws_kms_key.mwaa.arn}" } });
+    // Domain stacks upload DAGs naming the key by its alias ARN, the only name they know.
+    expect(guard?.Condition).toEqual({
+      StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": ["${aws_kms_key.mwaa.arn}", "arn:aws:kms:eu-west-1:111111111111:alias/acme/dev/platform/mwaa"] },
+    });
     expect(resource(dev, "aws_s3_bucket_versioning", "mwaa").versioning_configuration).toEqual({ status: "Enabled" });
   });
 
@@ -410,7 +413,7 @@ describe("PlatformStack MWAA", () => {
       {
         Sid: "RunPipelineGlueJobs",
         Effect: "Allow",
-        Action: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
+        Action: ["glue:BatchStopJobRun", "glue:GetJob", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
         Resource: ["arn:aws:glue:eu-west-1:222222222222:job/sales-prod-daily"],
       },
     ]);
@@ -435,14 +438,14 @@ describe("PlatformStack MWAA", () => {
       {
         Sid: "RunPipelineGlueJobs",
         Effect: "Allow",
-        Action: ["glue:BatchStopJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
+        Action: ["glue:BatchStopJobRun", "glue:GetJob", "glue:GetJobRun", "glue:GetJobRuns", "glue:StartJobRun"],
         // cdr's two Glue jobs; clickstream's campaign-hourly and billing's monthly-invoices run on their own schedules, outside any DAG.
         Resource: [`arn:aws:glue:eu-west-1:${account}:job/cdr-${env}-conform-calls`, `arn:aws:glue:eu-west-1:${account}:job/cdr-${env}-subscriber-daily`],
       },
       {
         Sid: "RunPipelineEmrServerlessJobs",
         Effect: "Allow",
-        Action: ["emr-serverless:CancelJobRun", "emr-serverless:GetApplication", "emr-serverless:GetJobRun", "emr-serverless:StartJobRun"],
+        Action: ["emr-serverless:CancelJobRun", "emr-serverless:GetApplication", "emr-serverless:GetJobRun", "emr-serverless:StartApplication", "emr-serverless:StartJobRun"],
         Resource: [`arn:aws:emr-serverless:eu-west-1:${account}:/applications/*`],
         Condition: { StringEquals: { "aws:ResourceTag/managed-by": "lakeform", "aws:ResourceTag/environment": env } },
       },
@@ -456,7 +459,7 @@ describe("PlatformStack MWAA", () => {
       {
         Sid: "RunPipelineQualityGates",
         Effect: "Allow",
-        Action: ["glue:GetDataQualityResult", "glue:GetDataQualityRulesetEvaluationRun", "glue:StartDataQualityRulesetEvaluationRun"],
+        Action: ["glue:GetDataQualityResult", "glue:GetDataQualityRuleset", "glue:GetDataQualityRulesetEvaluationRun", "glue:StartDataQualityRulesetEvaluationRun"],
         Resource: [
           `arn:aws:glue:eu-west-1:${account}:dataQualityRuleset/cdr-${env}-curated-subscriber_daily`,
           `arn:aws:glue:eu-west-1:${account}:dataQualityRuleset/clickstream-${env}-processed-impressions`,
