@@ -314,9 +314,7 @@ const regionalService = (service: string, region: string, partition: string) => 
  * for an environment with a customer-managed key, each on the narrowest
  * resource it allows. Left out of the guide's sample: its Deny of
  * `s3:ListAllMyBuckets` on the bucket ARNs (a no-op: that action is only
- * ever authorized on `*`, which this role is never allowed), and
- * `s3:GetAccountPublicAccessBlock`, which ServiceRole refuses on Resource
- * `*` until it is one of UNSCOPABLE_ACTIONS.
+ * ever authorized on `*`, which this role is never allowed).
  */
 export function executionRolePolicy(props: MwaaEnvironmentProps, keyArn: string): PolicyDocument {
   const { partition, region, accountId } = props;
@@ -326,6 +324,13 @@ export function executionRolePolicy(props: MwaaEnvironmentProps, keyArn: string)
       Effect: "Allow",
       Action: "airflow:PublishMetrics",
       Resource: mwaaEnvironmentArn(props),
+    },
+    {
+      // MWAA checks the account's Block Public Access before using the bucket; the action takes no resource.
+      Sid: "ReadAccountPublicAccessBlock",
+      Effect: "Allow",
+      Action: "s3:GetAccountPublicAccessBlock",
+      Resource: "*",
     },
     {
       Sid: "ReadSourceBucket",

@@ -1909,14 +1909,18 @@ describe("security audit of every example stack", () => {
     const onStar = stacks.flatMap((s) =>
       iamDocuments(s).flatMap((d) => (statementsOf(d.policy) ?? []).filter((st) => st.Effect === "Allow" && list(st.Resource).includes("*")).map((st) => `${s.name}/${d.address} ${JSON.stringify(st.Action)}`)),
     );
-    // Every job role and every quality role: lakeformation:GetDataAccess alone. MWAA's execution role: logs:DescribeLogGroups and cloudwatch:PutMetricData, each alone.
+    // Every job role and every quality role: lakeformation:GetDataAccess alone. MWAA's execution role: s3:GetAccountPublicAccessBlock, logs:DescribeLogGroups and cloudwatch:PutMetricData, each alone.
     const dataAccess = stacks.flatMap((s) =>
       entries(s, ROLE_POLICY)
         .filter(([n]) => n.startsWith("job__") || n === "quality__run")
         .map(([n]) => `${s.name}/${ROLE_POLICY}.${n} "lakeformation:GetDataAccess"`),
     );
     expect(dataAccess).toHaveLength(12 + 4);
-    const mwaa = ["platform-dev", "platform-prod"].flatMap((p) => [`${p}/${ROLE_POLICY}.mwaa__environment "logs:DescribeLogGroups"`, `${p}/${ROLE_POLICY}.mwaa__environment "cloudwatch:PutMetricData"`]);
+    const mwaa = ["platform-dev", "platform-prod"].flatMap((p) => [
+      `${p}/${ROLE_POLICY}.mwaa__environment "s3:GetAccountPublicAccessBlock"`,
+      `${p}/${ROLE_POLICY}.mwaa__environment "logs:DescribeLogGroups"`,
+      `${p}/${ROLE_POLICY}.mwaa__environment "cloudwatch:PutMetricData"`,
+    ]);
     expect(onStar).toEqual([...dataAccess, ...mwaa]);
     // Each is one of the documented actions, alone in its statement.
     for (const entry of onStar) expect(UNSCOPABLE_ACTIONS_DOCUMENTED, entry).toContain(JSON.parse(entry.slice(entry.indexOf(" ") + 1)));

@@ -281,6 +281,7 @@ describe("MwaaEnvironment", () => {
         Version: "2012-10-17",
         Statement: [
           { Sid: "PublishEnvironmentHealthMetrics", Effect: "Allow", Action: "airflow:PublishMetrics", Resource: "arn:aws:airflow:eu-west-1:111111111111:environment/acme-dev" },
+          { Sid: "ReadAccountPublicAccessBlock", Effect: "Allow", Action: "s3:GetAccountPublicAccessBlock", Resource: "*" },
           {
             Sid: "ReadSourceBucket",
             Effect: "Allow",
@@ -330,7 +331,7 @@ describe("MwaaEnvironment", () => {
       for (const s of policyOf(resource(synth(props()), "aws_iam_role_policy", "mwaa__environment")).Statement) {
         const actions = typeof s.Action === "string" ? [s.Action] : s.Action;
         expect(actions.some((a) => a === "*" || /^[a-z0-9-]+:\*$/.test(a)), s.Sid).toBe(false);
-        if (s.Resource === "*") expect(["logs:DescribeLogGroups", "cloudwatch:PutMetricData"]).toContain(s.Action);
+        if (s.Resource === "*") expect(["s3:GetAccountPublicAccessBlock", "logs:DescribeLogGroups", "cloudwatch:PutMetricData"]).toContain(s.Action);
       }
     });
 
