@@ -2,6 +2,7 @@ import { EmrserverlessApplication } from "@cdktf/provider-aws/lib/emrserverless-
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { endpointEgressRules } from "../network/endpoint-egress";
 
 /** Capacity as EMR Serverless writes it: `"400 vCPU"`, `"3000 GB"`. */
 export interface EmrServerlessCapacity {
@@ -129,22 +130,7 @@ export class EmrServerlessApp extends Construct {
       vpcId: props.vpcId,
       // Explicitly empty: nothing connects to the workers; any ingress rule added later is removed.
       ingress: [],
-      egress: [
-        {
-          description: "HTTPS to the interface VPC endpoints (Glue, Lake Formation, STS, KMS, logs) in the VPC",
-          protocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          cidrBlocks: [props.vpcCidr],
-        },
-        {
-          description: "HTTPS to S3 through the VPC gateway endpoint",
-          protocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          prefixListIds: [props.s3PrefixListId],
-        },
-      ],
+      egress: endpointEgressRules(props.vpcCidr, props.s3PrefixListId, "Glue, Lake Formation, STS, KMS, logs"),
     });
     this.securityGroup.overrideLogicalId(name);
 

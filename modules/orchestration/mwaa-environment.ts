@@ -3,6 +3,7 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { endpointEgressRules } from "../network/endpoint-egress";
 import { logsKeyStatements } from "../compute/log-group";
 import { type PolicyDocument, type PolicyStatement, policyDocument } from "../identity/policy-document";
 import { ServiceRole, type ServiceRoleProps, serviceRoleProblems } from "../identity/service-role";
@@ -241,20 +242,7 @@ export class MwaaEnvironment extends Construct {
           toPort: 0,
           selfAttribute: true,
         },
-        {
-          description: "HTTPS to the interface VPC endpoints (SQS, CloudWatch, KMS, Airflow) in the VPC",
-          protocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          cidrBlocks: [props.vpcCidr],
-        },
-        {
-          description: "HTTPS to S3 through the VPC gateway endpoint",
-          protocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          prefixListIds: [props.s3PrefixListId],
-        },
+        ...endpointEgressRules(props.vpcCidr, props.s3PrefixListId, "SQS, CloudWatch, KMS, Airflow"),
       ],
     });
     this.securityGroup.overrideLogicalId(name);
