@@ -181,6 +181,12 @@ export function principalKind(id: string): PrincipalKind {
   return /:user\//.test(id) ? "iam-user" : "iam-role";
 }
 
+/** `<zone>.<table>` of a manifest → the table's zone, name and database in the Model. */
+function tableRef(tables: readonly TableModel[], r: string): { zone: string; table: string; database: string } {
+  const [zone, table] = r.split(".") as [string, string];
+  return { zone, table, database: tables.find((t) => t.zone === zone && t.name === table)?.database ?? "" };
+}
+
 function grantOf(g: GrantManifestOutput, index: number, principalId: string, env: EnvironmentModel, tables: readonly TableModel[]): GrantModel {
   const principal = {
     name: g.principal,
@@ -188,10 +194,7 @@ function grantOf(g: GrantManifestOutput, index: number, principalId: string, env
     kind: principalKind(principalId),
     external: (/^\d{12}$/.test(principalId) ? principalId : /:iam::(\d{12}):/.exec(principalId)?.[1] ?? env.accountId) !== env.accountId,
   };
-  const ref = (r: string) => {
-    const [zone, table] = r.split(".") as [string, string];
-    return { zone, table, database: tables.find((t) => t.zone === zone && t.name === table)?.database ?? "" };
-  };
+  const ref = (r: string) => tableRef(tables, r);
   const cells = g.table !== undefined;
   const permissions = [...new Set(g.permissions ?? (cells ? ["SELECT"] : ["SELECT", "DESCRIBE"]))].sort();
   let target: GrantModel["target"];
@@ -234,10 +237,7 @@ function jobOf(
   const sha256 = createHash("sha256").update(content).digest("hex");
   const key = `jobs/${j.name}/${sha256.slice(0, 16)}.py`;
   const role = iamRoleName(ctx, domain, `job-${j.name}`);
-  const ref = (r: string) => {
-    const [zone, table] = r.split(".") as [string, string];
-    return { zone, table, database: tables.find((t) => t.zone === zone && t.name === table)?.database ?? "" };
-  };
+  const ref = (r: string) => tableRef(tables, r);
   const writes = sorted(j.writes);
   const writeZone = writes[0]?.split(".")[0] ?? null;
   return {
@@ -413,15 +413,12 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       const qualityRole = iamRoleName(ctx, m.name, "quality");
       const quality: DomainDeploymentModel["quality"] = {
         role: { name: qualityRole, arn: iamRoleArn(env.partition, env.accountId, qualityRole) },
-        rulesets: tables
-          .filter((t) => (m.tables.find((x) => x.zone === t.zone && x.name === t.name)?.quality.length ?? 0) > 0)
-          .map((t) => ({
-            name: `${m.name}-${env.name}-${t.zone}-${t.name}`,
-            zone: t.zone,
-            table: t.name,
-            database: t.database,
-            ruleset: dqdlRuleset(m.tables.find((x) => x.zone === t.zone && x.name === t.name)!.quality),
-          })),
+        rulesets: tables.flatMap((t) => {
+          const rules = m.tables.find((x) => x.zone === t.zone && x.name === t.name)?.quality ?? [];
+          return rules.length === 0
+            ? []
+            : [{ name: `${m.name}-${env.name}-${t.zone}-${t.name}`, zone: t.zone, table: t.name, database: t.database, ruleset: dqdlRuleset(rules) }];
+        }),
       };
       if (quality.rulesets.length > 0) {
         // Glue Data Quality reads whole rows of the checked tables, PII included: the role is the platform's, its purpose fixed.

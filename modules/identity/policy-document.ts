@@ -33,3 +33,15 @@ export function policyDocument(statements: readonly PolicyStatement[]): PolicyDo
 export function renderPolicy(doc: PolicyDocument): string {
   return JSON.stringify(doc);
 }
+
+/** Deny `action` on `resource` to anyone calling over plain HTTP (AwsSolutions-S10 and its SNS twin). */
+export function denyInsecureTransport(action: string, resource: string | readonly string[]): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: { AWS: "*" },
+    Action: action,
+    Resource: resource,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}

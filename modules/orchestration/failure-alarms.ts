@@ -4,7 +4,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument, renderPolicy } from "../identity/policy-document";
+import { type PolicyStatement, denyInsecureTransport, policyDocument, renderPolicy } from "../identity/policy-document";
 
 /** One EventBridge pattern that means "a run failed", with a stable name. */
 export interface FailureSource {
@@ -81,14 +81,7 @@ export class FailureAlarms extends Construct {
       arn: this.topic.arn,
       policy: renderPolicy(
         policyDocument([
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: "sns:Publish",
-            Resource: topicArn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
+          denyInsecureTransport("sns:Publish", topicArn),
           {
             Sid: "AllowFailureRules",
             Effect: "Allow",

@@ -1,4 +1,4 @@
-import { type PolicyDocument, type PolicyStatement, policyDocument } from "../identity/policy-document";
+import { type PolicyDocument, type PolicyStatement, denyInsecureTransport, policyDocument } from "../identity/policy-document";
 
 export interface SecureBucketPolicyProps {
   readonly bucketArn: string;
@@ -30,14 +30,7 @@ export interface SecureBucketPolicyProps {
 export function secureBucketPolicy(props: SecureBucketPolicyProps): PolicyDocument {
   const both = [props.bucketArn, `${props.bucketArn}/*`];
   const statements: PolicyStatement[] = [
-    {
-      Sid: "DenyInsecureTransport",
-      Effect: "Deny",
-      Principal: { AWS: "*" },
-      Action: "s3:*",
-      Resource: both,
-      Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    denyInsecureTransport("s3:*", both),
     {
       Sid: "DenyOutdatedTls",
       Effect: "Deny",
