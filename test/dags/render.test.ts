@@ -206,6 +206,7 @@ const tricky: DagModel = {
 const OPERATOR: Record<DagTaskModel["kind"], string> = {
   glue: "GlueJobOperator",
   "emr-serverless": "EmrServerlessStartJobOperator",
+  "emr-eks": "EmrContainerOperator",
   quality: "GlueDataQualityRuleSetEvaluationRunOperator",
   athena: "AthenaOperator",
 };
