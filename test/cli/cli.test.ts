@@ -114,8 +114,8 @@ describe("lakeform schema", () => {
     expect(engines[2]!.properties.releaseLabel).toMatchObject({ default: "emr-7.7.0-latest" });
     expect(engines[2]!.properties.executor.properties.memoryGb).toMatchObject({ type: "integer", minimum: 1, default: 8 });
     // The platform's EKS block is optional per environment, its namespace template defaulted.
-    const platform = JSON.parse(readFileSync(join(out, "platform.schema.json"), "utf8"));
-    const environment = platform.properties.environments.additionalProperties;
+    const platformSchema = JSON.parse(readFileSync(join(out, "platform.schema.json"), "utf8"));
+    const environment = platformSchema.properties.environments.additionalProperties;
     expect(environment.required).not.toContain("eks");
     expect(environment.properties.eks.required).toEqual(["clusterName", "oidcProviderArn"]);
     expect(environment.properties.eks.properties.namespace).toMatchObject({ default: "emr-{domain}" });
