@@ -23,6 +23,10 @@ export default definePlatform({
       lakeFormationAdmins: ["arn:aws:iam::111111111111:role/lakeform-deployer", "arn:aws:iam::111111111111:role/data-platform-admin"],
       piiReaders: ["arn:aws:iam::111111111111:role/privacy-office", "arn:aws:iam::111111111111:role/fraud-investigations"],
       backend: { type: "local" },
+      eks: {
+        clusterName: "acme-dev-compute",
+        oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9",
+      },
       principals: {
         analysts: "arn:aws:iam::111111111111:role/analysts",
         "eu-mvno-analysts": "arn:aws:iam::111111111111:role/eu-mvno-analysts",
@@ -46,6 +50,11 @@ export default definePlatform({
       lakeFormationAdmins: ["arn:aws:iam::222222222222:role/lakeform-deployer", "arn:aws:iam::222222222222:role/data-platform-admin"],
       piiReaders: ["arn:aws:iam::222222222222:role/privacy-office", "arn:aws:iam::222222222222:role/fraud-investigations"],
       backend: { type: "local" },
+      eks: {
+        clusterName: "acme-prod-compute",
+        oidcProviderArn: "arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/9F8E7D6C5B4A39281706F5E4D3C2B1A0",
+        namespace: "emr-{domain}",
+      },
       principals: {
         analysts: "arn:aws:iam::222222222222:role/analysts",
         "eu-mvno-analysts": "arn:aws:iam::222222222222:role/eu-mvno-analysts",

@@ -95,6 +95,20 @@ export default defineDomain({
         { name: "ctr", type: "double" },
       ],
     },
+    {
+      name: "ctr_features",
+      zone: "curated",
+      format: "iceberg",
+      description: "Seven-day impression, click and CTR features per campaign and creative, for the CTR model",
+      columns: [
+        { name: "campaign_id", type: "bigint" },
+        { name: "creative_id", type: "bigint" },
+        { name: "impressions_7d", type: "bigint" },
+        { name: "clicks_7d", type: "bigint" },
+        { name: "ctr_7d", type: "double" },
+      ],
+      partitionKeys: [{ name: "feature_date", type: "date" }],
+    },
   ],
   jobs: [
     {
@@ -119,6 +133,18 @@ export default defineDomain({
       schedule: "cron(15 * * * ? *)",
       processesPii: "Reads whole impression and click rows; writes aggregates without device IDs or IPs.",
     },
+    {
+      name: "ctr-features",
+      engine: "emr-eks",
+      description: "Daily CTR model features: a burst of Spark on the platform's EKS capacity once the hour's impressions pass their gate",
+      script: "jobs/ctr_features.py",
+      reads: ["processed.impressions", "processed.clicks"],
+      writes: ["curated.ctr_features"],
+      executor: { cores: 4, memoryGb: 16 },
+      maxExecutors: 40,
+      timeoutMinutes: 45,
+      processesPii: "Counts impressions and clicks per campaign and creative; device IDs and IPs are read, never written.",
+    },
   ],
   pipeline: {
     schedule: "@hourly",
@@ -128,6 +154,7 @@ export default defineDomain({
     tasks: [
       { name: "conform_events", job: "conform-events" },
       { name: "impressions_quality", quality: "processed.impressions", after: ["conform_events"] },
+      { name: "ctr_features", job: "ctr-features", after: ["impressions_quality"] },
     ],
   },
   access: [

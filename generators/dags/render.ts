@@ -123,7 +123,7 @@ interface DagView {
   readonly dag: DagModel;
   readonly tags: readonly string[];
   readonly hasSla: boolean;
-  readonly uses: Readonly<Record<"athena" | "emr" | "glue" | "glueModule" | "quality", boolean>>;
+  readonly uses: Readonly<Record<"athena" | "emr" | "emrEks" | "emrModule" | "glue" | "glueModule" | "quality", boolean>>;
   readonly tasks: readonly { readonly kind: DagTaskModel["kind"]; readonly variable: string; readonly task: DagTaskModel; readonly rulesetNames: readonly string[] }[];
   readonly edges: readonly { readonly upstream: string; readonly downstream: string }[];
   readonly hasEdges: boolean;
@@ -155,6 +155,8 @@ export function renderDag(dag: DagModel): string {
     uses: {
       athena: kinds.has("athena"),
       emr: kinds.has("emr-serverless"),
+      emrEks: kinds.has("emr-eks"),
+      emrModule: kinds.has("emr-serverless") || kinds.has("emr-eks"),
       glue: kinds.has("glue"),
       glueModule: kinds.has("glue") || kinds.has("quality"),
       quality: kinds.has("quality"),

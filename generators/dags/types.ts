@@ -21,6 +21,28 @@ export type DagTaskModel =
       readonly entryPointArguments: readonly string[];
       readonly logUri: string;
     }
+  /**
+   * Start an EMR on EKS job run in a virtual cluster and wait for it
+   * (EmrContainerOperator), logging to CloudWatch and S3, cancelled after
+   * `timeoutMinutes`.
+   */
+  | {
+      readonly kind: "emr-eks";
+      readonly id: string;
+      readonly after: readonly string[];
+      readonly name: string;
+      readonly virtualClusterId: string;
+      readonly executionRoleArn: string;
+      readonly releaseLabel: string;
+      readonly entryPoint: string;
+      readonly entryPointArguments: readonly string[];
+      readonly sparkSubmitParameters: string;
+      readonly logGroupName: string;
+      readonly logStreamNamePrefix: string;
+      readonly logUri: string;
+      readonly timeoutMinutes: number;
+      readonly tags: readonly { readonly key: string; readonly value: string }[];
+    }
   /** Evaluate Glue Data Quality rulesets on a table and fail on any failed rule (GlueDataQualityRuleSetEvaluationRunOperator). */
   | {
       readonly kind: "quality";

@@ -7,6 +7,7 @@ import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, 
 import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
 import { checkShape } from "./shape";
+import { checkEksPlatform, checkEmrEksJobs } from "./emr-eks-rules";
 
 /**
  * `problems`: the manifests are wrong (exit 2). `findings`: they are valid but
@@ -30,7 +31,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     const r = checkShape(PlatformManifest, loaded.platform.raw, loaded.platform.file);
     if (r.ok) {
       platform = r.value;
-      problems.push(...checkPlatform(platform, loaded.platform.file));
+      problems.push(...checkPlatform(platform, loaded.platform.file), ...checkEksPlatform(platform, loaded.platform.file));
     } else problems.push(...r.problems);
   }
 
@@ -43,7 +44,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     }
     const scripts = readDomainFiles(root, d.folder!, r.value.jobs.map((j) => j.script));
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
-    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed));
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform));
     domains.push(parsed);
   }
 

@@ -47,6 +47,7 @@ import type {
   ZoneModel,
 } from "./types";
 import { emrServerlessPlaceholder } from "./types";
+import { eksOf, emrEksDeploymentOf, emrEksTask } from "./emr-eks";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -133,6 +134,7 @@ function dagOf(
   jobs: readonly JobModel[],
   quality: DomainDeploymentModel["quality"],
   artifactsBucket: string,
+  emrEks: DomainDeploymentModel["emrEks"] = null,
 ): DomainDeploymentModel["pipeline"] {
   const p = m.pipeline;
   if (!p) return null;
@@ -142,6 +144,7 @@ function dagOf(
     if (t.job !== undefined) {
       const job = jobs.find((j) => j.name === t.job)!;
       if (job.engine === "glue") return { kind: "glue", id: t.name, after, jobName: `${stack}-${job.name}` };
+      if (job.engine === "emr-eks" && emrEks) return emrEksTask(t.name, after, job, emrEks, env.name, m.name);
       return {
         kind: "emr-serverless",
         id: t.name,
@@ -317,6 +320,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         const n = bucketName({ organization: platform.organization, environment: name, accountId: e.accountId, region: platform.regions.primary }, "platform", "logs");
         return { name: n, arn: bucketArn(partitionOf(platform.regions.primary), n) };
       })(),
+      eks: eksOf(e.eks),
     };
   });
 
@@ -394,6 +398,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         .sort((a, b) => zoneOrder(a.zone, b.zone) || byName(a, b));
       const artifactsName = bucketName(ctx, m.name, "artifacts");
       const jobs = m.jobs.map((j, i) => jobOf(j, i, ctx, env, m.name, artifactsName, tables, zones, d.scripts));
+      const emrEks = emrEksDeploymentOf(env, platform.organization, m.name, jobs, artifactsName);
       const envPrincipals = platform.environments[env.name]!.principals;
       const grants = [
         ...m.access.flatMap((g, i) => {
@@ -442,7 +447,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       deployments.push({
         stack,
         quality,
-        pipeline: dagOf(m, env, stack, jobs, quality, artifactsName),
+        pipeline: dagOf(m, env, stack, jobs, quality, artifactsName, emrEks),
         alerts: { topicName: `${platform.organization}-${m.name}-${env.name}-alerts`, email: m.owner.email },
         workgroups,
         artifacts: {
@@ -451,6 +456,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           keyDescription: `${m.name} (${env.name}): encrypts job scripts, temp data, logs, query results and state-machine data`,
         },
         jobs,
+        emrEks,
         grants,
         resourceLinks,
         environment: env.name,

@@ -1,4 +1,5 @@
 import type { DagModel } from "../dags/types";
+import type { EksModel, EmrEksDeploymentModel } from "./emr-eks";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -61,6 +62,8 @@ export interface EnvironmentModel {
     readonly schedulers: number;
     readonly requirements: readonly string[];
   };
+  /** The existing EKS cluster emr-eks jobs run on; null when the platform names none. */
+  readonly eks: EksModel | null;
 }
 
 export type BackendModel =
@@ -143,6 +146,8 @@ export interface DomainDeploymentModel {
   readonly pipeline: { readonly dag: DagModel; readonly key: string } | null;
   /** Jobs in manifest order. */
   readonly jobs: readonly JobModel[];
+  /** The virtual cluster of the domain's namespace and its emr-eks jobs' execution roles; null without emr-eks jobs. */
+  readonly emrEks: EmrEksDeploymentModel | null;
   /** Grants in manifest order. */
   readonly grants: readonly GrantModel[];
 }
@@ -171,7 +176,7 @@ export interface JobModel {
   readonly description: string;
   /** Index in the manifest's jobs list, for messages. */
   readonly index: number;
-  readonly engine: "glue" | "emr-serverless";
+  readonly engine: "glue" | "emr-serverless" | "emr-eks";
   readonly script: {
     /** Relative to the domain folder. */
     readonly path: string;

@@ -22,6 +22,8 @@ import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { type DomainDeploymentModel, type EnvironmentModel, type JobModel, type StackModel, type TableRefModel, emrServerlessPlaceholder } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
+import { emrEksJobs } from "./emr-eks-jobs";
+import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -267,6 +269,7 @@ export class DomainStack extends AwsStack {
         contentType: "text/x-python",
         kmsKeyArn: opsKeyArn,
       });
+      if (job.engine === "emr-eks") continue; // see emrEksJobs below
       const logs = job.glueSecurityConfiguration ? glueJobLogGroupNames(job.glueSecurityConfiguration.name, job.role.name) : undefined;
       const role = new JobRole(this, `role-${job.name}`, {
         terraformName: `job__${job.name}`,
@@ -330,6 +333,11 @@ export class DomainStack extends AwsStack {
         emrApplicationIds.set(job.name, app.application.id);
       }
     }
+    const eks = emrEksJobs(this, dep, opsKeyArn, tableArns, prefixArn);
+    if (eks) {
+      for (const [arn, role] of eks.roles) roles.set(arn, role);
+      failures.push(eks.failure);
+    }
     if (glueJobNames.length > 0) {
       failures.push({
         name: "glue-jobs",
@@ -378,6 +386,7 @@ export class DomainStack extends AwsStack {
     if (dep.pipeline) {
       let content = escapeTemplates(renderDag(dep.pipeline.dag));
       for (const [job, id] of emrApplicationIds) content = content.split(emrServerlessPlaceholder(job)).join(id);
+      if (eks) content = content.split(EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER).join(eks.virtualClusterId);
       new ArtifactObject(this, "dag", {
         terraformName: "dag",
         bucket: env.mwaa.bucket.name,

@@ -9,6 +9,7 @@ import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import type { EnvironmentModel, Model, StackModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
+import { emrEksPipelineStatements } from "./emr-eks-jobs";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -84,10 +85,12 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
   const emrRoles: string[] = [];
   const rulesets: string[] = [];
   const qualityRoles: string[] = [];
+  const emrEksRoles: string[] = [];
   for (const dep of deps) {
     for (const task of dep.pipeline!.dag.tasks) {
       if (task.kind === "glue") glueJobs.push(arn("glue", `job/${task.jobName}`));
       if (task.kind === "emr-serverless") emrRoles.push(task.executionRoleArn);
+      if (task.kind === "emr-eks") emrEksRoles.push(task.executionRoleArn);
       if (task.kind === "quality") {
         rulesets.push(...task.rulesetNames.map((n) => arn("glue", `dataQualityRuleset/${n}`)));
         qualityRoles.push(task.roleArn);
@@ -121,5 +124,6 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
       { Sid: "PassQualityRoles", Effect: "Allow", Action: "iam:PassRole", Resource: sorted(qualityRoles), Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } } },
     );
   }
+  out.push(...emrEksPipelineStatements(env, emrEksRoles));
   return out;
 }

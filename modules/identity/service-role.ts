@@ -25,6 +25,12 @@ export interface ServiceRoleProps {
    * cluster's instance-profile role assuming a Lake Formation runtime role.
    */
   readonly trustedRoleArn?: string;
+  /**
+   * Kubernetes service accounts that may assume the role through a cluster's
+   * IAM OIDC provider (IRSA): those whose `sub` matches `subjectLike`, with
+   * the STS audience. EMR on EKS job execution roles.
+   */
+  readonly webIdentity?: WebIdentityTrust;
   /** The account the role lives in; the service may assume it only on that account's behalf. */
   readonly accountId: string;
   /**
@@ -34,13 +40,21 @@ export interface ServiceRoleProps {
   readonly policies: Readonly<Record<string, PolicyDocument>>;
 }
 
+/** Trust of service accounts through an EKS cluster's OIDC provider. */
+export interface WebIdentityTrust {
+  /** `arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>` */
+  readonly providerArn: string;
+  /** StringLike pattern of the `sub` claim: `system:serviceaccount:<namespace>:<name pattern>`; it must name one namespace. */
+  readonly subjectLike: string;
+}
+
 /** The trust policy has no Resource element: IAM rejects one in a role's trust policy. */
 interface TrustPolicy {
   readonly Version: "2012-10-17";
   readonly Statement: readonly {
     readonly Sid: string;
     readonly Effect: "Allow";
-    readonly Principal: { readonly Service: string | readonly string[] } | { readonly AWS: string };
+    readonly Principal: { readonly Service: string | readonly string[] } | { readonly AWS: string } | { readonly Federated: string };
     readonly Action: string | readonly string[];
     readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   }[];
@@ -116,7 +130,20 @@ export class ServiceRole extends Construct {
               Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
             },
           ]
-        : [
+        : props.webIdentity
+          ? [
+              {
+                Sid: "ServiceAccountsOfOneNamespaceAssumeRole",
+                Effect: "Allow",
+                Principal: { Federated: props.webIdentity.providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                  StringEquals: { [`${oidcIssuerOf(props.webIdentity.providerArn)}:aud`]: "sts.amazonaws.com" },
+                  StringLike: { [`${oidcIssuerOf(props.webIdentity.providerArn)}:sub`]: props.webIdentity.subjectLike },
+                },
+              },
+            ]
+          : [
             {
               // EMR tags the session with the caller's identity for Lake Formation.
               Sid: "RoleAssumesRole",
@@ -153,6 +180,8 @@ export class ServiceRole extends Construct {
 }
 
 const ROLE_NAME = /^[\w+=,.@-]+$/;
+/** `arn:…:oidc-provider/<issuer>` → `<issuer>`, the prefix of the provider's condition keys. */
+const oidcIssuerOf = (providerArn: string) => providerArn.replace(/^.*?:oidc-provider\//, "");
 const POLICY_NAME = /^[A-Za-z0-9_-]+$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com(\.cn)?$/;
 const list = (x: string | readonly string[]) => (typeof x === "string" ? [x] : x);
@@ -168,8 +197,17 @@ export function serviceRoleProblems(props: ServiceRoleProps): string[] {
     if (n.length < 1 || n.length > 64) out.push(`roleName "${n}" is ${n.length} characters (1-64 allowed)`);
     if (!ROLE_NAME.test(n)) out.push(`roleName "${n}" may hold only letters, digits and _+=,.@-`);
   }
-  if ((props.servicePrincipal === undefined) === (props.trustedRoleArn === undefined)) {
-    out.push("give exactly one of servicePrincipal and trustedRoleArn");
+  if ([props.servicePrincipal, props.trustedRoleArn, props.webIdentity].filter((t) => t !== undefined).length !== 1) {
+    out.push(props.webIdentity === undefined ? "give exactly one of servicePrincipal and trustedRoleArn" : "give exactly one of servicePrincipal, trustedRoleArn and webIdentity");
+  }
+  const w = props.webIdentity;
+  if (w && literal(w.providerArn)) {
+    const account = /^arn:aws[a-z-]*:iam::(\d{12}):oidc-provider\/[a-z0-9.-]+\/id\/[0-9A-F]+$/.exec(w.providerArn)?.[1];
+    if (!account) out.push(`webIdentity.providerArn "${w.providerArn}" is not an IAM OIDC provider ARN`);
+    else if (literal(props.accountId) && account !== props.accountId) out.push(`webIdentity.providerArn "${w.providerArn}" is in account ${account}, not the role's ${props.accountId}`);
+  }
+  if (w && literal(w.subjectLike) && !/^system:serviceaccount:[a-z0-9]([a-z0-9-]*[a-z0-9])?:[^:*?]*[^:]*$/.test(w.subjectLike)) {
+    out.push(`webIdentity.subjectLike "${w.subjectLike}" must name one namespace literally: system:serviceaccount:<namespace>:<service account pattern>`);
   }
   for (const sp of props.servicePrincipal === undefined ? [] : typeof props.servicePrincipal === "string" ? [props.servicePrincipal] : props.servicePrincipal) {
     if (literal(sp) && !SERVICE_PRINCIPAL.test(sp)) out.push(`servicePrincipal "${sp}" is not an AWS service principal (like lakeformation.amazonaws.com)`);

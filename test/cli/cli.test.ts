@@ -104,12 +104,21 @@ describe("lakeform schema", () => {
     expect(domain.additionalProperties).toBe(false);
     expect(domain.required).toEqual(["name", "owner", "costCentre"]);
     expect(domain.properties.tables.items.properties.format).toMatchObject({ enum: ["parquet", "iceberg", "json"], default: "parquet" });
-    // Jobs are one of two engines, each with its own fields.
+    // Jobs are one of three engines, each with its own fields.
     const engines = domain.properties.jobs.items.anyOf as { properties: Record<string, any>; required: string[] }[];
     expect(engines.map((e) => [e.properties.engine.const, e.required])).toEqual([
       ["glue", ["name", "script", "engine"]],
       ["emr-serverless", ["name", "script", "engine", "maximumCapacity"]],
+      ["emr-eks", ["name", "script", "engine"]],
     ]);
+    expect(engines[2]!.properties.releaseLabel).toMatchObject({ default: "emr-7.7.0-latest" });
+    expect(engines[2]!.properties.executor.properties.memoryGb).toMatchObject({ type: "integer", minimum: 1, default: 8 });
+    // The platform's EKS block is optional per environment, its namespace template defaulted.
+    const platformSchema = JSON.parse(readFileSync(join(out, "platform.schema.json"), "utf8"));
+    const environment = platformSchema.properties.environments.additionalProperties;
+    expect(environment.required).not.toContain("eks");
+    expect(environment.properties.eks.required).toEqual(["clusterName", "oidcProviderArn"]);
+    expect(environment.properties.eks.properties.namespace).toMatchObject({ default: "emr-{domain}" });
     expect(engines[0]!.properties.schedule).toMatchObject({ pattern: "^cron\\(.+\\)$" });
     expect(engines[0]!.properties.workerType).toMatchObject({ enum: ["G.1X", "G.2X", "G.4X", "G.8X"], default: "G.1X" });
     expect(engines[1]!.properties.architecture).toMatchObject({ enum: ["ARM64", "X86_64"], default: "ARM64" });

@@ -206,6 +206,7 @@ const tricky: DagModel = {
 const OPERATOR: Record<DagTaskModel["kind"], string> = {
   glue: "GlueJobOperator",
   "emr-serverless": "EmrServerlessStartJobOperator",
+  "emr-eks": "EmrContainerOperator",
   quality: "GlueDataQualityRuleSetEvaluationRunOperator",
   athena: "AthenaOperator",
 };
@@ -414,5 +415,63 @@ describe("unsafeMustaches", () => {
       "line 2: {{lookup…}}",
       "line 3: {{py…}}",
     ]);
+  });
+});
+
+describe("renderDag with EMR on EKS", () => {
+  const features: Extract<DagTaskModel, { kind: "emr-eks" }> = {
+    kind: "emr-eks",
+    id: "features",
+    after: ["gate"],
+    name: "social-features",
+    virtualClusterId: "kx3a9e1j2o5d7q8w0r4t6y7ui",
+    executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/acme-social-job-features-prod-${REGION}`,
+    releaseLabel: "emr-7.7.0-latest",
+    entryPoint: `s3://acme-social-artifacts-prod-${ACCOUNT}-${REGION}/jobs/features/0123456789abcdef.py`,
+    entryPointArguments: ["social_processed_prod", "social_curated_prod"],
+    sparkSubmitParameters: "--conf spark.executor.cores=4 --conf spark.dynamicAllocation.maxExecutors=40",
+    logGroupName: "/lakeform/social-prod/emr-eks/features",
+    logStreamNamePrefix: "features",
+    logUri: `s3://acme-social-artifacts-prod-${ACCOUNT}-${REGION}/logs/features/`,
+    timeoutMinutes: 45,
+    tags: [
+      { key: "domain", value: "social" },
+      { key: "environment", value: "prod" },
+      { key: "managed-by", value: "lakeform" },
+    ],
+  };
+  const dag: DagModel = { ...warehouse, dagId: "social_eks", tasks: [emr("gate", [], "gate.py", []), features] };
+
+  it("renders an EmrContainerOperator next to EMR Serverless from one import, cancelled by Airflow at the run time limit", async () => {
+    const source = renderDag(dag);
+    await expect(source).toMatchFileSnapshot("./__golden__/social_eks.py");
+    const py = pythonView(compilePython("social_eks", source));
+    expect(py.imports).toContain("airflow.providers.amazon.aws.operators.emr.EmrContainerOperator");
+    expect(py.imports).toContain("airflow.providers.amazon.aws.operators.emr.EmrServerlessStartJobOperator");
+    const task = py.tasks.find((t) => t.operator === "EmrContainerOperator")!;
+    expect(task.args).toEqual({
+      task_id: "features",
+      name: "social-features",
+      virtual_cluster_id: features.virtualClusterId,
+      execution_role_arn: features.executionRoleArn,
+      release_label: "emr-7.7.0-latest",
+      job_driver: { sparkSubmitJobDriver: { entryPoint: features.entryPoint, entryPointArguments: features.entryPointArguments, sparkSubmitParameters: features.sparkSubmitParameters } },
+      configuration_overrides: {
+        monitoringConfiguration: {
+          persistentAppUI: "DISABLED",
+          cloudWatchMonitoringConfiguration: { logGroupName: features.logGroupName, logStreamNamePrefix: "features" },
+          s3MonitoringConfiguration: { logUri: features.logUri },
+        },
+      },
+      tags: { domain: "social", environment: "prod", "managed-by": "lakeform" },
+      wait_for_completion: true,
+      execution_timeout: { code: "timedelta(minutes=45)" },
+    });
+    expect(py.edges).toEqual([["t_gate", "t_features"]]);
+  });
+
+  it("imports only EmrContainerOperator when no task uses EMR Serverless", () => {
+    const py = pythonView(compilePython("eks_only", renderDag({ ...dag, tasks: [{ ...features, after: [] }] })));
+    expect(py.imports.filter((i) => i.includes(".emr."))).toEqual(["airflow.providers.amazon.aws.operators.emr.EmrContainerOperator"]);
   });
 });

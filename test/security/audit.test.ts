@@ -97,6 +97,7 @@ const OWNERSHIP = "aws_s3_bucket_ownership_controls";
 const KMS_KEY = "aws_kms_key";
 const SETTINGS = "aws_lakeformation_data_lake_settings";
 const MWAA = "aws_mwaa_environment";
+const EMR_EKS = "aws_emrcontainers_virtual_cluster";
 
 const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -978,9 +979,10 @@ const checkIamResources: Check = (stacks) =>
 
 /**
  * (e) CKV_AWS_60 / CKV_AWS_61: a role's trust policy lets only AWS services
- * assume it — no `*`, no account, root or other AWS principal, no federated
- * one — and only on behalf of the stack's account (aws:SourceAccount, against
- * the confused deputy).
+ * assume it — no `*`, no account, root or other AWS principal — and only on
+ * behalf of the stack's account (aws:SourceAccount, against the confused
+ * deputy). The one federated principal allowed is an EMR on EKS execution
+ * role's (see emrEksTrustProblems).
  */
 const checkTrustPolicies: Check = (stacks) =>
   perResource("CKV_AWS_60/CKV_AWS_61", stacks, ROLE, (r, s) => {
@@ -997,6 +999,10 @@ const checkTrustPolicies: Check = (stacks) =>
         out.push(`${at}: trusts ${JSON.stringify(p)} (CKV_AWS_60)`);
         continue;
       }
+      if (Object.keys(p).length === 1 && "Federated" in p) {
+        out.push(...emrEksTrustProblems(st, r, s).map((why) => `${at}: ${why}`));
+        continue;
+      }
       for (const [kind, ids] of Object.entries(p)) {
         if (kind !== "Service") out.push(`${at}: trusts ${kind} principal ${JSON.stringify(ids)} (${list(ids).includes("*") ? "CKV_AWS_60" : "CKV_AWS_61"})`);
       }
@@ -1008,6 +1014,36 @@ const checkTrustPolicies: Check = (stacks) =>
     }
     return out;
   });
+
+/** Base36 of a role name as the AWS CLI writes it into EMR on EKS service-account names (big-endian bytes → base 36). */
+const base36 = (text: string) => [...text].reduce((n, ch) => n * 256n + BigInt(ch.charCodeAt(0)), 0n).toString(36);
+
+/**
+ * An EMR on EKS job execution role trusts, through the stack's EKS OIDC
+ * provider in its own account and for the STS audience, only the service
+ * accounts EMR creates for that very role in the namespace of the stack's
+ * one virtual cluster: the namespace literal, no other wildcard than EMR's
+ * two random parts.
+ */
+function emrEksTrustProblems(st: Statement, role: Json, s: TfStack): string[] {
+  const { account } = providerOf(s);
+  const provider = String((st.Principal as Record<string, unknown>).Federated);
+  const issuer = new RegExp(`^arn:aws:iam::${account}:oidc-provider/(oidc\\.eks\\.[a-z0-9-]+\\.amazonaws\\.com/id/[0-9A-F]{32})$`).exec(provider)?.[1];
+  if (!issuer) return [`trusts federated principal ${provider}, not an EKS OIDC provider of account ${account}`];
+  const out: string[] = [];
+  if (!sameStrings(st.Action, ["sts:AssumeRoleWithWebIdentity"])) out.push(`allows ${JSON.stringify(st.Action)}, expected sts:AssumeRoleWithWebIdentity`);
+  const conditions = st.Condition ?? {};
+  if (!sameStrings(Object.keys(conditions).sort(), ["StringEquals", "StringLike"])) out.push(`conditions ${JSON.stringify(Object.keys(conditions))}, expected StringEquals (aud) and StringLike (sub)`);
+  if (!sameStrings(Object.keys(conditions.StringEquals ?? {}), [`${issuer}:aud`]) || conditions.StringEquals?.[`${issuer}:aud`] !== "sts.amazonaws.com") out.push("audience is not exactly sts.amazonaws.com");
+  const clusters = Object.values(s.json.resource?.aws_emrcontainers_virtual_cluster ?? {});
+  const namespaces = clusters.map((c) => (c.container_provider as Json | undefined)?.info as Json | undefined).map((i) => (i?.eks_info as Json | undefined)?.namespace);
+  if (clusters.length !== 1) out.push(`the stack has ${clusters.length} virtual clusters, expected one`);
+  const expected = `system:serviceaccount:${String(namespaces[0])}:emr-containers-sa-*-*-${account}-${base36(String(role.name))}`;
+  if (!sameStrings(Object.keys(conditions.StringLike ?? {}), [`${issuer}:sub`]) || conditions.StringLike?.[`${issuer}:sub`] !== expected) {
+    out.push(`sub is ${JSON.stringify(conditions.StringLike)}, expected exactly ${expected}`);
+  }
+  return out;
+}
 
 /** (e) AwsSolutions-IAM4 / CKV_AWS_274: no managed policy on any role, user or group, AWS-managed or not. */
 const checkNoManagedPolicies: Check = (stacks) => [
@@ -1789,6 +1825,7 @@ describe("security audit of every example stack", () => {
     const deployments = model.domains.flatMap((d) => d.deployments);
     const jobs = deployments.flatMap((d) => d.jobs);
     const glueJobs = jobs.filter((j) => j.engine === "glue").length;
+    const emrEksJobs = jobs.filter((j) => j.engine === "emr-eks").length;
     const withRules = deployments.filter((d) => d.quality.rulesets.length > 0).length;
     const withPipelines = deployments.filter((d) => d.pipeline !== null).length;
     // Three zones, the access-log, audit and artifacts buckets per domain stack; MWAA's source bucket and its access-log bucket per platform stack: the checks cannot pass vacuously.
@@ -1799,11 +1836,11 @@ describe("security audit of every example stack", () => {
     expect(count(SETTINGS)).toBe(2);
     // One registration and one role per zone, one role per job, a quality role per deployment with rules, MWAA's execution role; one trail per domain stack, grants in every domain stack.
     expect(count(LF_RESOURCE)).toBe(domainStacks.length * 3);
-    expect(jobs.length).toBe(12);
+    expect(jobs.length).toBe(14);
     expect(withRules).toBe(4);
     expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + platformStacks);
-    // Every role has one policy, but MWAA's execution role, which has a second (the DAGs') when the environment has pipelines.
-    expect(count(ROLE_POLICY)).toBe(count(ROLE) + platformStacks);
+    // Every role has one policy, but MWAA's execution role, which has a second (the DAGs') when the environment has pipelines, and EMR on EKS execution roles (their log lookups).
+    expect(count(ROLE_POLICY)).toBe(count(ROLE) + platformStacks + emrEksJobs);
     expect(count(TRAIL)).toBe(domainStacks.length);
     for (const s of domainStacksOf()) expect(entries(s, LF_PERMISSIONS).length, s.name).toBeGreaterThan(0);
     // Compute: every Glue job with its two log groups, every EMR Serverless application with its group, the endpoints' and MWAA's groups.
@@ -1813,9 +1850,13 @@ describe("security audit of every example stack", () => {
     const configurations = deployments.reduce((n, d) => n + new Set(d.jobs.flatMap((j) => (j.glueSecurityConfiguration ? [j.glueSecurityConfiguration.name] : []))).size, 0);
     expect(count(GLUE_SECURITY)).toBe(configurations);
     expect(configurations).toBe(8);
-    expect(count(LOG_GROUP)).toBe(glueJobs * 2);
-    expect(count(EMR_SERVERLESS)).toBe(jobs.length - glueJobs);
-    expect(count(SECURITY_GROUP)).toBe(jobs.length - glueJobs + platformStacks * 2);
+    expect(count(LOG_GROUP)).toBe(glueJobs * 2 + emrEksJobs);
+    expect(count(EMR_SERVERLESS)).toBe(jobs.length - glueJobs - emrEksJobs);
+    expect(count(SECURITY_GROUP)).toBe(jobs.length - glueJobs - emrEksJobs + platformStacks * 2);
+    // EMR on EKS: one virtual cluster per deployment with emr-eks jobs (clickstream in dev and prod), one log group per such job.
+    expect(emrEksJobs).toBe(2);
+    expect(count(EMR_EKS)).toBe(deployments.filter((d) => d.emrEks !== null).length);
+    expect(count(EMR_EKS)).toBe(2);
     expect(count(ATHENA)).toBe(deployments.reduce((n, d) => n + d.workgroups.length, 0));
     expect(count(ATHENA)).toBeGreaterThan(0);
     // Scripts, one DAG per deployment with a pipeline, MWAA's requirements file per platform stack.
@@ -1870,7 +1911,7 @@ describe("security audit of every example stack", () => {
       expect(attached(s, NOTIFICATION, "artifacts"), s.name).toEqual([]);
       // Every job role reaches it (so checkArtifactsIsolation has something to keep apart), and only under prefixes named after its job.
       const arn = bucketArnOf(s, "artifacts")!;
-      for (const [n, p] of entries(s, ROLE_POLICY).filter(([x]) => x.startsWith("job__"))) {
+      for (const [n, p] of entries(s, ROLE_POLICY).filter(([x]) => x.startsWith("job__") && x.endsWith("__run"))) {
         const job = n.slice("job__".length, -"__run".length);
         const prefixes = (statementsOf(p.policy) ?? []).flatMap((st) => list(st.Resource).map(String)).flatMap((x) => keyPrefixIn(x, arn) ?? []);
         expect(prefixes.length, `${s.name} ${n}`).toBeGreaterThan(0);
@@ -1909,13 +1950,13 @@ describe("security audit of every example stack", () => {
     const onStar = stacks.flatMap((s) =>
       iamDocuments(s).flatMap((d) => (statementsOf(d.policy) ?? []).filter((st) => st.Effect === "Allow" && list(st.Resource).includes("*")).map((st) => `${s.name}/${d.address} ${JSON.stringify(st.Action)}`)),
     );
-    // Every job role and every quality role: lakeformation:GetDataAccess alone. MWAA's execution role: s3:GetAccountPublicAccessBlock, logs:DescribeLogGroups and cloudwatch:PutMetricData, each alone.
+    // Every job role and every quality role: lakeformation:GetDataAccess alone; EMR on EKS execution roles also logs:DescribeLogGroups. MWAA's execution role: s3:GetAccountPublicAccessBlock, logs:DescribeLogGroups and cloudwatch:PutMetricData, each alone.
     const dataAccess = stacks.flatMap((s) =>
       entries(s, ROLE_POLICY)
         .filter(([n]) => n.startsWith("job__") || n === "quality__run")
-        .map(([n]) => `${s.name}/${ROLE_POLICY}.${n} "lakeformation:GetDataAccess"`),
+        .map(([n]) => `${s.name}/${ROLE_POLICY}.${n} "${n.endsWith("__logs") ? "logs:DescribeLogGroups" : "lakeformation:GetDataAccess"}"`),
     );
-    expect(dataAccess).toHaveLength(12 + 4);
+    expect(dataAccess).toHaveLength(14 + 4 + 2);
     const mwaa = ["platform-dev", "platform-prod"].flatMap((p) => [
       `${p}/${ROLE_POLICY}.mwaa__environment "s3:GetAccountPublicAccessBlock"`,
       `${p}/${ROLE_POLICY}.mwaa__environment "logs:DescribeLogGroups"`,
@@ -1948,6 +1989,9 @@ describe("security audit of every example stack", () => {
     [IAM_RESOURCES]: platformEnvs.flatMap(([env, account]) =>
       [
         ["mwaa__dags", "RunPipelineEmrServerlessJobs", `arn:aws:emr-serverless:eu-west-1:${account}:/applications/*`],
+        // Virtual cluster IDs exist only after the domain stacks are applied: matched by their tags, the execution roles by name.
+        ["mwaa__dags", "StartPipelineEmrEksJobRuns", `arn:aws:emr-containers:eu-west-1:${account}:/virtualclusters/*`],
+        ["mwaa__dags", "WatchPipelineEmrEksJobRuns", `arn:aws:emr-containers:eu-west-1:${account}:/virtualclusters/*/jobruns/*`],
         ["mwaa__environment", "WriteEnvironmentLogs", `arn:aws:logs:eu-west-1:${account}:log-group:airflow-acme-${env}-*`],
         ["mwaa__environment", "UseCeleryQueues", "arn:aws:sqs:eu-west-1:*:airflow-celery-*"],
       ].map(
@@ -3214,7 +3258,48 @@ describe("(e) IAM checks", () => {
       expect(trusting({ Principal: { AWS: "333333333333" } })).toContain('statement Trust: trusts AWS principal "333333333333" (CKV_AWS_61)');
       expect(trusting({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } })).toContain(`statement Trust: trusts AWS principal "arn:aws:iam::${ACCOUNT}:root" (CKV_AWS_61)`);
       expect(trusting({ Principal: { Service: "lakeformation.amazonaws.com", AWS: `arn:aws:iam::${ACCOUNT}:role/x` } })).toHaveLength(1);
-      expect(trusting({ Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" })).toHaveLength(3);
+      expect(trusting({ Principal: { Federated: "cognito-identity.amazonaws.com" }, Action: "sts:AssumeRoleWithWebIdentity" })).toEqual([
+        `statement Trust: trusts federated principal cognito-identity.amazonaws.com, not an EKS OIDC provider of account ${ACCOUNT}`,
+      ]);
+    });
+
+    describe("EMR on EKS execution roles", () => {
+      const ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+      const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
+      // base36("raw-role"), as `aws emr-containers update-role-trust-policy` writes it.
+      const SUB = `system:serviceaccount:emr-shop:emr-containers-sa-*-*-${ACCOUNT}-${(0x7261772d726f6c65n).toString(36)}`;
+      const irsa = (over: Json = {}, namespace = "emr-shop") =>
+        checkTrustPolicies(
+          stacksWith((d) => {
+            const role = r(d, ROLE, "raw");
+            role.name = "raw-role";
+            role.assume_role_policy = trust({
+              Principal: { Federated: PROVIDER_ARN },
+              Action: "sts:AssumeRoleWithWebIdentity",
+              Condition: { StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${ISSUER}:sub`]: SUB } },
+              ...over,
+            });
+            d.aws_emrcontainers_virtual_cluster = { emr_eks: { name: "shop", container_provider: { id: "c", type: "EKS", info: { eks_info: { namespace } } } } };
+          }),
+        ).map((v) => v.message);
+
+      it("passes for EMR's service accounts of this role in the virtual cluster's namespace", () => {
+        expect(irsa()).toEqual([]);
+      });
+
+      it("fails when the sub reaches another namespace, any namespace, or another role's service accounts", () => {
+        expect(irsa({}, "emr-other")).toHaveLength(1);
+        const sub = (value: string) => irsa({ Condition: { StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" }, StringLike: { [`${ISSUER}:sub`]: value } } });
+        expect(sub(SUB.replace(":emr-shop:", ":*:"))).toHaveLength(1);
+        expect(sub(`system:serviceaccount:emr-shop:emr-containers-sa-*-*-${ACCOUNT}-abc`)).toHaveLength(1);
+        expect(sub("system:serviceaccount:emr-shop:*")).toHaveLength(1);
+      });
+
+      it("fails without the STS audience, with another action, or through another account's provider", () => {
+        expect(irsa({ Condition: { StringLike: { [`${ISSUER}:sub`]: SUB } } })).toHaveLength(2);
+        expect(irsa({ Action: ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"] })).toEqual(['statement Trust: allows ["sts:AssumeRoleWithWebIdentity","sts:TagSession"], expected sts:AssumeRoleWithWebIdentity']);
+        expect(irsa({ Principal: { Federated: PROVIDER_ARN.replace(ACCOUNT, "333333333333") } })).toHaveLength(1);
+      });
     });
 
     it("fails without the confused-deputy condition, or for another account", () => {

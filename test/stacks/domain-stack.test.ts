@@ -1449,6 +1449,7 @@ describe("DomainStack pipeline and quality gates", () => {
       clickstream: {
         conform_events: { operator: "EmrServerlessStartJobOperator", after: [] },
         impressions_quality: { operator: "GlueDataQualityRuleSetEvaluationRunOperator", after: ["conform_events"] },
+        ctr_features: { operator: "EmrContainerOperator", after: ["impressions_quality"] },
       },
     };
 
@@ -1458,14 +1459,20 @@ import ast, json, sys
 tree = ast.parse(open(sys.argv[1], encoding="ascii").read())
 block = next(n for n in tree.body if isinstance(n, ast.With))
 calls = [s for s in block.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)]
+def lit(v):
+    try:
+        return ast.literal_eval(v)
+    except ValueError:
+        return {"code": ast.unparse(v)}
 ids = {s.targets[0].id: ast.literal_eval(next(k.value for k in s.value.keywords if k.arg == "task_id")) for s in calls}
 print(json.dumps({
     "dag_id": ast.literal_eval(next(k.value for k in block.items[0].context_expr.keywords if k.arg == "dag_id")),
-    "tasks": {ids[s.targets[0].id]: {"operator": s.value.func.id, "args": {k.arg: ast.literal_eval(k.value) for k in s.value.keywords}} for s in calls},
+    "tasks": {ids[s.targets[0].id]: {"operator": s.value.func.id, "args": {k.arg: lit(k.value) for k in s.value.keywords}} for s in calls},
     "edges": sorted([ids[s.value.left.id], ids[s.value.right.id]] for s in block.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.BinOp)),
 }))
 `;
     const DUMMY_APPLICATION_ID = "00fmd3cbe0ct5m09";
+    const DUMMY_VIRTUAL_CLUSTER_ID = "kx3a9e1j2o5d7q8w0r4t6y7ui";
 
     it("uploads one DAG per example pipeline and environment into that environment's MWAA bucket, and none for billing (no pipeline)", () => {
       const dags = Object.entries(stacks)
@@ -1480,22 +1487,23 @@ print(json.dumps({
       for (const env of examples.environments) expect(env.mwaa.bucket.name).toBe(MWAA_BUCKET(env.name, env.accountId));
     });
 
-    it("writes DAGs that Python compiles once the EMR Serverless application is a real ID, naming exactly the examples' tasks and dependencies", () => {
+    it("writes DAGs that Python compiles once the EMR Serverless application and the EMR on EKS virtual cluster are real IDs, naming exactly the examples' tasks and dependencies", () => {
       const cdrManifest = YAML.parse(readFileSync(join(repo, "domains/cdr/domain.yaml"), "utf8")) as { pipeline: { tasks: { name: string; after?: string[] }[] } };
       // The hand-written cdr tasks are the manifest's.
       expect(Object.fromEntries(cdrManifest.pipeline.tasks.map((t) => [t.name, t.after ?? []]))).toEqual(Object.fromEntries(Object.entries(TASKS.cdr!).map(([n, t]) => [n, t.after])));
       for (const [stack, tf] of Object.entries(stacks).filter(([, x]) => resourcesOf(x, "aws_s3_object").dag)) {
         const [domain, env] = stack.split("-") as [string, string];
         const content = resource(tf, "aws_s3_object", "dag").content as string;
-        // The only live reference is to an EMR Serverless application of this stack; swap it for an ID and undo Terraform's escapes.
+        // The only live references are to an EMR Serverless application or the EMR on EKS virtual cluster of this stack; swap them for IDs and undo Terraform's escapes.
         const refs = liveReferences(content);
+        const dummyFor = (ref: string) => (ref.startsWith("${aws_emrcontainers_virtual_cluster.") ? DUMMY_VIRTUAL_CLUSTER_ID : DUMMY_APPLICATION_ID);
         for (const ref of refs) {
-          const m = /^\$\{aws_emrserverless_application\.([\w-]+)\.id\}$/.exec(ref);
+          const m = /^\$\{(aws_emrserverless_application|aws_emrcontainers_virtual_cluster)\.([\w-]+)\.id\}$/.exec(ref);
           expect(m, `${stack} ${ref}`).not.toBeNull();
-          expect(resourcesOf(tf, "aws_emrserverless_application")[m![1]!], `${stack} ${ref}`).toBeDefined();
+          expect(resourcesOf(tf, m![1]!)[m![2]!], `${stack} ${ref}`).toBeDefined();
         }
-        expect(refs.length, stack).toBe(domain === "clickstream" ? 1 : 0);
-        const python = refs.reduce((text, ref) => text.split(ref).join(DUMMY_APPLICATION_ID), content).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+        expect(refs.length, stack).toBe(domain === "clickstream" ? 2 : 0);
+        const python = refs.reduce((text, ref) => text.split(ref).join(dummyFor(ref)), content).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
         const file = join(scratch, `${stack}.py`);
         writeFileSync(file, python);
         execFileSync("python3", ["-m", "py_compile", file], { stdio: "pipe" });
@@ -1516,6 +1524,14 @@ print(json.dumps({
           if (t.operator === "GlueDataQualityRuleSetEvaluationRunOperator") {
             expect(t.args.role, `${stack} ${id}`).toBe(`arn:aws:iam::${env === "dev" ? DEV : PROD}:role/${resource(tf, "aws_iam_role", "quality").name as string}`);
             expect(t.args.rule_set_names as string[], `${stack} ${id}`).toEqual(Object.values(resourcesOf(tf, "aws_glue_data_quality_ruleset")).map((r) => r.name));
+          }
+          if (t.operator === "EmrContainerOperator") {
+            // It runs with this stack's execution role in this stack's virtual cluster, and takes the region from MWAA's connection (it has no region_name).
+            expect(t.args.virtual_cluster_id, `${stack} ${id}`).toBe(DUMMY_VIRTUAL_CLUSTER_ID);
+            expect(t.args.execution_role_arn, `${stack} ${id}`).toBe(`arn:aws:iam::${env === "dev" ? DEV : PROD}:role/${resource(tf, "aws_iam_role", "job__ctr-features").name as string}`);
+            expect(t.args.execution_timeout, `${stack} ${id}`).toEqual({ code: "timedelta(minutes=45)" });
+            expect(t.args.region_name, `${stack} ${id}`).toBeUndefined();
+            continue;
           }
           expect(t.args.region_name, `${stack} ${id}`).toBe("eu-west-1");
         }

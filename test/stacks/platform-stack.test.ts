@@ -472,9 +472,30 @@ describe("PlatformStack MWAA", () => {
         Resource: [`arn:aws:iam::${account}:role/acme-cdr-quality-${env}-eu-west-1`, `arn:aws:iam::${account}:role/acme-clickstream-quality-${env}-eu-west-1`],
         Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
       },
+      {
+        // EMR on EKS takes the execution role through a condition key, not iam:PassRole.
+        Sid: "StartPipelineEmrEksJobRuns",
+        Effect: "Allow",
+        Action: "emr-containers:StartJobRun",
+        Resource: [`arn:aws:emr-containers:eu-west-1:${account}:/virtualclusters/*`],
+        Condition: {
+          StringEquals: {
+            "aws:ResourceTag/managed-by": "lakeform",
+            "aws:ResourceTag/environment": env,
+            "emr-containers:ExecutionRoleArn": [`arn:aws:iam::${account}:role/acme-clickstream-job-ctr-features-${env}-eu-west-1`],
+          },
+        },
+      },
+      {
+        Sid: "WatchPipelineEmrEksJobRuns",
+        Effect: "Allow",
+        Action: ["emr-containers:CancelJobRun", "emr-containers:DescribeJobRun"],
+        Resource: [`arn:aws:emr-containers:eu-west-1:${account}:/virtualclusters/*/jobruns/*`],
+        Condition: { StringEquals: { "aws:ResourceTag/managed-by": "lakeform", "aws:ResourceTag/environment": env } },
+      },
     ];
 
-    it("lets the DAGs start and watch exactly the pipelines' Glue jobs, EMR Serverless runs and quality evaluations, and pass exactly their roles", () => {
+    it("lets the DAGs start and watch exactly the pipelines' Glue jobs, EMR Serverless and EMR on EKS runs and quality evaluations, and pass exactly their roles", () => {
       for (const [env, account] of [["dev", "111111111111"], ["prod", "222222222222"]] as const) {
         const tf = stacks[`platform-${env}`]!;
         expect(pipelineStatements(examples, examples.environments.find((e) => e.name === env)!), env).toEqual(expectedDagStatements(env, account));
@@ -502,6 +523,21 @@ describe("PlatformStack MWAA", () => {
         for (const tf of withApps) {
           const tags = (tf.provider!.aws![0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags;
           expect(tags, env).toMatchObject({ "managed-by": condition["aws:ResourceTag/managed-by"], environment: condition["aws:ResourceTag/environment"] });
+        }
+        // Virtual clusters carry the same default tags; job runs carry them because the DAG tags each run.
+        for (const sid of ["StartPipelineEmrEksJobRuns", "WatchPipelineEmrEksJobRuns"]) {
+          const c = statements.find((st) => st.Sid === sid)!.Condition!.StringEquals!;
+          const withClusters = domainStacks.filter((tf) => Object.keys(resourcesOf(tf, "aws_emrcontainers_virtual_cluster")).length > 0);
+          expect(withClusters.length, env).toBe(1);
+          for (const tf of withClusters) {
+            expect((tf.provider!.aws![0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags, env).toMatchObject({ "managed-by": c["aws:ResourceTag/managed-by"], environment: c["aws:ResourceTag/environment"] });
+            const dag = resource(tf, "aws_s3_object", "dag").content as string;
+            expect(dag, env).toContain(`"managed-by": "${c["aws:ResourceTag/managed-by"]}",`);
+            expect(dag, env).toContain(`"environment": "${c["aws:ResourceTag/environment"]}",`);
+          }
+        }
+        for (const arn of statements.find((st) => st.Sid === "StartPipelineEmrEksJobRuns")!.Condition!.StringEquals!["emr-containers:ExecutionRoleArn"] as string[]) {
+          expect(all("aws_iam_role", "name"), arn).toContain(arn.slice(arn.indexOf(":role/") + 6));
         }
       }
     });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
 import { EnvironmentName } from "./platform";
+import { emrEksJobFields } from "./emr-eks";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -237,9 +238,11 @@ export const EmrServerlessJobManifest = z
   })
   .describe("An EMR Serverless application and its runtime role.");
 
+export const EmrEksJobManifest = z.strictObject({ ...jobBase, ...emrEksJobFields }).describe("An EMR on EKS job: its execution role, run in the domain's virtual cluster.");
+
 export const JobManifest = z
-  .discriminatedUnion("engine", [GlueJobManifest, EmrServerlessJobManifest])
-  .describe("A compute job: Glue or EMR Serverless.");
+  .discriminatedUnion("engine", [GlueJobManifest, EmrServerlessJobManifest, EmrEksJobManifest])
+  .describe("A compute job: Glue, EMR Serverless or EMR on EKS.");
 
 const TaskName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "a task name is lower-case letters, digits, _ and -, starting with a letter");
 
