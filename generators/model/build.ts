@@ -47,6 +47,7 @@ import type {
   ZoneModel,
 } from "./types";
 import { emrServerlessPlaceholder } from "./types";
+import { discoveryOf } from "./discovery";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -451,6 +452,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           keyDescription: `${m.name} (${env.name}): encrypts job scripts, temp data, logs, query results and state-machine data`,
         },
         jobs,
+        discovery: discoveryOf(m, ctx, env.partition, stack, zones, platform.pii),
         grants,
         resourceLinks,
         environment: env.name,

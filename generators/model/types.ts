@@ -1,4 +1,5 @@
 import type { DagModel } from "../dags/types";
+import type { DiscoveryModel } from "./discovery";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -143,6 +144,8 @@ export interface DomainDeploymentModel {
   readonly pipeline: { readonly dag: DagModel; readonly key: string } | null;
   /** Jobs in manifest order. */
   readonly jobs: readonly JobModel[];
+  /** Crawlers started by arrivals, their workflows and the databases they catalogue into. */
+  readonly discovery: DiscoveryModel;
   /** Grants in manifest order. */
   readonly grants: readonly GrantModel[];
 }
