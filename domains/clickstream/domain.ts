@@ -120,6 +120,17 @@ export default defineDomain({
       processesPii: "Reads whole impression and click rows; writes aggregates without device IDs or IPs.",
     },
   ],
+  discovery: [
+    {
+      name: "streams",
+      description: "New ad-server event streams, one folder each under streams/, catalogued within minutes of their first file",
+      prefixes: ["streams/"],
+      exclude: ["**/_temporary/**"],
+      tablePrefix: "stream_",
+      batch: { size: 100, windowSeconds: 300 },
+      schedule: "cron(30 3 * * ? *)",
+    },
+  ],
   pipeline: {
     schedule: "@hourly",
     retries: 3,
