@@ -137,13 +137,14 @@ export class DiscoveryCrawler extends Construct {
       policies: { crawl: crawlerPolicy(props, logName) },
     });
 
-    const principal = this.role.role.arn;
+    // The role's ARN as a literal, the form Lake Formation stores and audits read; the grants wait for the role.
+    const principal = `arn:${props.partition}:iam::${props.accountId}:role/${props.roleName}`;
     const location = new LakeformationPermissions(this, "location", {
       catalogId: props.accountId,
       principal,
       permissions: ["DATA_LOCATION_ACCESS"],
       dataLocation: { arn: props.locationArn, catalogId: props.accountId },
-      ...(props.dependsOn ? { dependsOn: [...props.dependsOn] } : {}),
+      dependsOn: [this.role.role, ...(props.dependsOn ?? [])],
     });
     location.overrideLogicalId(`${stem}--location`);
     const database = new LakeformationPermissions(this, "database", {
@@ -151,6 +152,7 @@ export class DiscoveryCrawler extends Construct {
       principal,
       permissions: [...CRAWLER_DATABASE_PERMISSIONS],
       database: { name: props.databaseName, catalogId: props.accountId },
+      dependsOn: [this.role.role],
     });
     database.overrideLogicalId(`${stem}--database`);
 
