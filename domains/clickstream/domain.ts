@@ -146,6 +146,17 @@ export default defineDomain({
       processesPii: "Counts impressions and clicks per campaign and creative; device IDs and IPs are read, never written.",
     },
   ],
+  discovery: [
+    {
+      name: "streams",
+      description: "New ad-server event streams, one folder each under streams/, catalogued within minutes of their first file",
+      prefixes: ["streams/"],
+      exclude: ["**/_temporary/**"],
+      tablePrefix: "stream_",
+      batch: { size: 100, windowSeconds: 300 },
+      schedule: "cron(30 3 * * ? *)",
+    },
+  ],
   pipeline: {
     schedule: "@hourly",
     retries: 3,

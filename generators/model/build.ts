@@ -48,6 +48,7 @@ import type {
 } from "./types";
 import { emrServerlessPlaceholder } from "./types";
 import { eksOf, emrEksDeploymentOf, emrEksTask } from "./emr-eks";
+import { discoveryOf } from "./discovery";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -457,6 +458,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         },
         jobs,
         emrEks,
+        discovery: discoveryOf(m, ctx, env.partition, stack, zones, platform.pii),
         grants,
         resourceLinks,
         environment: env.name,

@@ -1,5 +1,6 @@
 import type { DagModel } from "../dags/types";
 import type { EksModel, EmrEksDeploymentModel } from "./emr-eks";
+import type { DiscoveryModel } from "./discovery";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -148,6 +149,8 @@ export interface DomainDeploymentModel {
   readonly jobs: readonly JobModel[];
   /** The virtual cluster of the domain's namespace and its emr-eks jobs' execution roles; null without emr-eks jobs. */
   readonly emrEks: EmrEksDeploymentModel | null;
+  /** Crawlers started by arrivals, their workflows and the databases they catalogue into. */
+  readonly discovery: DiscoveryModel;
   /** Grants in manifest order. */
   readonly grants: readonly GrantModel[];
 }

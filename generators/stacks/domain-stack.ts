@@ -24,6 +24,7 @@ import { type DomainDeploymentModel, type EnvironmentModel, type JobModel, type 
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 import { emrEksJobs } from "./emr-eks-jobs";
 import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
+import { addDiscovery, discoveryFailureSources } from "./discovery";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -188,6 +189,7 @@ export class DomainStack extends AwsStack {
     }
 
     const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables);
+    addDiscovery(this, dep);
 
     // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
     for (const g of dep.grants) {
@@ -239,9 +241,9 @@ export class DomainStack extends AwsStack {
     tables: ReadonlyMap<string, GlueTable>,
   ): Map<string, ITerraformDependable> {
     const roles = new Map<string, ITerraformDependable>();
-    if (dep.jobs.length === 0 && dep.quality.rulesets.length === 0) return roles;
+    if (dep.jobs.length === 0 && dep.quality.rulesets.length === 0 && dep.discovery.crawlers.length === 0) return roles;
     const emrApplicationIds = new Map<string, string>();
-    const failures: FailureSource[] = [];
+    const failures: FailureSource[] = [...discoveryFailureSources(dep)];
     const glueJobNames: string[] = [];
     const emrApps: string[] = [];
     // One security configuration per zone Glue jobs write (or "ops" for jobs writing no table).

@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { checkDiscovery } from "../../generators/manifest/discovery-rules";
 import { formatProblems } from "../../generators/manifest/errors";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "../../generators/manifest/rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
@@ -33,7 +34,7 @@ export function modelFrom(
   });
   const problems = [
     ...checkPlatform(p, "domains/platform.yaml"),
-    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d)]),
+    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d), ...checkDiscovery(d)]),
     ...checkConsumes(parsed, p),
   ];
   const built = buildModel(p, "domains/platform.yaml", parsed);

@@ -47,7 +47,7 @@ import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
-import { modelFrom } from "../helpers/model-fixtures";
+import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
 
 // ---------------------------------------------------------------------------
@@ -954,6 +954,24 @@ function isStreamsOfStackLogGroup(s: TfStack, resource: string): boolean {
 }
 
 /**
+ * `arn:…:glue:<region>:<account>:table/<database>/*` where the database is one
+ * of the stack's, with a literal name, that a crawler of the stack catalogues
+ * into: a crawler names its tables only when it finds them. The documented
+ * exception (README) for crawler roles; the crawler check below makes sure
+ * such a database holds no declared table.
+ */
+function isTablesOfCrawledDatabase(s: TfStack, resource: string): boolean {
+  const m = /^arn:([\w-]+):glue:([\w-]+):(\d{12}):table\/([a-z0-9_]+)\/\*$/.exec(resource);
+  if (!m) return false;
+  const { account, region, partition } = providerOf(s);
+  if (m[1] !== partition || m[2] !== region || m[3] !== account) return false;
+  return entries(s, GLUE_CRAWLER).some(([, c]) => {
+    const db = refName(c.database_name, GLUE_DATABASE);
+    return db !== undefined && s.json.resource?.[GLUE_DATABASE]?.[db]?.name === m[4];
+  });
+}
+
+/**
  * (e) AwsSolutions-IAM5 on resources, CKV_AWS_355: no Allow on Resource `*`
  * (but for statements of UNSCOPABLE_ACTIONS_DOCUMENTED alone) or NotResource;
  * a wildcard only where it stays inside one resource of the stack: the objects
@@ -970,7 +988,7 @@ const checkIamResources: Check = (stacks) =>
     for (const r of list(st.Resource).map(String)) {
       if (r === "*") {
         if (!onlyUnscopableActions(st)) out.push('Allow on Resource "*"');
-      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r)) {
+      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r)) {
         out.push(`Resource "${r}" has a wildcard that is not the objects under one prefix of a bucket of the stack, nor the streams of one of its log groups`);
       }
     }
@@ -1734,6 +1752,113 @@ function checkPiiVisibility(model: Model, access: readonly ColumnAccess[]): Viol
   return out;
 }
 
+/**
+ * Crawlers: AwsSolutions-GL1 through their security configuration (CloudWatch
+ * logs SSE-KMS); Lake Formation credentials, so their role needs and has no S3
+ * action; incremental crawls that never update or delete a table
+ * (CRAWL_NEW_FOLDERS_ONLY, LOG/LOG); S3 targets under a registered zone bucket
+ * only; a database of their own, which no declared table lives in, tagged with
+ * the platform's PII value; and Lake Formation grants of their role limited to
+ * DATA_LOCATION_ACCESS on that bucket and ALTER, CREATE_TABLE, DESCRIBE on that
+ * database.
+ */
+const checkCrawlers: Check = (stacks) =>
+  perResource("crawlers", stacks, GLUE_CRAWLER, (c, s) => {
+    const out: string[] = [];
+    const found = securityConfigurationOf(s, c);
+    if (found && encryptionOf(found[1], "cloudwatch_encryption")?.cloudwatch_encryption_mode !== "SSE-KMS") out.push(`${GLUE_SECURITY}.${found[0]} does not encrypt CloudWatch logs with SSE-KMS (GL1)`);
+    if (blocks(c.lake_formation_configuration)[0]?.use_lake_formation_credentials !== true) out.push("does not use Lake Formation credentials");
+    if (blocks(c.recrawl_policy)[0]?.recrawl_behavior !== "CRAWL_NEW_FOLDERS_ONLY") out.push("recrawls more than new folders");
+    const scp = blocks(c.schema_change_policy)[0];
+    if (scp?.update_behavior !== "LOG" || scp?.delete_behavior !== "LOG") out.push("may update or delete tables (schema_change_policy not LOG/LOG)");
+    for (const t of ["jdbc_target", "dynamodb_target", "catalog_target", "mongodb_target", "delta_target", "hudi_target", "iceberg_target"]) if (c[t] !== undefined) out.push(`has a ${t}`);
+    const targets = blocks(c.s3_target);
+    if (targets.length === 0) out.push("has no S3 target");
+    const zoneBuckets = lakeBuckets(s).map(([n]) => n).filter((b) => registrationsOf(s, b).length > 0);
+    for (const t of targets) {
+      if (!zoneBuckets.some((b) => locationInBucket(s, t.path, b)) || !/^s3:\/\/[^/]+\/.+\/$/.test(String(t.path))) out.push(`target ${String(t.path)} is not a prefix of a registered zone bucket`);
+    }
+    const db = refName(c.database_name, GLUE_DATABASE);
+    if (!db) out.push("database_name does not refer to a database of the stack");
+    else {
+      if (entries(s, GLUE_TABLE).some(([, t]) => refersTo(t.database_name, GLUE_DATABASE, db))) out.push(`its database ${db} holds declared tables`);
+      const tags = entries(s, "aws_lakeformation_resource_lf_tags").filter(([, t]) => blocks(t.database).some((d) => refersTo(d.name, GLUE_DATABASE, db)));
+      if (!tags.some(([, t]) => blocks(t.lf_tag).some((x) => x.key === "confidentiality" && x.value === "pii"))) out.push(`its database ${db} is not tagged confidentiality=pii`);
+    }
+    const role = refName(c.role, ROLE);
+    const arn = role ? roleArnOf(s, role) : undefined;
+    if (!role || !arn) return [...out, "its role is no role of the stack with a literal name"];
+    for (const d of iamDocuments(s).filter((x) => x.role === role)) {
+      for (const st of statementsOf(d.policy) ?? []) {
+        if (st.Effect === "Allow" && list(st.Action).some((a) => String(a).toLowerCase().startsWith("s3:"))) out.push(`${d.address}: statement ${st.Sid ?? "?"} allows S3 actions; the crawler reads through Lake Formation`);
+      }
+    }
+    for (const [n, p] of entries(s, LF_PERMISSIONS).filter(([, p]) => p.principal === arn)) {
+      const perms = list(p.permissions).map(String).sort().join(",");
+      const location = blocks(p.data_location)[0];
+      const database = blocks(p.database)[0];
+      if (location && perms === "DATA_LOCATION_ACCESS" && zoneBuckets.some((b) => refersTo(location.arn, BUCKET, b)) && targets.every((t) => zoneBuckets.some((b) => refersTo(location.arn, BUCKET, b) && locationInBucket(s, t.path, b)))) continue;
+      if (database && db && perms === "ALTER,CREATE_TABLE,DESCRIBE" && refersTo(database.name, GLUE_DATABASE, db) && p.table === undefined && p.table_with_columns === undefined) continue;
+      out.push(`${LF_PERMISSIONS}.${n} grants its role ${perms} beyond its location and its database`);
+    }
+    return out;
+  });
+
+/**
+ * EventBridge → Glue workflow: every target that is a workflow names a role
+ * of the stack that only events.amazonaws.com assumes and whose policies
+ * allow glue:NotifyEvent on that workflow and nothing else; every workflow is
+ * started by an EVENT trigger with a batching condition, one run at a time,
+ * and its arrivals rule matches object-created events of one lake bucket of
+ * the stack under literal prefixes.
+ */
+const checkWorkflowTargets: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const out: Violation[] = [];
+    const flag = (address: string, message: string) => void out.push(violation("eventbridge-workflows", s.name, address, message));
+    const { account, region, partition } = providerOf(s);
+    for (const [n, t] of entries(s, "aws_cloudwatch_event_target")) {
+      const m = /^arn:([\w-]+):glue:([\w-]+):(\d{12}):workflow\/(.+)$/.exec(String(t.arn));
+      if (!m) continue;
+      const at = `aws_cloudwatch_event_target.${n}`;
+      if (m[1] !== partition || m[2] !== region || m[3] !== account) flag(at, `targets a workflow of another account or Region: ${String(t.arn)}`);
+      if (!entries(s, "aws_glue_workflow").some(([, w]) => w.name === m[4])) flag(at, `targets ${m[4]}, no workflow of the stack`);
+      const role = refName(t.role_arn, ROLE);
+      if (!role) {
+        flag(at, "names no role of the stack");
+        continue;
+      }
+      const trust = statementsOf(s.json.resource?.[ROLE]?.[role]?.assume_role_policy) ?? [];
+      if (!trust.every((st) => JSON.stringify(servicesOf(st.Principal)) === JSON.stringify(["events.amazonaws.com"]))) flag(at, `its role ${role} is assumed by others than EventBridge`);
+      for (const d of iamDocuments(s).filter((x) => x.role === role)) {
+        for (const st of statementsOf(d.policy) ?? []) {
+          if (st.Effect !== "Allow") continue;
+          if (JSON.stringify(list(st.Action)) !== JSON.stringify(["glue:NotifyEvent"]) || JSON.stringify(list(st.Resource)) !== JSON.stringify([t.arn])) {
+            flag(d.address, `statement ${st.Sid ?? "?"} allows ${JSON.stringify(st.Action)} on ${JSON.stringify(st.Resource)}, not glue:NotifyEvent on ${String(t.arn)} alone`);
+          }
+        }
+      }
+    }
+    for (const [n, w] of entries(s, "aws_glue_workflow")) {
+      const at = `aws_glue_workflow.${n}`;
+      if (w.max_concurrent_runs !== 1) flag(at, "runs more than once at a time");
+      const starts = entries(s, "aws_glue_trigger").filter(([, t]) => refersTo(t.workflow_name, "aws_glue_workflow", n) && t.type !== "CONDITIONAL");
+      if (starts.length !== 1 || starts[0]![1].type !== "EVENT" || blocks(starts[0]![1].event_batching_condition).length !== 1) flag(at, "is not started by exactly one EVENT trigger with a batching condition");
+    }
+    const lake = lakeBuckets(s).map(([b]) => s.json.resource?.[BUCKET]?.[b]?.bucket);
+    for (const [n, r] of entries(s, "aws_cloudwatch_event_rule")) {
+      if (typeof r.event_pattern !== "string" || !r.event_pattern.includes('"aws.s3"')) continue;
+      const p = JSON.parse(r.event_pattern) as { "detail-type"?: unknown; detail?: { bucket?: { name?: unknown }; object?: { key?: unknown } } };
+      const at = `aws_cloudwatch_event_rule.${n}`;
+      if (JSON.stringify(p["detail-type"]) !== JSON.stringify(["Object Created"])) flag(at, "matches other S3 events than Object Created");
+      const names = list(p.detail?.bucket?.name);
+      if (names.length !== 1 || !lake.includes(names[0] as string)) flag(at, `matches buckets ${JSON.stringify(names)}, not one lake bucket of the stack`);
+      const keys = list(p.detail?.object?.key);
+      if (keys.length === 0 || !keys.every((k) => typeof (k as Json).prefix === "string" && /^([^*/]+\/)+$/.test((k as Json).prefix as string))) flag(at, "does not limit the keys to literal prefixes");
+    }
+    return out;
+  });
+
 /** Checks that must find nothing in the examples; CKV2_AWS_62 is asserted on its own (documented exception). */
 const CHECKS: Record<string, Check> = {
   "CKV_AWS_145/AVD-AWS-0132/S3DefaultEncryptionKMS/CKV_AWS_19 (SSE-KMS)": checkSseKms,
@@ -1768,6 +1893,8 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_195 (Glue jobs and crawlers name a security configuration)": checkGlueSecurityConfigurationSet,
   "CKV_AWS_99 (Glue security configurations: everything under a CMK)": checkGlueSecurityConfigurations,
   "AwsSolutions-GL1/GL3 (each job's logs SSE-KMS, bookmarks CSE-KMS)": checkGlueJobEncryption,
+  "crawlers: GL1, Lake Formation credentials, new folders only, own PII-tagged database, location and database grants only": checkCrawlers,
+  "EventBridge → Glue workflows: a role allowed glue:NotifyEvent on that workflow alone; one EVENT start trigger; object-created events of one lake bucket under prefixes": checkWorkflowTargets,
   "CKV_AWS_158/CKV_AWS_66/CKV_AWS_338 (log groups: CMK, a year's retention)": checkLogGroups,
   "Glue jobs: one zone written, its key for the configuration, log groups and role; the artifacts bucket takes those keys": checkGlueZoneKeys,
   "CKV_AWS_82/AVD-AWS-0007, CKV_AWS_159/AVD-AWS-0006, Athena CMK (workgroups)": checkAthenaWorkgroups,
@@ -1828,6 +1955,8 @@ describe("security audit of every example stack", () => {
     const emrEksJobs = jobs.filter((j) => j.engine === "emr-eks").length;
     const withRules = deployments.filter((d) => d.quality.rulesets.length > 0).length;
     const withPipelines = deployments.filter((d) => d.pipeline !== null).length;
+    const crawlers = deployments.flatMap((d) => d.discovery.crawlers);
+    const withCrawlers = deployments.filter((d) => d.discovery.crawlers.length > 0).length;
     // Three zones, the access-log, audit and artifacts buckets per domain stack; MWAA's source bucket and its access-log bucket per platform stack: the checks cannot pass vacuously.
     expect(count(BUCKET)).toBe(domainStacks.length * 6 + platformStacks * 2);
     // A key per zone, the audit key and the ops key; MWAA's key.
@@ -1838,7 +1967,9 @@ describe("security audit of every example stack", () => {
     expect(count(LF_RESOURCE)).toBe(domainStacks.length * 3);
     expect(jobs.length).toBe(14);
     expect(withRules).toBe(4);
-    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + platformStacks);
+    // Discovery: a crawler role and an EventBridge role per crawler (clickstream and cdr, in dev and prod).
+    expect(crawlers.length).toBe(4);
+    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + platformStacks + crawlers.length * 2);
     // Every role has one policy, but MWAA's execution role, which has a second (the DAGs') when the environment has pipelines, and EMR on EKS execution roles (their log lookups).
     expect(count(ROLE_POLICY)).toBe(count(ROLE) + platformStacks + emrEksJobs);
     expect(count(TRAIL)).toBe(domainStacks.length);
@@ -1848,9 +1979,12 @@ describe("security audit of every example stack", () => {
     expect(glueJobs).toBe(8);
     // One security configuration per zone the stack's Glue jobs write (billing: curated; cdr: processed, curated; clickstream: curated).
     const configurations = deployments.reduce((n, d) => n + new Set(d.jobs.flatMap((j) => (j.glueSecurityConfiguration ? [j.glueSecurityConfiguration.name] : []))).size, 0);
-    expect(count(GLUE_SECURITY)).toBe(configurations);
+    // …and one for the crawlers' logs per stack with crawlers.
+    expect(count(GLUE_SECURITY)).toBe(configurations + withCrawlers);
     expect(configurations).toBe(8);
-    expect(count(LOG_GROUP)).toBe(glueJobs * 2 + emrEksJobs);
+    expect(count(LOG_GROUP)).toBe(glueJobs * 2 + emrEksJobs + crawlers.length);
+    expect(count(GLUE_CRAWLER)).toBe(crawlers.length);
+    expect(count("aws_glue_workflow")).toBe(crawlers.length);
     expect(count(EMR_SERVERLESS)).toBe(jobs.length - glueJobs - emrEksJobs);
     expect(count(SECURITY_GROUP)).toBe(jobs.length - glueJobs - emrEksJobs + platformStacks * 2);
     // EMR on EKS: one virtual cluster per deployment with emr-eks jobs (clickstream in dev and prod), one log group per such job.
@@ -1938,7 +2072,14 @@ describe("security audit of every example stack", () => {
         seen.push(cn);
       }
       const [ab] = artifactsBuckets(s)[0]!;
-      const zoneKeys = entries(s, GLUE_SECURITY).map(([, c]) => encryptionOf(c, "s3_encryption")!.kms_key_arn as string);
+      const zoneKeys = entries(s, GLUE_SECURITY)
+        .filter(([n]) => n.startsWith("glue__"))
+        .map(([, c]) => encryptionOf(c, "s3_encryption")!.kms_key_arn as string);
+      // The crawlers' configuration encrypts their logs (all a crawler writes besides the catalog) under the ops key.
+      for (const [n, c] of entries(s, GLUE_SECURITY).filter(([n]) => !n.startsWith("glue__"))) {
+        expect(n, s.name).toBe("crawlers");
+        expect(encryptionOf(c, "cloudwatch_encryption")!.kms_key_arn, s.name).toBe("${aws_kms_key.ops.arn}");
+      }
       expect([...uploadKeysOf(s, ab)!].sort(), s.name).toEqual(["${aws_kms_key.ops.arn}", ...zoneKeys].sort());
       expect(zoneKeys, s.name).not.toContain("${aws_kms_key.ops.arn}");
     }
@@ -1953,10 +2094,11 @@ describe("security audit of every example stack", () => {
     // Every job role and every quality role: lakeformation:GetDataAccess alone; EMR on EKS execution roles also logs:DescribeLogGroups. MWAA's execution role: s3:GetAccountPublicAccessBlock, logs:DescribeLogGroups and cloudwatch:PutMetricData, each alone.
     const dataAccess = stacks.flatMap((s) =>
       entries(s, ROLE_POLICY)
-        .filter(([n]) => n.startsWith("job__") || n === "quality__run")
+        .filter(([n]) => n.startsWith("crawler__") || n.startsWith("job__") || n === "quality__run")
         .map(([n]) => `${s.name}/${ROLE_POLICY}.${n} "${n.endsWith("__logs") ? "logs:DescribeLogGroups" : "lakeformation:GetDataAccess"}"`),
     );
-    expect(dataAccess).toHaveLength(14 + 4 + 2);
+    // Every job role (and EMR on EKS roles' log lookups), every quality role, every crawler role (it reads through Lake Formation credentials).
+    expect(dataAccess).toHaveLength(14 + 2 + 4 + 4);
     const mwaa = ["platform-dev", "platform-prod"].flatMap((p) => [
       `${p}/${ROLE_POLICY}.mwaa__environment "s3:GetAccountPublicAccessBlock"`,
       `${p}/${ROLE_POLICY}.mwaa__environment "logs:DescribeLogGroups"`,
@@ -2104,7 +2246,13 @@ describe("security audit of every example stack", () => {
   });
 
   it("(a) grants only to named principals: roles, Identity Center groups and accounts of the platform's catalogue", () => {
-    const catalogue = new Set<unknown>(model.environments.flatMap((e) => e.lakeFormationAdmins).concat(model.domains.flatMap((d) => d.deployments.flatMap((dep) => dep.grants.map((g) => g.principal.id)))));
+    const catalogue = new Set<unknown>(
+      model.environments
+        .flatMap((e) => e.lakeFormationAdmins)
+        .concat(model.domains.flatMap((d) => d.deployments.flatMap((dep) => dep.grants.map((g) => g.principal.id))))
+        // Crawler roles: location access and table creation in their discovery database, no grant on any declared table.
+        .concat(model.domains.flatMap((d) => d.deployments.flatMap((dep) => dep.discovery.crawlers.map((c) => c.role.arn)))),
+    );
     for (const s of domainStacksOf()) for (const [n, r] of entries(s, LF_PERMISSIONS)) expect(catalogue.has(r.principal), `${s.name}/${n}`).toBe(true);
   });
 
@@ -4145,5 +4293,132 @@ describe("checkSnsTopics", () => {
       "aws_sns_topic_policy.alerts: statement AllowFailureRules allows a principal that is not an AWS service",
     ]);
     expect(check({ kms_master_key_id: OPS }, [{ ...fromRule, Condition: undefined }])).toEqual(["aws_sns_topic_policy.alerts: statement AllowFailureRules is not conditioned on aws:SourceArn"]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Discovery: crawlers and the workflows arrivals start, on a synthesized domain stack
+
+describe("checkCrawlers and checkWorkflowTargets", () => {
+  const domain = domainFixture();
+  domain.discovery = [{ name: "leads", prefixes: ["leads/"], schedule: "cron(0 3 * * ? *)" }];
+  const base = synthStackOf(modelFrom(platformFixture(), [domain]), "sales-dev");
+  const stackWith = (breakIt: (res: Resources) => void = () => {}): TfStack[] => {
+    const json = structuredClone(base) as unknown as TfStack["json"];
+    breakIt(json.resource as Resources);
+    return [{ name: "sales-dev", text: JSON.stringify(json), json }];
+  };
+  const crawlerOf = (res: Resources) => r(res, GLUE_CRAWLER, "leads");
+  const messages = (vs: Violation[]) => vs.map((v) => `${v.address}: ${v.message}`);
+
+  it("finds nothing on the stack as synthesized, and the crawler role's table wildcard passes IAM5 only as the tables of its crawled database", () => {
+    const stacks = stackWith();
+    expect(checkCrawlers(stacks)).toEqual([]);
+    expect(checkWorkflowTargets(stacks)).toEqual([]);
+    expect(checkIamResources(stacks)).toEqual([]);
+    expect(checkGlueSecurityConfigurationSet(stacks)).toEqual([]);
+    expect(checkLogGroups(stacks)).toEqual([]);
+  });
+
+  it("fails when the crawler reads with its own credentials, recrawls everything or may update tables", () => {
+    const vs = checkCrawlers(
+      stackWith((res) => {
+        crawlerOf(res).lake_formation_configuration = { use_lake_formation_credentials: false };
+        crawlerOf(res).recrawl_policy = { recrawl_behavior: "CRAWL_EVERYTHING" };
+        crawlerOf(res).schema_change_policy = { update_behavior: "UPDATE_IN_DATABASE", delete_behavior: "LOG" };
+      }),
+    );
+    expect(messages(vs)).toEqual([
+      "aws_glue_crawler.leads: does not use Lake Formation credentials",
+      "aws_glue_crawler.leads: recrawls more than new folders",
+      "aws_glue_crawler.leads: may update or delete tables (schema_change_policy not LOG/LOG)",
+    ]);
+  });
+
+  it("fails when the crawler crawls the whole bucket, or a bucket that is not a registered zone", () => {
+    const vs = checkCrawlers(stackWith((res) => void (crawlerOf(res).s3_target = [{ path: `s3://${String(r(res, BUCKET, "raw").bucket)}/` }, { path: `s3://${String(r(res, BUCKET, "artifacts").bucket)}/tmp/` }])));
+    expect(messages(vs)).toEqual([
+      expect.stringMatching(/target s3:\/\/acme-sales-raw-\S+\/ is not a prefix of a registered zone bucket/),
+      expect.stringMatching(/target s3:\/\/acme-sales-artifacts-\S+\/tmp\/ is not a prefix of a registered zone bucket/),
+      // Its location grant no longer covers every target.
+      `aws_glue_crawler.leads: ${LF_PERMISSIONS}.crawler__leads--location grants its role DATA_LOCATION_ACCESS beyond its location and its database`,
+    ]);
+  });
+
+  it("fails when the crawler catalogues into a zone database holding declared tables, not tagged PII", () => {
+    const vs = checkCrawlers(stackWith((res) => void (crawlerOf(res).database_name = "${aws_glue_catalog_database.processed.name}")));
+    expect(messages(vs)).toEqual([
+      "aws_glue_crawler.leads: its database processed holds declared tables",
+      "aws_glue_crawler.leads: its database processed is not tagged confidentiality=pii",
+      `aws_glue_crawler.leads: ${LF_PERMISSIONS}.crawler__leads--database grants its role ALTER,CREATE_TABLE,DESCRIBE beyond its location and its database`,
+    ]);
+  });
+
+  it("fails when the crawler role may read S3 objects or holds a grant on a declared table", () => {
+    const vs = checkCrawlers(
+      stackWith((res) => {
+        const policy = r(res, ROLE_POLICY, "crawler__leads__crawl");
+        const doc = JSON.parse(policy.policy as string) as { Statement: Json[] };
+        doc.Statement.push({ Sid: "Sneaky", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${String(r(res, BUCKET, "raw").bucket)}/*` });
+        policy.policy = JSON.stringify(doc);
+        res[LF_PERMISSIONS]!["crawler__leads--orders"] = {
+          catalog_id: "111111111111",
+          principal: "arn:aws:iam::111111111111:role/acme-sales-crawler-leads-dev-eu-west-1",
+          permissions: ["SELECT"],
+          table_with_columns: { catalog_id: "111111111111", database_name: "${aws_glue_catalog_database.processed.name}", name: "orders", wildcard: true },
+        };
+      }),
+    );
+    expect(messages(vs)).toEqual([
+      "aws_glue_crawler.leads: aws_iam_role_policy.crawler__leads__crawl: statement Sneaky allows S3 actions; the crawler reads through Lake Formation",
+      `aws_glue_crawler.leads: ${LF_PERMISSIONS}.crawler__leads--orders grants its role SELECT beyond its location and its database`,
+    ]);
+  });
+
+  it("fails IAM5 when a table wildcard names a database no crawler of the stack targets", () => {
+    const vs = checkIamResources(
+      stackWith((res) => {
+        const policy = r(res, ROLE_POLICY, "crawler__leads__crawl");
+        policy.policy = (policy.policy as string).replace("table/sales_raw_discovered_dev/*", "table/sales_processed_dev/*");
+      }),
+    );
+    expect(vs.map((v) => v.message)).toEqual([expect.stringContaining('Resource "arn:aws:glue:eu-west-1:111111111111:table/sales_processed_dev/*" has a wildcard')]);
+  });
+
+  it("fails when the EventBridge role may do more than notify its workflow, or others may assume it", () => {
+    const vs = checkWorkflowTargets(
+      stackWith((res) => {
+        const policy = r(res, ROLE_POLICY, "events__leads__notify-workflow");
+        policy.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Wide", Effect: "Allow", Action: ["glue:NotifyEvent", "glue:StartJobRun"], Resource: "arn:aws:glue:eu-west-1:111111111111:workflow/sales-dev-leads" }] });
+        const role = r(res, ROLE, "events__leads");
+        const trust = JSON.parse(role.assume_role_policy as string) as { Statement: Json[] };
+        trust.Statement[0]!.Principal = { Service: ["events.amazonaws.com", "lambda.amazonaws.com"] };
+        role.assume_role_policy = JSON.stringify(trust);
+      }),
+    );
+    // Reported once per target (arrivals and the backstop schedule).
+    expect(vs.map((v) => v.message)).toEqual([
+      "its role events__leads is assumed by others than EventBridge",
+      expect.stringContaining('statement Wide allows ["glue:NotifyEvent","glue:StartJobRun"]'),
+      "its role events__leads is assumed by others than EventBridge",
+      expect.stringContaining('statement Wide allows ["glue:NotifyEvent","glue:StartJobRun"]'),
+    ]);
+  });
+
+  it("fails when the arrivals rule matches every key or every bucket, and when the workflow starts more than once or without batching", () => {
+    const vs = checkWorkflowTargets(
+      stackWith((res) => {
+        r(res, "aws_cloudwatch_event_rule", "discovery__leads").event_pattern = JSON.stringify({ source: ["aws.s3"], "detail-type": ["Object Created", "Object Deleted"], detail: { bucket: { name: [{ prefix: "" }] } } });
+        r(res, "aws_glue_workflow", "leads").max_concurrent_runs = 5;
+        delete r(res, "aws_glue_trigger", "discovery__leads").event_batching_condition;
+      }),
+    );
+    expect(messages(vs)).toEqual([
+      "aws_glue_workflow.leads: runs more than once at a time",
+      "aws_glue_workflow.leads: is not started by exactly one EVENT trigger with a batching condition",
+      "aws_cloudwatch_event_rule.discovery__leads: matches other S3 events than Object Created",
+      'aws_cloudwatch_event_rule.discovery__leads: matches buckets [{"prefix":""}], not one lake bucket of the stack',
+      "aws_cloudwatch_event_rule.discovery__leads: does not limit the keys to literal prefixes",
+    ]);
   });
 });

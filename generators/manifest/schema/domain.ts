@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
 import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
+import { DiscoveryManifest } from "./discovery";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -311,6 +312,10 @@ export const DomainManifest = z
     access: z.array(GrantManifest).default([]).describe("Who may read the domain's data, with column masks and row filters.\n@default - nobody but the Lake Formation admins"),
     jobs: z.array(JobManifest).default([]).describe("The domain's compute jobs.\n@default - none"),
     pipeline: PipelineManifest.optional().describe("The domain's Airflow DAG.\n@default - no DAG"),
+    discovery: z
+      .array(DiscoveryManifest)
+      .default([])
+      .describe("Crawlers started by arrivals under prefixes of a zone, cataloguing new folders as tables.\n@default - none"),
   })
   .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
 
