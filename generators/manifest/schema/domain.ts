@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
+import { IngestionManifest } from "./ingestion";
 import { EnvironmentName } from "./platform";
 
 /** The zones a domain gets when it declares none. */
@@ -308,6 +309,7 @@ export const DomainManifest = z
     access: z.array(GrantManifest).default([]).describe("Who may read the domain's data, with column masks and row filters.\n@default - nobody but the Lake Formation admins"),
     jobs: z.array(JobManifest).default([]).describe("The domain's compute jobs.\n@default - none"),
     pipeline: PipelineManifest.optional().describe("The domain's Airflow DAG.\n@default - no DAG"),
+    ingestion: IngestionManifest.default({ streams: [], partnerDrops: [] }).describe("How data arrives in raw: Firehose streams and partner drop prefixes.\n@default - none"),
   })
   .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
 
