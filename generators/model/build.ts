@@ -13,6 +13,7 @@ import {
 } from "../manifest/schema/domain";
 import type { DagTaskModel } from "../dags/types";
 import type { PlatformManifestOutput } from "../manifest/schema/platform";
+import { ingestionInvariants, ingestionOf } from "./ingestion";
 import {
   LIMITS,
   bucketArn,
@@ -452,6 +453,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         },
         jobs,
         grants,
+        ingestion: ingestionOf(m.ingestion, m.name, ctx, env, tables, envPrincipals),
         resourceLinks,
         environment: env.name,
         accountId: env.accountId,
@@ -497,6 +499,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
     stacks: stacks.sort(byName),
   };
   problems.push(...checkInvariants(model, platformFile));
+  problems.push(...ingestionInvariants(model));
   return { model, problems };
 }
 

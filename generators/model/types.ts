@@ -1,4 +1,5 @@
 import type { DagModel } from "../dags/types";
+import type { IngestionModel } from "./ingestion";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -145,6 +146,8 @@ export interface DomainDeploymentModel {
   readonly jobs: readonly JobModel[];
   /** Grants in manifest order. */
   readonly grants: readonly GrantModel[];
+  /** Firehose streams into raw tables, and prefixes of the raw bucket partner accounts upload to. */
+  readonly ingestion: IngestionModel;
 }
 
 export interface WorkgroupModel {
