@@ -31,6 +31,7 @@ export default definePlatform({
         "redshift-spectrum": "arn:aws:iam::111111111111:role/redshift-spectrum",
         "sagemaker-training": "arn:aws:iam::111111111111:role/sagemaker-execution",
         "partner-adtech": "333333333333",
+        "mvno-nordic": "555555555555",
       },
     },
     prod: {
@@ -54,6 +55,7 @@ export default definePlatform({
         "redshift-spectrum": "arn:aws:iam::222222222222:role/redshift-spectrum",
         "sagemaker-training": "arn:aws:iam::222222222222:role/sagemaker-execution",
         "partner-adtech": "444444444444",
+        "mvno-nordic": "666666666666",
       },
     },
   },

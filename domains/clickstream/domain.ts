@@ -130,6 +130,18 @@ export default defineDomain({
       { name: "impressions_quality", quality: "processed.impressions", after: ["conform_events"] },
     ],
   },
+  ingestion: {
+    streams: [
+      {
+        name: "ad-events",
+        description: "The ad servers PUT impression and click events, one newline-terminated JSON object per record.",
+        table: "raw.events",
+        partitions: { ingest_hour: "yyyy-MM-dd-HH" },
+        bufferSizeMib: 128,
+        bufferIntervalSeconds: 300,
+      },
+    ],
+  },
   access: [
     {
       name: "data-science",
