@@ -205,8 +205,10 @@ export function firehoseDeliveryProblems(props: FirehoseDeliveryProps): string[]
     if (p.startsWith("/") || !p.endsWith("/") || headOf(p) === "") out.push(`${field} "${p}" must start with a literal folder and end with /: the role writes under its literal head only`);
   }
   if (!props.errorPrefix.includes("!{firehose:error-output-type}")) out.push(`errorPrefix "${props.errorPrefix}" must hold !{firehose:error-output-type}, so failed records are sorted by failure`);
-  if (headOf(props.prefix).startsWith(headOf(props.errorPrefix)) || headOf(props.errorPrefix).startsWith(headOf(props.prefix))) {
-    out.push(`errorPrefix "${props.errorPrefix}" overlaps prefix "${props.prefix}": failed records would be read as data`);
+  // The first folder of the data prefix is the table's location: failed records must land outside it.
+  const [data, errors] = [headOf(props.prefix), headOf(props.errorPrefix)].map((h) => h.slice(0, h.indexOf("/") + 1));
+  if (data && errors && (data.startsWith(errors) || errors.startsWith(data))) {
+    out.push(`errorPrefix "${props.errorPrefix}" shares the folder ${data.length <= errors.length ? data : errors} with prefix "${props.prefix}": failed records would be read as data`);
   }
   out.push(...kmsKeyArnProblems("kmsKeyArn", props.kmsKeyArn), ...kmsKeyArnProblems("logKmsKeyArn", props.logKmsKeyArn), ...retentionProblems("logRetentionDays", props.logRetentionDays));
   if (literal(props.logGroupName) && !/^[A-Za-z0-9._\-/#]{1,512}$/.test(props.logGroupName)) out.push(`logGroupName "${props.logGroupName}" may hold only letters, digits and ._-/#`);
