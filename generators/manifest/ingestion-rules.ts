@@ -62,7 +62,7 @@ export function checkIngestion(d: ParsedDomain, p: PlatformManifestOutput | unde
     for (const [key, type] of keys) {
       const pattern = s.partitions?.[key] ?? defaultPartitionPattern(type);
       if (pattern === undefined) {
-        problems.push({ file, path: at("partitions"), code: "missing", message: `partition key "${key}" (${type}) of ${s.table} has no pattern`, got: s.partitions, hint: `add ${key}: <pattern> from yyyy, MM, dd and HH, e.g. yyyy-MM-dd-HH` });
+        problems.push({ file, path: at("partitions"), code: "missing", message: `partition key "${key}" (${type}) of ${s.table} has no pattern`, hint: `add ${key}: <pattern> from yyyy, MM, dd and HH, e.g. yyyy-MM-dd-HH` });
         continue;
       }
       const why = partitionPatternProblem(type, pattern);
