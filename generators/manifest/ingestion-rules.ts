@@ -58,7 +58,11 @@ export function checkIngestion(d: ParsedDomain, p: PlatformManifestOutput | unde
     if (table.partitionKeys.length === 0) {
       problems.push({ file, path: at("table"), code: "invalid-value", message: "the table has no partition keys, so Firehose would add its own YYYY/MM/dd/HH folders the table cannot read", got: s.table, hint: "partition the table by arrival time, e.g. partitionKeys: [{ name: ingest_date, type: date }]" });
     }
-    const keys = new Map(table.partitionKeys.map((k) => [k.name, parseColumnType(k.type).ok ? (parseColumnType(k.type) as { canonical: string }).canonical : k.type]));
+    const canonical = (type: string) => {
+      const parsed = parseColumnType(type);
+      return parsed.ok ? parsed.canonical : type;
+    };
+    const keys = new Map(table.partitionKeys.map((k) => [k.name, canonical(k.type)]));
     for (const [key, type] of keys) {
       const pattern = s.partitions?.[key] ?? defaultPartitionPattern(type);
       if (pattern === undefined) {

@@ -30,8 +30,6 @@ export interface FirehoseStreamModel {
   readonly prefix: string;
   /** `_errors/<name>/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`, outside every table. */
   readonly errorPrefix: string;
-  /** The literal part of each prefix (up to the first expression): what the role may write under. */
-  readonly writePrefixes: readonly string[];
   readonly bufferSizeMib: number;
   readonly bufferIntervalSeconds: number;
   readonly compression: "GZIP" | "HADOOP_SNAPPY" | "UNCOMPRESSED";
@@ -59,9 +57,6 @@ export interface PartnerDropModel {
   /** Key prefix under the raw bucket, ending in `/`. */
   readonly prefix: string;
 }
-
-/** The literal head of a Firehose prefix, before its first `!{…}` expression. */
-export const literalHead = (prefix: string): string => prefix.split("!{")[0]!;
 
 /** Manifest ingestion (already cross-checked) → Model, for one deployment. */
 export function ingestionOf(
@@ -93,7 +88,6 @@ export function ingestionOf(
       table: { zone, table: name, database: table?.database ?? "" },
       prefix,
       errorPrefix,
-      writePrefixes: [literalHead(prefix), literalHead(errorPrefix)].sort(),
       bufferSizeMib: s.bufferSizeMib,
       bufferIntervalSeconds: s.bufferIntervalSeconds,
       compression: s.compression,

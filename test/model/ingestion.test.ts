@@ -4,7 +4,6 @@ import type { ParsedDomain } from "../../generators/manifest/rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
 import { PlatformManifest } from "../../generators/manifest/schema/platform";
 import { buildModel } from "../../generators/model/build";
-import { literalHead } from "../../generators/model/ingestion";
 import { deploymentOf, modelFrom } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
 
@@ -47,7 +46,6 @@ describe("ingestion in the Model", () => {
       table: { zone: "raw", table: "clicks", database: "sales_raw_dev" },
       prefix: "clicks/ingest_date=!{timestamp:yyyy-MM-dd}/ingest_hour=!{timestamp:HH}/",
       errorPrefix: "_errors/clicks/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/",
-      writePrefixes: ["_errors/clicks/", "clicks/ingest_date="],
       bufferSizeMib: 64,
       bufferIntervalSeconds: 300,
       compression: "GZIP",
@@ -112,12 +110,5 @@ describe("ingestion in the Model", () => {
       }),
       { numRuns: 25 },
     );
-  });
-});
-
-describe("literalHead", () => {
-  it("is the prefix up to its first expression", () => {
-    expect(literalHead("events/dt=!{timestamp:yyyy}/")).toBe("events/dt=");
-    expect(literalHead("drops/a/")).toBe("drops/a/");
   });
 });
