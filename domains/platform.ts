@@ -35,6 +35,7 @@ export default definePlatform({
         "redshift-spectrum": "arn:aws:iam::111111111111:role/redshift-spectrum",
         "sagemaker-training": "arn:aws:iam::111111111111:role/sagemaker-execution",
         "partner-adtech": "333333333333",
+        "mvno-nordic": "555555555555",
       },
     },
     prod: {
@@ -63,6 +64,7 @@ export default definePlatform({
         "redshift-spectrum": "arn:aws:iam::222222222222:role/redshift-spectrum",
         "sagemaker-training": "arn:aws:iam::222222222222:role/sagemaker-execution",
         "partner-adtech": "444444444444",
+        "mvno-nordic": "666666666666",
       },
     },
   },

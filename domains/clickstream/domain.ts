@@ -168,6 +168,18 @@ export default defineDomain({
       { name: "ctr_features", job: "ctr-features", after: ["impressions_quality"] },
     ],
   },
+  ingestion: {
+    streams: [
+      {
+        name: "ad-events",
+        description: "The ad servers PUT impression and click events, one newline-terminated JSON object per record.",
+        table: "raw.events",
+        partitions: { ingest_hour: "yyyy-MM-dd-HH" },
+        bufferSizeMib: 128,
+        bufferIntervalSeconds: 300,
+      },
+    ],
+  },
   access: [
     {
       name: "data-science",

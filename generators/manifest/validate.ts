@@ -3,6 +3,7 @@ import { buildModel } from "../model/build";
 import type { Model } from "../model/types";
 import type { Problem } from "./errors";
 import { checkDiscovery } from "./discovery-rules";
+import { checkIngestion } from "./ingestion-rules";
 import { loadManifests, readDomainFiles } from "./load";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
@@ -46,6 +47,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     const scripts = readDomainFiles(root, d.folder!, r.value.jobs.map((j) => j.script));
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
     problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform), ...checkDiscovery(parsed));
+    problems.push(...checkIngestion(parsed, platform));
     domains.push(parsed);
   }
 

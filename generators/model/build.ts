@@ -13,6 +13,7 @@ import {
 } from "../manifest/schema/domain";
 import type { DagTaskModel } from "../dags/types";
 import type { PlatformManifestOutput } from "../manifest/schema/platform";
+import { ingestionInvariants, ingestionOf } from "./ingestion";
 import {
   LIMITS,
   bucketArn,
@@ -460,6 +461,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         emrEks,
         discovery: discoveryOf(m, ctx, env.partition, stack, zones, platform.pii),
         grants,
+        ingestion: ingestionOf(m.ingestion, m.name, ctx, env, tables, envPrincipals),
         resourceLinks,
         environment: env.name,
         accountId: env.accountId,
@@ -505,6 +507,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
     stacks: stacks.sort(byName),
   };
   problems.push(...checkInvariants(model, platformFile));
+  problems.push(...ingestionInvariants(model));
   return { model, problems };
 }
 

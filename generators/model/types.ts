@@ -1,6 +1,7 @@
 import type { DagModel } from "../dags/types";
 import type { EksModel, EmrEksDeploymentModel } from "./emr-eks";
 import type { DiscoveryModel } from "./discovery";
+import type { IngestionModel } from "./ingestion";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -153,6 +154,8 @@ export interface DomainDeploymentModel {
   readonly discovery: DiscoveryModel;
   /** Grants in manifest order. */
   readonly grants: readonly GrantModel[];
+  /** Firehose streams into raw tables, and prefixes of the raw bucket partner accounts upload to. */
+  readonly ingestion: IngestionModel;
 }
 
 export interface WorkgroupModel {

@@ -25,6 +25,7 @@ import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 import { emrEksJobs } from "./emr-eks-jobs";
 import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
 import { addDiscovery, discoveryFailureSources } from "./discovery";
+import { ingestion, partnerDropBucketOptions, partnerDropKeyOptions } from "./ingestion";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -70,6 +71,7 @@ export class DomainStack extends AwsStack {
 
     const databases = new Map<string, GlueDatabase>();
     const zoneKeys = new Map<string, string>();
+    const zoneBuckets = new Map<string, LakeBucket>();
     for (const zone of dep.zones) {
       const key = new EncryptionKey(this, `${zone.name}-key`, {
         terraformName: zone.name,
@@ -79,6 +81,7 @@ export class DomainStack extends AwsStack {
         partition: dep.partition,
         // Glue jobs writing this zone log under its key (their security configuration's).
         statements: dep.jobs.some((j) => j.glueSecurityConfiguration?.zone === zone.name) ? logsKeyStatements(dep.accountId, dep.region, dep.partition) : [],
+        ...partnerDropKeyOptions(dep, zone.name, zone.bucket.arn),
       });
       zoneKeys.set(zone.name, key.key.arn);
       const l = zone.bucket.lifecycle;
@@ -88,6 +91,7 @@ export class DomainStack extends AwsStack {
         bucketName: zone.bucket.name,
         bucketArn: zone.bucket.arn,
         encryption: { kind: "kms", kmsKeyArn: key.key.arn },
+        ...partnerDropBucketOptions(dep, zone.name),
         accessLogs: { targetBucket: logs.bucket.id, targetPrefix: zone.bucket.logPrefix },
         lifecycle: {
           intelligentTiering: l.intelligentTiering,
@@ -98,6 +102,7 @@ export class DomainStack extends AwsStack {
           prefixExpirations: [{ prefix: l.stagingPrefix, days: l.stagingExpireAfterDays }],
         },
       });
+      zoneBuckets.set(zone.name, bucket);
       // Lake Formation reaches the bytes through this role alone; nobody else may read them.
       new LocationRegistration(this, `${zone.name}-registration`, {
         terraformName: zone.name,
@@ -188,7 +193,8 @@ export class DomainStack extends AwsStack {
       });
     }
 
-    const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables);
+    const ingestFailures = ingestion(this, dep, zoneBuckets, zoneKeys, ops.key.arn);
+    const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables, ingestFailures);
     addDiscovery(this, dep);
 
     // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
@@ -239,11 +245,12 @@ export class DomainStack extends AwsStack {
     artifactsBucketId: string,
     zoneKeys: ReadonlyMap<string, string>,
     tables: ReadonlyMap<string, GlueTable>,
+    otherFailures: readonly FailureSource[] = [],
   ): Map<string, ITerraformDependable> {
     const roles = new Map<string, ITerraformDependable>();
-    if (dep.jobs.length === 0 && dep.quality.rulesets.length === 0 && dep.discovery.crawlers.length === 0) return roles;
+    if (dep.jobs.length === 0 && dep.quality.rulesets.length === 0 && dep.discovery.crawlers.length === 0 && otherFailures.length === 0) return roles;
     const emrApplicationIds = new Map<string, string>();
-    const failures: FailureSource[] = [...discoveryFailureSources(dep)];
+    const failures: FailureSource[] = [...discoveryFailureSources(dep), ...otherFailures];
     const glueJobNames: string[] = [];
     const emrApps: string[] = [];
     // One security configuration per zone Glue jobs write (or "ops" for jobs writing no table).

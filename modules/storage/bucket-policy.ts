@@ -17,8 +17,51 @@ export interface SecureBucketPolicyProps {
    * @default - reads are left to IAM
    */
   readonly onlyObjectReaders?: readonly string[];
+  /**
+   * Other accounts that may upload under one prefix each (partner drops):
+   * PutObject and the multipart actions there, nothing else. The guards
+   * above still apply to them: SSE-KMS under the bucket key, TLS 1.2, and no
+   * object reads.
+   * @default - no other account writes
+   */
+  readonly prefixWriters?: readonly PrefixWriter[];
   /** Extra statements (for example the log-delivery grant), appended after the guards. */
   readonly statements?: readonly PolicyStatement[];
+}
+
+/** Another account allowed to upload under one key prefix of the bucket. */
+export interface PrefixWriter {
+  /** Names the policy statement: lower-case letters, digits and hyphens. */
+  readonly name: string;
+  /** The uploading account (12 digits); its own IAM decides which of its principals may. */
+  readonly accountId: string;
+  /** Key prefix ending in `/`, like `drops/mvno-nordic/`. */
+  readonly prefix: string;
+}
+
+/** Upload actions a prefix writer gets: single and multipart uploads, and cleaning up its own unfinished ones. */
+export const PREFIX_WRITER_ACTIONS = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"];
+
+/** `mvno-nordic` → `MvnoNordic`, for statement ids. */
+export const pascalCase = (name: string) => name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+
+/** `arn:aws:s3:::bucket` → `aws`. */
+const partitionOfArn = (arn: string) => /^arn:([^:]+):/.exec(arn)?.[1] ?? "aws";
+
+/** One Allow per prefix writer: its account's principals may upload under its prefix only. */
+export function prefixWriterStatements(bucketArn: string, writers: readonly PrefixWriter[]): PolicyStatement[] {
+  const problems = writers.flatMap((w) => [
+    ...(/^\d{12}$/.test(w.accountId) ? [] : [`prefix writer ${w.name}: account "${w.accountId}" is not 12 digits`]),
+    ...(/^[A-Za-z0-9_.=-]+(\/[A-Za-z0-9_.=-]+)*\/$/.test(w.prefix) ? [] : [`prefix writer ${w.name}: "${w.prefix}" is not a key prefix ending in / (and not the whole bucket)`]),
+  ]);
+  if (problems.length > 0) throw new Error(problems.join("; "));
+  return writers.map((w) => ({
+    Sid: `AllowUploadsByPartner${pascalCase(w.name)}`,
+    Effect: "Allow",
+    Principal: { AWS: `arn:${partitionOfArn(bucketArn)}:iam::${w.accountId}:root` },
+    Action: PREFIX_WRITER_ACTIONS,
+    Resource: `${bucketArn}/${w.prefix}*`,
+  }));
 }
 
 /**
@@ -77,7 +120,7 @@ export function secureBucketPolicy(props: SecureBucketPolicyProps): PolicyDocume
       Condition: { ArnNotEquals: { "aws:PrincipalArn": [...props.onlyObjectReaders].sort() } },
     });
   }
-  return policyDocument([...statements, ...(props.statements ?? [])]);
+  return policyDocument([...statements, ...prefixWriterStatements(props.bucketArn, props.prefixWriters ?? []), ...(props.statements ?? [])]);
 }
 
 /** Lets the S3 logging service write access logs for buckets of one account into the log bucket. */

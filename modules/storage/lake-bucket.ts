@@ -13,7 +13,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { Construct } from "constructs";
 import type { PolicyStatement } from "../identity/policy-document";
 import { renderPolicy } from "../identity/policy-document";
-import { secureBucketPolicy } from "./bucket-policy";
+import { type PrefixWriter, secureBucketPolicy } from "./bucket-policy";
 
 /** How objects are encrypted at rest. */
 export type LakeBucketEncryption =
@@ -63,6 +63,11 @@ export interface LakeBucketProps {
    * @default - reads are left to IAM
    */
   readonly onlyObjectReaders?: readonly string[];
+  /**
+   * Other accounts that may upload under a prefix each; see secureBucketPolicy.
+   * @default - no other account writes
+   */
+  readonly prefixWriters?: readonly PrefixWriter[];
   /** Statements appended to the guard statements of the bucket policy. */
   readonly policyStatements?: readonly PolicyStatement[];
   /**
@@ -130,6 +135,7 @@ export class LakeBucket extends Construct {
             ...(props.encryption.kind === "kms" ? { kmsKeyArn: props.encryption.kmsKeyArn } : {}),
             ...(props.onlyObjectReaders ? { onlyObjectReaders: props.onlyObjectReaders } : {}),
             ...(props.additionalUploadKeyArns ? { additionalUploadKeyArns: props.additionalUploadKeyArns } : {}),
+            ...(props.prefixWriters ? { prefixWriters: props.prefixWriters } : {}),
             statements: props.policyStatements ?? [],
           }),
         ),

@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { checkDiscovery } from "../../generators/manifest/discovery-rules";
 import { formatProblems } from "../../generators/manifest/errors";
+import { checkIngestion } from "../../generators/manifest/ingestion-rules";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "../../generators/manifest/rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
 import { PlatformManifest } from "../../generators/manifest/schema/platform";
@@ -36,6 +37,7 @@ export function modelFrom(
     ...checkPlatform(p, "domains/platform.yaml"),
     ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d), ...checkDiscovery(d)]),
     ...checkConsumes(parsed, p),
+    ...parsed.flatMap((d) => checkIngestion(d, p)),
   ];
   const built = buildModel(p, "domains/platform.yaml", parsed);
   problems.push(...built.problems);

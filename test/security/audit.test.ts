@@ -37,6 +37,11 @@
  * CKV2_AWS_66 and CKV_AWS_242/243/244 and cdk-nag's MWAAAllLoggingInfo, and
  * the custom rules security-rules.md asks for (a customer-managed key of the
  * stack, the one documented single-Region key; security groups of the stack).
+ *
+ * Ingestion into raw: Firehose streams against checkov's CKV_AWS_240/241 and
+ * custom destination rules (checkFirehoseStreams); partner drops, the one
+ * Allow a zone bucket may hold, and the one foreign principal a zone key may
+ * name (checkPrefixWriters).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -1517,6 +1522,155 @@ const checkSnsTopics: Check = (stacks) => [
 ];
 
 // ---------------------------------------------------------------------------
+// Ingestion into raw: Firehose streams and partner prefix writers
+
+const FIREHOSE = "aws_kinesis_firehose_delivery_stream";
+
+/** The literal head of a Firehose prefix (up to its first `!{…}`), and its first folder. */
+const firehoseHead = (p: unknown) => (typeof p === "string" ? p.split("!{")[0]! : "");
+const firstFolder = (p: string) => p.slice(0, p.indexOf("/") + 1);
+
+/**
+ * Firehose delivery streams, against checkov's CKV_AWS_240 (the stream's
+ * buffer is encrypted) and CKV_AWS_241 (with a customer-managed key, here one
+ * of the stack), and the custom rules security-rules.md has none for: Direct
+ * PUT only; an extended_s3 destination in a zone bucket of the stack, whose
+ * objects are SSE-KMS under a key that bucket's upload guard accepts (or
+ * every delivery would be refused); an error prefix that sorts failures by
+ * type (`!{firehose:error-output-type}`) outside the data prefix's folder (the
+ * table's location); CloudWatch logging into a log group of the stack (whose
+ * key and retention checkLogGroups audits); and a role of the stack that
+ * writes only under the literal heads of those two prefixes in that bucket,
+ * and uses keys only through S3 in the stack's Region (kms:ViaService).
+ */
+const checkFirehoseStreams: Check = (stacks) =>
+  perResource("CKV_AWS_240/CKV_AWS_241/firehose-destination", stacks, FIREHOSE, (f, s) => {
+    const out: string[] = [];
+    const { region } = providerOf(s);
+    const sse = blocks(f.server_side_encryption)[0];
+    if (sse?.enabled !== true) out.push("server_side_encryption is not enabled (CKV_AWS_240)");
+    else if (sse.key_type !== "CUSTOMER_MANAGED_CMK") out.push(`server_side_encryption.key_type is ${String(sse.key_type)}, not CUSTOMER_MANAGED_CMK (CKV_AWS_241)`);
+    else out.push(...cmkProblems(s, "server_side_encryption.key_arn", sse.key_arn).map((m) => `${m} (CKV_AWS_241)`));
+    for (const source of ["kinesis_source_configuration", "msk_source_configuration"]) if (f[source] !== undefined) out.push(`${source} is set: only Direct PUT streams are generated`);
+    if (f.destination !== "extended_s3") return [...out, `destination is ${String(f.destination)}, not extended_s3`];
+    const d = blocks(f.extended_s3_configuration)[0];
+    if (!d) return [...out, "no extended_s3_configuration"];
+    const bucket = refName(d.bucket_arn, BUCKET);
+    if (!bucket || !lakeBuckets(s).some(([b]) => b === bucket)) return [...out, `bucket_arn ${String(d.bucket_arn)} is not a zone bucket of the stack`];
+    const accepted = uploadKeysOf(s, bucket);
+    if (!nonEmpty(d.kms_key_arn)) out.push("extended_s3_configuration.kms_key_arn is not set: objects would not be SSE-KMS, and the bucket refuses them");
+    else if (accepted === undefined || !accepted.includes(d.kms_key_arn)) out.push(`objects go under ${d.kms_key_arn}, which ${BUCKET}.${bucket} does not accept (it takes ${JSON.stringify(accepted ?? [])})`);
+    const errorPrefix = typeof d.error_output_prefix === "string" ? d.error_output_prefix : "";
+    if (!errorPrefix.includes("!{firehose:error-output-type}")) out.push(`error_output_prefix ${JSON.stringify(d.error_output_prefix)} does not sort failures by !{firehose:error-output-type}`);
+    const [data, errors] = [firstFolder(firehoseHead(d.prefix)), firstFolder(firehoseHead(errorPrefix))];
+    if (!data) out.push(`prefix ${JSON.stringify(d.prefix)} does not start with a literal folder`);
+    else if (errors.startsWith(data) || data.startsWith(errors)) out.push(`error_output_prefix ${JSON.stringify(errorPrefix)} is in the data prefix's folder ${data}: failed records would be read as data`);
+    const cw = blocks(d.cloudwatch_logging_options)[0];
+    const group = refName(cw?.log_group_name, LOG_GROUP);
+    if (cw?.enabled !== true || !group || !s.json.resource?.[LOG_GROUP]?.[group]) out.push("delivery errors are not logged to a log group of the stack");
+    const role = refName(d.role_arn, ROLE);
+    if (!role || !s.json.resource?.[ROLE]?.[role]) return [...out, `role_arn ${String(d.role_arn)} is not a role of the stack`];
+    const arn = bucketArnOf(s, bucket);
+    const allowed = [firehoseHead(d.prefix), firehoseHead(errorPrefix)].flatMap((h) => [`\${${BUCKET}.${bucket}.arn}/${h}*`, ...(arn ? [`${arn}/${h}*`] : [])]);
+    for (const doc of iamDocuments(s).filter((x) => x.kind === "role" && x.role === role)) {
+      for (const st of (statementsOf(doc.policy) ?? []).filter((x) => x.Effect === "Allow")) {
+        const actions = list(st.Action).map(String);
+        const objectActions = actions.filter((a) => /^s3:/i.test(a) && !/^s3:(GetBucketLocation|ListBucket|ListBucketMultipartUploads)$/i.test(a));
+        for (const r of objectActions.length > 0 ? list(st.Resource).map(String) : []) {
+          if (!allowed.includes(r)) out.push(`${doc.address} › ${st.Sid ?? "?"}: ${objectActions.join(", ")} on ${r}, outside the stream's two prefixes`);
+        }
+        if (actions.some((a) => /^kms:/i.test(a))) {
+          if (st.Condition?.StringEquals?.["kms:ViaService"] !== `s3.${region ?? "?"}.amazonaws.com`) out.push(`${doc.address} › ${st.Sid ?? "?"}: uses ${JSON.stringify(st.Resource)} other than through S3 in ${region ?? "?"} (kms:ViaService)`);
+          if (!sameStrings(st.Resource, [String(d.kms_key_arn)])) out.push(`${doc.address} › ${st.Sid ?? "?"}: uses ${JSON.stringify(st.Resource)}, not exactly the destination's key`);
+        }
+      }
+    }
+    return out;
+  });
+
+/** What an account writing under a prefix of a zone bucket may do there; the audit's own copy of PREFIX_WRITER_ACTIONS. */
+const PREFIX_WRITER_ACTIONS_DOCUMENTED = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"];
+const ACCOUNT_ROOT = /^arn:aws[a-z-]*:iam::(\d{12}):root$/;
+
+/** The one account whose root a statement names as its only principal, if it does. */
+function rootAccountOf(st: Statement): string | undefined {
+  const p = st.Principal;
+  if (typeof p !== "object" || p === null || Object.keys(p).length !== 1) return undefined;
+  const ids = list((p as Json).AWS);
+  return ids.length === 1 && typeof ids[0] === "string" ? ACCOUNT_ROOT.exec(ids[0])?.[1] : undefined;
+}
+
+/**
+ * Partner drops. A zone bucket's policy allows nothing but uploads by other
+ * accounts under a literal prefix each: the root of an account other than the
+ * stack's (its own IAM then decides who), only PutObject and the multipart
+ * actions, on `<bucket>/<prefix>/*`; the bucket keeps its upload guards (SSE-KMS
+ * under its key). Its zone key lets that account do exactly what the upload
+ * needs (GenerateDataKey, Decrypt for multipart) only through S3 in the
+ * stack's Region (kms:ViaService), only from that account (kms:CallerAccount),
+ * only for that bucket (encryption context the bucket's ARN, which is the
+ * context with S3 Bucket Keys, or objects under the prefix). And no key of
+ * the stack names another account for anything else. That the partner
+ * cannot read is the read guard's (c), which excepts the registration role
+ * alone.
+ */
+const checkPrefixWriters: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const out: Violation[] = [];
+    const rule = "prefix-writers";
+    const { account, region } = providerOf(s);
+    const expectedKeyUse = new Map<string, { bucket: string; contexts: string[] }[]>(); // key name → writers
+    for (const [b] of lakeBuckets(s)) {
+      const arn = bucketArnOf(s, b);
+      for (const [pn, p] of attached(s, POLICY, b)) {
+        for (const st of (statementsOf(p.policy) ?? []).filter((x) => x.Effect === "Allow")) {
+          const at = (m: string) => out.push(violation(rule, s.name, `${POLICY}.${pn}`, `statement ${st.Sid ?? "?"} ${m}`));
+          const partner = rootAccountOf(st);
+          if (!partner || partner === account) {
+            at(`allows ${JSON.stringify(st.Principal)}: a zone bucket allows only other accounts to upload under a prefix`);
+            continue;
+          }
+          if (st.NotAction !== undefined || !list(st.Action).every((a) => PREFIX_WRITER_ACTIONS_DOCUMENTED.includes(String(a)))) at(`allows ${JSON.stringify(st.Action ?? st.NotAction)}, not only ${PREFIX_WRITER_ACTIONS_DOCUMENTED.join(", ")}`);
+          if (st.Condition !== undefined && Object.keys(st.Condition).length > 0) at("carries a condition; the bucket's guards are what limit uploads");
+          const resources = list(st.Resource).map((x) => resolveBucketRefs(s, String(x)));
+          const prefix = arn && resources.length === 1 && resources[0]!.startsWith(`${arn}/`) ? resources[0]!.slice(arn.length + 1) : undefined;
+          if (!prefix || !/^[^*?]+\/\*$/.test(prefix)) {
+            at(`is on ${JSON.stringify(st.Resource)}, not the objects under one literal prefix of ${BUCKET}.${b}`);
+            continue;
+          }
+          const keyName = refName(zoneKeysOf(s, b)[0], KMS_KEY);
+          if (keyName) expectedKeyUse.set(`${keyName}\u0000${partner}`, [...(expectedKeyUse.get(`${keyName}\u0000${partner}`) ?? []), { bucket: arn!, contexts: [arn!, `${arn}/${prefix}`] }]);
+        }
+      }
+      const guarded = uploadKeysOf(s, b) !== undefined;
+      const sseGuard = attached(s, POLICY, b).some(([, p]) => (statementsOf(p.policy) ?? []).some((st) => st.Effect === "Deny" && list(st.Action).includes("s3:PutObject") && st.Condition?.StringNotEqualsIfExists?.["s3:x-amz-server-side-encryption"] === "aws:kms"));
+      if ([...expectedKeyUse.values()].some((ws) => ws.some((w) => w.bucket === arn)) && (!guarded || !sseGuard)) {
+        out.push(violation(rule, s.name, `${BUCKET}.${b}`, "other accounts upload, but the bucket does not refuse uploads without SSE-KMS under its key"));
+      }
+    }
+    for (const [kn, k] of entries(s, KMS_KEY)) {
+      for (const st of (statementsOf(k.policy) ?? []).filter((x) => x.Effect === "Allow")) {
+        const partner = rootAccountOf(st);
+        if (!partner || partner === account) continue;
+        const at = (m: string) => out.push(violation(rule, s.name, `${KMS_KEY}.${kn}`, `statement ${st.Sid ?? "?"} ${m}`));
+        const writers = expectedKeyUse.get(`${kn}\u0000${partner}`);
+        if (!writers) {
+          at(`lets account ${partner} use the key, but no bucket under it lets that account upload`);
+          continue;
+        }
+        if (!list(st.Action).every((a) => ["kms:Decrypt", "kms:GenerateDataKey"].includes(String(a)))) at(`allows ${JSON.stringify(st.Action)}, not only kms:Decrypt and kms:GenerateDataKey`);
+        const eq = st.Condition?.StringEquals ?? {};
+        if (eq["kms:ViaService"] !== `s3.${region ?? "?"}.amazonaws.com`) at(`is not limited to S3 in ${region ?? "?"} (kms:ViaService)`);
+        if (eq["kms:CallerAccount"] !== partner) at(`is not limited to calls from account ${partner} (kms:CallerAccount)`);
+        const contexts = list(st.Condition?.StringLike?.["kms:EncryptionContext:aws:s3:arn"] ?? st.Condition?.StringEquals?.["kms:EncryptionContext:aws:s3:arn"]).map(String);
+        const allowedContexts = new Set(writers.flatMap((w) => w.contexts));
+        if (contexts.length === 0 || contexts.some((c) => !allowedContexts.has(c))) at(`lets the encryption context be ${JSON.stringify(contexts)}, not only the bucket and the account's prefixes ${JSON.stringify([...allowedContexts].sort())}`);
+      }
+    }
+    return out;
+  });
+
+// ---------------------------------------------------------------------------
 // MWAA: the environment (CKV2_AWS_66, CKV_AWS_242/243/244, MWAAAllLoggingInfo,
 // custom key and network rules) and its source bucket
 
@@ -1910,6 +2064,8 @@ const CHECKS: Record<string, Check> = {
   "MWAAAllLoggingInfo (all five MWAA logs at INFO or DEBUG)": checkMwaaAllLoggingInfo,
   "MWAA: a key of the stack, two subnets, the stack's security groups": checkMwaaKeyAndNetwork,
   "MWAA source bucket: its environment's key, read by its execution role only, holding only its requirements and DAG files": checkMwaaSourceBuckets,
+  "CKV_AWS_240/241, Firehose: Direct PUT into a zone bucket under a key it accepts, errors apart, logged, role on its prefixes": checkFirehoseStreams,
+  "partner drops: other accounts upload under a prefix only, the zone key through S3 only, for that bucket only": checkPrefixWriters,
 };
 
 // ---------------------------------------------------------------------------
@@ -1957,6 +2113,7 @@ describe("security audit of every example stack", () => {
     const withPipelines = deployments.filter((d) => d.pipeline !== null).length;
     const crawlers = deployments.flatMap((d) => d.discovery.crawlers);
     const withCrawlers = deployments.filter((d) => d.discovery.crawlers.length > 0).length;
+    const streams = deployments.reduce((n, d) => n + d.ingestion.streams.length, 0);
     // Three zones, the access-log, audit and artifacts buckets per domain stack; MWAA's source bucket and its access-log bucket per platform stack: the checks cannot pass vacuously.
     expect(count(BUCKET)).toBe(domainStacks.length * 6 + platformStacks * 2);
     // A key per zone, the audit key and the ops key; MWAA's key.
@@ -1967,9 +2124,9 @@ describe("security audit of every example stack", () => {
     expect(count(LF_RESOURCE)).toBe(domainStacks.length * 3);
     expect(jobs.length).toBe(14);
     expect(withRules).toBe(4);
-    // Discovery: a crawler role and an EventBridge role per crawler (clickstream and cdr, in dev and prod).
+    // Discovery: a crawler role and an EventBridge role per crawler (clickstream and cdr, in dev and prod); ingestion: a role per Firehose stream.
     expect(crawlers.length).toBe(4);
-    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + platformStacks + crawlers.length * 2);
+    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + streams + platformStacks + crawlers.length * 2);
     // Every role has one policy, but MWAA's execution role, which has a second (the DAGs') when the environment has pipelines, and EMR on EKS execution roles (their log lookups).
     expect(count(ROLE_POLICY)).toBe(count(ROLE) + platformStacks + emrEksJobs);
     expect(count(TRAIL)).toBe(domainStacks.length);
@@ -1982,7 +2139,7 @@ describe("security audit of every example stack", () => {
     // …and one for the crawlers' logs per stack with crawlers.
     expect(count(GLUE_SECURITY)).toBe(configurations + withCrawlers);
     expect(configurations).toBe(8);
-    expect(count(LOG_GROUP)).toBe(glueJobs * 2 + emrEksJobs + crawlers.length);
+    expect(count(LOG_GROUP)).toBe(glueJobs * 2 + emrEksJobs + crawlers.length + streams);
     expect(count(GLUE_CRAWLER)).toBe(crawlers.length);
     expect(count("aws_glue_workflow")).toBe(crawlers.length);
     expect(count(EMR_SERVERLESS)).toBe(jobs.length - glueJobs - emrEksJobs);
@@ -1991,6 +2148,10 @@ describe("security audit of every example stack", () => {
     expect(emrEksJobs).toBe(2);
     expect(count(EMR_EKS)).toBe(deployments.filter((d) => d.emrEks !== null).length);
     expect(count(EMR_EKS)).toBe(2);
+    // Ingestion: clickstream's stream in each environment, with its two alarms.
+    expect(streams).toBe(2);
+    expect(count(FIREHOSE)).toBe(streams);
+    expect(count("aws_cloudwatch_metric_alarm")).toBe(streams * 2);
     expect(count(ATHENA)).toBe(deployments.reduce((n, d) => n + d.workgroups.length, 0));
     expect(count(ATHENA)).toBeGreaterThan(0);
     // Scripts, one DAG per deployment with a pipeline, MWAA's requirements file per platform stack.
@@ -2323,6 +2484,26 @@ describe("security audit of every example stack", () => {
     const audited = stacks.flatMap((s) => entries(s, KMS_KEY).map(([n]) => `${s.name}/${KMS_KEY}.${n}`));
     expect(audited).toEqual(expect.arrayContaining(auditKeys));
     expect(checkKeyPolicyNoWildcard(stacks)).toEqual([]);
+  });
+
+  it("gives the ingestion checks something to check: clickstream streams into its raw bucket, cdr's raw bucket takes a partner's uploads, which its read guard still refuses reads", () => {
+    const streamsOf = (name: string) => entries(stacks.find((s) => s.name === name)!, FIREHOSE);
+    for (const env of ["dev", "prod"]) {
+      const [, stream] = streamsOf(`clickstream-${env}`)[0]!;
+      expect(blocks(stream.extended_s3_configuration)[0]!.bucket_arn, env).toBe("${aws_s3_bucket.raw.arn}");
+      const cdr = stacks.find((s) => s.name === `cdr-${env}`)!;
+      const partner = env === "dev" ? "555555555555" : "666666666666";
+      const raw = statementsOf(attached(cdr, POLICY, "raw")[0]![1].policy)!;
+      expect(raw.filter((st) => st.Effect === "Allow").map(rootAccountOf), env).toEqual([partner]);
+      const guard = raw.find((st) => st.Sid === READ_GUARD)!;
+      expect(guard.Condition?.ArnNotEquals?.["aws:PrincipalArn"], env).toEqual([roleArnOf(cdr, registrationRoleOf(cdr, "raw")!)]);
+      expect((statementsOf(cdr.json.resource![KMS_KEY]!.raw!.policy) ?? []).map(rootAccountOf).filter((a) => a === partner), env).toEqual([partner]);
+    }
+    // No other stack lets another account write or use a key.
+    for (const s of stacks.filter((x) => !x.name.startsWith("cdr-"))) {
+      const foreign = [...entries(s, POLICY), ...entries(s, KMS_KEY)].flatMap(([, r]) => (statementsOf(r.policy) ?? []).filter((st) => st.Effect === "Allow" && rootAccountOf(st) !== undefined && rootAccountOf(st) !== providerOf(s).account));
+      expect(foreign, s.name).toEqual([]);
+    }
   });
 });
 
@@ -4420,5 +4601,194 @@ describe("checkCrawlers and checkWorkflowTargets", () => {
       'aws_cloudwatch_event_rule.discovery__leads: matches buckets [{"prefix":""}], not one lake bucket of the stack',
       "aws_cloudwatch_event_rule.discovery__leads: does not limit the keys to literal prefixes",
     ]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Ingestion
+
+describe("ingestion checks (Firehose streams, partner drops)", () => {
+  const RAW_ARN = "arn:aws:s3:::shop-raw";
+  const PARTNER = "555555555555";
+  const DELIVER = "firehose__clicks__deliver";
+  const uploadGuards: Json[] = [
+    { Sid: "DenyUploadsNotSseKms", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:PutObject", Resource: `${RAW_ARN}/*`, Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } } },
+    { Sid: "DenyUploadsWithOtherKeys", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:PutObject", Resource: `${RAW_ARN}/*`, Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": RAW_KEY } } },
+  ];
+  const partnerUpload: Json = {
+    Sid: "AllowUploadsByPartnerReseller",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${PARTNER}:root` },
+    Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
+    Resource: `${RAW_ARN}/drops/reseller/*`,
+  };
+  const partnerKey: Json = {
+    Sid: "AllowS3UploadsByPartnerReseller",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${PARTNER}:root` },
+    Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+    Resource: "*",
+    Condition: {
+      StringEquals: { "kms:CallerAccount": PARTNER, "kms:ViaService": `s3.${REGION}.amazonaws.com` },
+      StringLike: { "kms:EncryptionContext:aws:s3:arn": [RAW_ARN, `${RAW_ARN}/drops/reseller/*`] },
+    },
+  };
+  const deliver = (): Json[] => [
+    { Sid: "WriteUnderOwnPrefixes", Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:PutObject"], Resource: ["${aws_s3_bucket.raw.arn}/_errors/clicks/*", "${aws_s3_bucket.raw.arn}/clicks/dt=*"] },
+    { Sid: "FindBucketAndOwnUploads", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], Resource: "${aws_s3_bucket.raw.arn}" },
+    { Sid: "ListOwnPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: "${aws_s3_bucket.raw.arn}", Condition: { StringLike: { "s3:prefix": ["_errors/clicks/*", "clicks/dt=*"] } } },
+    {
+      Sid: "UseBucketKeyThroughS3",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: RAW_KEY,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` }, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["${aws_s3_bucket.raw.arn}", "${aws_s3_bucket.raw.arn}/clicks/dt=*"] } },
+    },
+    { Sid: "WriteOwnDeliveryLog", Effect: "Allow", Action: "logs:PutLogEvents", Resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/kinesisfirehose/shop-clicks-dev:log-stream:DestinationDelivery` },
+  ];
+
+  /** The fixture's raw bucket with its upload guards, a Firehose stream into it, and a partner drop, shaped like the generated JSON. */
+  const withIngestion = (d: Resources) => {
+    setStatements(d, "raw", [...statementsIn(d, "raw"), ...uploadGuards, partnerUpload]);
+    r(d, KMS_KEY, "raw").policy = doc([...(JSON.parse(r(d, KMS_KEY, "raw").policy as string).Statement as Json[]), partnerKey]);
+    const role = "${aws_iam_role.firehose__clicks.name}";
+    Object.assign(
+      d,
+      merge(d, {
+        [ROLE]: { firehose__clicks: { name: "shop-firehose-clicks", assume_role_policy: trust({ Principal: { Service: "firehose.amazonaws.com" } }), max_session_duration: 3600 } },
+        [ROLE_POLICY]: { [DELIVER]: { name: "deliver", role, policy: doc(deliver()) } },
+        [POLICIES_EXCLUSIVE]: { firehose__clicks: { role_name: role, policy_names: ["deliver"] } },
+        [ATTACHMENTS_EXCLUSIVE]: { firehose__clicks: { role_name: role, policy_arns: [] } },
+        [LOG_GROUP]: { firehose__clicks: { name: "/aws/kinesisfirehose/shop-clicks-dev", kms_key_id: OPS, retention_in_days: 400, log_group_class: "STANDARD" } },
+        [FIREHOSE]: {
+          clicks: {
+            name: "shop-clicks-dev",
+            destination: "extended_s3",
+            server_side_encryption: { enabled: true, key_type: "CUSTOMER_MANAGED_CMK", key_arn: RAW_KEY },
+            extended_s3_configuration: {
+              bucket_arn: "${aws_s3_bucket.raw.arn}",
+              role_arn: "${aws_iam_role.firehose__clicks.arn}",
+              kms_key_arn: RAW_KEY,
+              prefix: "clicks/dt=!{timestamp:yyyy-MM-dd}/",
+              error_output_prefix: "_errors/clicks/!{firehose:error-output-type}/",
+              cloudwatch_logging_options: { enabled: true, log_group_name: "${aws_cloudwatch_log_group.firehose__clicks.name}", log_stream_name: "DestinationDelivery" },
+            },
+          },
+        },
+      }),
+    );
+  };
+  const stream = (d: Resources) => r(d, FIREHOSE, "clicks");
+  const dest = (d: Resources) => stream(d).extended_s3_configuration as Json;
+  const firehose = (breakIt: (d: Resources) => void) => checkFirehoseStreams(stacksWith((d) => (withIngestion(d), breakIt(d)))).map((v) => `${v.address}: ${v.message}`);
+  const writers = (breakIt: (d: Resources) => void) => checkPrefixWriters(stacksWith((d) => (withIngestion(d), breakIt(d)))).map((v) => `${v.address}: ${v.message}`);
+  const setKeyStatement = (d: Resources, st: Json) => {
+    const all = JSON.parse(r(d, KMS_KEY, "raw").policy as string).Statement as Json[];
+    r(d, KMS_KEY, "raw").policy = doc([...all.filter((x) => x.Sid !== partnerKey.Sid), st]);
+  };
+  const setUpload = (d: Resources, st: Json) => setStatements(d, "raw", [...statementsIn(d, "raw").filter((x) => x.Sid !== partnerUpload.Sid), st]);
+
+  it.each(Object.entries(CHECKS))("%s: no violations with a stream and a partner drop", (_, check) => {
+    expect(check(stacksWith(withIngestion))).toEqual([]);
+  });
+
+  it("fails when the stream's buffer is not encrypted (CKV_AWS_240), or not under a customer-managed key of the stack (CKV_AWS_241)", () => {
+    expect(firehose((d) => delete stream(d).server_side_encryption)).toEqual([`${FIREHOSE}.clicks: server_side_encryption is not enabled (CKV_AWS_240)`]);
+    expect(firehose((d) => (stream(d).server_side_encryption = { enabled: true, key_type: "AWS_OWNED_CMK" }))).toEqual([`${FIREHOSE}.clicks: server_side_encryption.key_type is AWS_OWNED_CMK, not CUSTOMER_MANAGED_CMK (CKV_AWS_241)`]);
+    expect(firehose((d) => (stream(d).server_side_encryption = { enabled: true, key_type: "CUSTOMER_MANAGED_CMK", key_arn: "${aws_kms_key.gone.arn}" }))).toHaveLength(1);
+  });
+
+  it("fails when the stream reads a Kinesis stream, or writes somewhere else than a zone bucket of the stack", () => {
+    expect(firehose((d) => (stream(d).kinesis_source_configuration = { kinesis_stream_arn: "arn:aws:kinesis:eu-west-1:111111111111:stream/x" }))).toEqual([
+      `${FIREHOSE}.clicks: kinesis_source_configuration is set: only Direct PUT streams are generated`,
+    ]);
+    expect(firehose((d) => (dest(d).bucket_arn = "${aws_s3_bucket.artifacts.arn}"))).toEqual([`${FIREHOSE}.clicks: bucket_arn \${aws_s3_bucket.artifacts.arn} is not a zone bucket of the stack`]);
+  });
+
+  it("fails when the objects are not SSE-KMS, or under a key the bucket refuses", () => {
+    // The role's key statement no longer names the destination's key either.
+    expect(firehose((d) => delete dest(d).kms_key_arn)).toEqual([
+      `${FIREHOSE}.clicks: extended_s3_configuration.kms_key_arn is not set: objects would not be SSE-KMS, and the bucket refuses them`,
+      `${FIREHOSE}.clicks: ${ROLE_POLICY}.${DELIVER} › UseBucketKeyThroughS3: uses "${RAW_KEY}", not exactly the destination's key`,
+    ]);
+    expect(firehose((d) => (dest(d).kms_key_arn = OPS))).toContain(`${FIREHOSE}.clicks: objects go under ${OPS}, which ${BUCKET}.raw does not accept (it takes ["${RAW_KEY}"])`);
+  });
+
+  it("fails when failures are not sorted by error type, or land in the table's folder", () => {
+    expect(firehose((d) => (dest(d).error_output_prefix = "_errors/clicks/"))).toEqual([`${FIREHOSE}.clicks: error_output_prefix "_errors/clicks/" does not sort failures by !{firehose:error-output-type}`]);
+    expect(firehose((d) => (dest(d).error_output_prefix = "clicks/errors/!{firehose:error-output-type}/"))).toContainEqual(expect.stringContaining("is in the data prefix's folder clicks/"));
+  });
+
+  it("fails when delivery errors are not logged to a log group of the stack", () => {
+    expect(firehose((d) => delete dest(d).cloudwatch_logging_options)).toEqual([`${FIREHOSE}.clicks: delivery errors are not logged to a log group of the stack`]);
+    expect(firehose((d) => ((dest(d).cloudwatch_logging_options as Json).enabled = false))).toHaveLength(1);
+  });
+
+  it("fails when the role writes outside the stream's prefixes, or uses a key outside S3 or another key", () => {
+    const widen = (change: (sts: Json[]) => void) => (d: Resources) => {
+      const sts = deliver();
+      change(sts);
+      r(d, ROLE_POLICY, DELIVER).policy = doc(sts);
+    };
+    expect(firehose(widen((sts) => (sts[0]!.Resource = ["${aws_s3_bucket.raw.arn}/*"])))).toEqual([
+      `${FIREHOSE}.clicks: ${ROLE_POLICY}.${DELIVER} › WriteUnderOwnPrefixes: s3:AbortMultipartUpload, s3:PutObject on \${aws_s3_bucket.raw.arn}/*, outside the stream's two prefixes`,
+    ]);
+    expect(firehose(widen((sts) => delete (sts[3]!.Condition as Json).StringEquals))).toEqual([
+      `${FIREHOSE}.clicks: ${ROLE_POLICY}.${DELIVER} › UseBucketKeyThroughS3: uses "${RAW_KEY}" other than through S3 in ${REGION} (kms:ViaService)`,
+    ]);
+    expect(firehose(widen((sts) => (sts[3]!.Resource = [RAW_KEY, OPS])))).toHaveLength(1);
+  });
+
+  it("fails when a zone bucket lets a partner read, list, delete or write the whole bucket", () => {
+    expect(writers((d) => setUpload(d, { ...partnerUpload, Action: ["s3:GetObject", "s3:PutObject"] }))).toEqual([
+      `${POLICY}.raw: statement AllowUploadsByPartnerReseller allows ["s3:GetObject","s3:PutObject"], not only s3:AbortMultipartUpload, s3:ListMultipartUploadParts, s3:PutObject`,
+    ]);
+    expect(writers((d) => setUpload(d, { ...partnerUpload, Resource: `${RAW_ARN}/*` }))).toEqual([
+      `${POLICY}.raw: statement AllowUploadsByPartnerReseller is on "${RAW_ARN}/*", not the objects under one literal prefix of ${BUCKET}.raw`,
+      `${KMS_KEY}.raw: statement AllowS3UploadsByPartnerReseller lets account ${PARTNER} use the key, but no bucket under it lets that account upload`,
+    ]);
+  });
+
+  it("fails when a zone bucket allows anything to its own account, a role, or a condition instead of the guards", () => {
+    expect(writers((d) => setUpload(d, { ...partnerUpload, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/etl` } }))).toContainEqual(
+      `${POLICY}.raw: statement AllowUploadsByPartnerReseller allows {"AWS":"arn:aws:iam::${ACCOUNT}:role/etl"}: a zone bucket allows only other accounts to upload under a prefix`,
+    );
+    expect(writers((d) => setUpload(d, { ...partnerUpload, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }))).toContainEqual(expect.stringContaining("a zone bucket allows only other accounts"));
+    expect(writers((d) => setUpload(d, { ...partnerUpload, Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } } }))).toEqual([
+      `${POLICY}.raw: statement AllowUploadsByPartnerReseller carries a condition; the bucket's guards are what limit uploads`,
+    ]);
+  });
+
+  it("fails when partners upload but the bucket no longer refuses uploads without SSE-KMS under its key", () => {
+    expect(writers((d) => setStatements(d, "raw", statementsIn(d, "raw").filter((x) => x.Sid !== "DenyUploadsNotSseKms")))).toEqual([
+      `${BUCKET}.raw: other accounts upload, but the bucket does not refuse uploads without SSE-KMS under its key`,
+    ]);
+  });
+
+  it("fails when the zone key lets the partner do more, elsewhere than S3, from anywhere, or for any object", () => {
+    const cond = partnerKey.Condition as { StringEquals: Json; StringLike: Json };
+    expect(writers((d) => setKeyStatement(d, { ...partnerKey, Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncrypt*"] }))).toEqual([
+      `${KMS_KEY}.raw: statement AllowS3UploadsByPartnerReseller allows ["kms:Decrypt","kms:GenerateDataKey","kms:ReEncrypt*"], not only kms:Decrypt and kms:GenerateDataKey`,
+    ]);
+    expect(writers((d) => setKeyStatement(d, { ...partnerKey, Condition: { ...cond, StringEquals: { "kms:CallerAccount": PARTNER } } }))).toEqual([
+      `${KMS_KEY}.raw: statement AllowS3UploadsByPartnerReseller is not limited to S3 in ${REGION} (kms:ViaService)`,
+    ]);
+    expect(writers((d) => setKeyStatement(d, { ...partnerKey, Condition: { ...cond, StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } } }))).toEqual([
+      `${KMS_KEY}.raw: statement AllowS3UploadsByPartnerReseller is not limited to calls from account ${PARTNER} (kms:CallerAccount)`,
+    ]);
+    expect(writers((d) => setKeyStatement(d, { ...partnerKey, Condition: { ...cond, StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::*"] } } }))).toEqual([
+      `${KMS_KEY}.raw: statement AllowS3UploadsByPartnerReseller lets the encryption context be ["arn:aws:s3:::*"], not only the bucket and the account's prefixes ["${RAW_ARN}","${RAW_ARN}/drops/reseller/*"]`,
+    ]);
+  });
+
+  it("fails when a key lets another account in with no upload to make", () => {
+    expect(writers((d) => setKeyStatement(d, { ...partnerKey, Principal: { AWS: "arn:aws:iam::999999999999:root" } }))).toEqual([
+      `${KMS_KEY}.raw: statement AllowS3UploadsByPartnerReseller lets account 999999999999 use the key, but no bucket under it lets that account upload`,
+    ]);
+  });
+
+  it("keeps the partner out of reads: the read guard excepts the registration role alone", () => {
+    expect(checkObjectReadGuard(stacksWith(withIngestion))).toEqual([]);
+    expect(checkObjectReadsOnlyByRegistrationRole(stacksWith((d) => (withIngestion(d), setUpload(d, { ...partnerUpload, Action: ["s3:GetObject"] }))))).toHaveLength(1);
   });
 });

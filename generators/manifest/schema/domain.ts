@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
+import { IngestionManifest } from "./ingestion";
 import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
@@ -316,6 +317,7 @@ export const DomainManifest = z
       .array(DiscoveryManifest)
       .default([])
       .describe("Crawlers started by arrivals under prefixes of a zone, cataloguing new folders as tables.\n@default - none"),
+    ingestion: IngestionManifest.default({ streams: [], partnerDrops: [] }).describe("How data arrives in raw: Firehose streams and partner drop prefixes.\n@default - none"),
   })
   .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
 

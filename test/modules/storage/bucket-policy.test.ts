@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderPolicy } from "../../../modules/identity/policy-document";
-import { logDeliveryStatement, secureBucketPolicy } from "../../../modules/storage/bucket-policy";
+import { PREFIX_WRITER_ACTIONS, logDeliveryStatement, prefixWriterStatements, secureBucketPolicy } from "../../../modules/storage/bucket-policy";
 
 const ARN = "arn:aws:s3:::acme-sales-raw-dev-111111111111-eu-west-1";
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001";
@@ -210,5 +210,54 @@ describe("logDeliveryStatement", () => {
       ArnLike: { "aws:SourceArn": ["arn:aws:s3:::a-raw", "arn:aws:s3:::m-curated", "arn:aws:s3:::z-processed"] },
     });
     expect(input).toEqual(sources);
+  });
+});
+
+describe("prefix writers (partner drops)", () => {
+  const writers = [{ name: "mvno-nordic", accountId: "555555555555", prefix: "drops/mvno-nordic/" }];
+
+  it("lets the partner account upload under its prefix only: PutObject and the multipart actions, no reads, no listing, no ACLs", () => {
+    const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: ["arn:aws:iam::111111111111:role/lf"], prefixWriters: writers });
+    const allow = doc.Statement.filter((s) => s.Effect === "Allow");
+    expect(allow).toEqual([
+      {
+        Sid: "AllowUploadsByPartnerMvnoNordic",
+        Effect: "Allow",
+        Principal: { AWS: "arn:aws:iam::555555555555:root" },
+        Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
+        Resource: `${ARN}/drops/mvno-nordic/*`,
+      },
+    ]);
+    expect(PREFIX_WRITER_ACTIONS.filter((a) => /Get|Acl|Delete|ListBucket/.test(a))).toEqual([]);
+    expect(isWildcard(allow[0]!.Principal)).toBe(false);
+  });
+
+  it("keeps every guard, after which the writers come: the partner too must send SSE-KMS under the bucket key, and is denied reads", () => {
+    const doc = secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY, onlyObjectReaders: ["arn:aws:iam::111111111111:role/lf"], prefixWriters: writers });
+    expect(doc.Statement.map((s) => s.Sid)).toEqual([
+      "DenyInsecureTransport",
+      "DenyOutdatedTls",
+      "DenyUploadsNotSseKms",
+      "DenyUploadsWithOtherKeys",
+      "DenyObjectReadsOutsideLakeFormation",
+      "AllowUploadsByPartnerMvnoNordic",
+    ]);
+    const guard = doc.Statement.find((s) => s.Sid === "DenyObjectReadsOutsideLakeFormation")!;
+    expect(guard.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/lf"] } });
+  });
+
+  it("writes the partner's root in the bucket's partition", () => {
+    const [s] = prefixWriterStatements("arn:aws-cn:s3:::b", writers);
+    expect(s!.Principal).toEqual({ AWS: "arn:aws-cn:iam::555555555555:root" });
+  });
+
+  it("fails when the account is not 12 digits, or the prefix is the whole bucket or lacks its slash", () => {
+    expect(() => prefixWriterStatements(ARN, [{ name: "a", accountId: "12345", prefix: "drops/a/" }])).toThrow(/account "12345" is not 12 digits/);
+    expect(() => prefixWriterStatements(ARN, [{ name: "a", accountId: "555555555555", prefix: "" }])).toThrow(/not a key prefix/);
+    expect(() => prefixWriterStatements(ARN, [{ name: "a", accountId: "555555555555", prefix: "drops/a" }])).toThrow(/not a key prefix/);
+  });
+
+  it("adds nothing without writers", () => {
+    expect(secureBucketPolicy({ bucketArn: ARN, kmsKeyArn: KEY }).Statement.some((s) => s.Effect === "Allow")).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EncryptionKey, type EncryptionKeyProps } from "../../../modules/storage/encryption-key";
+import { EncryptionKey, type EncryptionKeyProps, s3PrefixWriterKeyStatements } from "../../../modules/storage/encryption-key";
 import { policyOf, resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
 
 function props(over: Partial<EncryptionKeyProps> = {}): EncryptionKeyProps {
@@ -86,5 +86,41 @@ describe("EncryptionKey", () => {
 
   it("writes no separate aws_kms_key_policy, which would fight the inline policy", () => {
     expect(resourcesOf(synth(props()), "aws_kms_key_policy")).toEqual({});
+  });
+});
+
+describe("EncryptionKey s3PrefixWriters (partner drops)", () => {
+  const writer = { name: "mvno-nordic", accountId: "555555555555", region: "eu-west-1", bucketArn: "arn:aws:s3:::acme-cdr-raw-dev", prefix: "drops/mvno-nordic/" };
+
+  it("lets the partner account use the key only through S3 in the Region, from its own account, for that bucket", () => {
+    const doc = policyOf(resource(synth(props({ s3PrefixWriters: [writer] })), "aws_kms_key", "raw"));
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["AccountAdministersKeyThroughIam", "AllowS3UploadsByPartnerMvnoNordic"]);
+    expect(doc.Statement[1]).toEqual({
+      Sid: "AllowS3UploadsByPartnerMvnoNordic",
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::555555555555:root" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:CallerAccount": "555555555555", "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+        // The bucket's ARN is the context when S3 Bucket Keys are on; the object's ARN under the prefix otherwise.
+        StringLike: { "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::acme-cdr-raw-dev", "arn:aws:s3:::acme-cdr-raw-dev/drops/mvno-nordic/*"] },
+      },
+    });
+  });
+
+  it("grants no administration, re-encryption or grants to the partner", () => {
+    const [s] = s3PrefixWriterKeyStatements("aws", [writer]);
+    expect([s!.Action].flat().filter((a) => !["kms:Decrypt", "kms:GenerateDataKey"].includes(a))).toEqual([]);
+  });
+
+  it("names S3 of the China partition by its own domain", () => {
+    const [s] = s3PrefixWriterKeyStatements("aws-cn", [{ ...writer, region: "cn-north-1" }]);
+    expect(s!.Condition!.StringEquals!["kms:ViaService"]).toBe("s3.cn-north-1.amazonaws.com.cn");
+    expect(s!.Principal).toEqual({ AWS: "arn:aws-cn:iam::555555555555:root" });
+  });
+
+  it("adds nothing without writers", () => {
+    expect(policyOf(resource(synth(props()), "aws_kms_key", "raw")).Statement).toHaveLength(1);
   });
 });

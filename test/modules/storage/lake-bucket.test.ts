@@ -270,3 +270,12 @@ describe("lifecycleRules", () => {
     expect(all!.transition).toEqual([{ days: 365, storageClass: "GLACIER" }]);
   });
 });
+
+describe("LakeBucket prefixWriters", () => {
+  it("passes partner prefix writers into the bucket policy, after the guards", () => {
+    const tf = synth(props({ prefixWriters: [{ name: "mvno-nordic", accountId: "555555555555", prefix: "drops/mvno-nordic/" }] }));
+    const doc = policyOf(resource(tf, "aws_s3_bucket_policy", "raw"));
+    expect(doc.Statement.at(-1)).toMatchObject({ Sid: "AllowUploadsByPartnerMvnoNordic", Resource: `${ARN}/drops/mvno-nordic/*` });
+    expect(doc.Statement.filter((s) => s.Effect === "Allow")).toHaveLength(1);
+  });
+});
