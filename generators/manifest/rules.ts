@@ -1,5 +1,5 @@
 import { parseColumnType } from "./column-type";
-import { dqdlProblems } from "./dqdl";
+import { dqdlRuleProblems } from "./dqdl";
 import { parseRowFilter } from "./row-filter";
 import { type PathSegment, type Problem, suggest } from "./errors";
 import { DEFAULT_ZONES, type DomainManifestOutput, type TableManifestOutput } from "./schema/domain";
@@ -151,8 +151,9 @@ export function checkDomain(d: ParsedDomain, p: PlatformManifestOutput | undefin
       }),
     );
     if (p) problems.push(...checkTags(t.lfTags, [...base, "lfTags"], file, p));
-    for (const why of dqdlProblems(t.quality, new Set([...t.columns, ...t.partitionKeys].map((c) => c.name)))) {
-      problems.push({ file, path: [...base, "quality"], code: "invalid-value", message: `not a quality rule Lakeform accepts: ${why}`, got: t.quality, hint: "use DQDL rules such as RowCount > 0, IsComplete \"col\", ColumnValues \"col\" in [\"a\", \"b\"]" });
+    for (const why of dqdlRuleProblems(t.quality, new Set([...t.columns, ...t.partitionKeys].map((c) => c.name)))) {
+      const one = why.index !== null;
+      problems.push({ file, path: one ? [...base, "quality", why.index!] : [...base, "quality"], code: "invalid-value", message: one ? `not a quality rule Lakeform accepts: ${why.message}` : `not a ruleset Glue accepts: ${why.message}`, got: one ? t.quality[why.index!] : t.quality.length, hint: one ? "use DQDL rules such as RowCount > 0, IsComplete \"col\", ColumnValues \"col\" in [\"a\", \"b\"]" : "split the rules over fewer, shorter rules" });
     }
   });
 
