@@ -3,6 +3,7 @@ import { buildModel } from "../model/build";
 import type { Model } from "../model/types";
 import type { Problem } from "./errors";
 import { loadManifests, readDomainFiles } from "./load";
+import { checkQueryTasks } from "./query-rules";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
@@ -41,9 +42,9 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
       problems.push(...r.problems);
       continue;
     }
-    const scripts = readDomainFiles(root, d.folder!, r.value.jobs.map((j) => j.script));
+    const scripts = readDomainFiles(root, d.folder!, [...r.value.jobs.map((j) => j.script), ...(r.value.pipeline?.tasks.flatMap((t) => (t.query ? [t.query] : [])) ?? [])]);
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
-    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed));
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkQueryTasks(parsed));
     domains.push(parsed);
   }
 

@@ -47,6 +47,7 @@ import type {
   ZoneModel,
 } from "./types";
 import { emrServerlessPlaceholder } from "./types";
+import { type PipelineQueriesModel, defaultTaskTimeoutMinutes, queriesOf, queryGrants } from "./queries";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -133,17 +134,25 @@ function dagOf(
   jobs: readonly JobModel[],
   quality: DomainDeploymentModel["quality"],
   artifactsBucket: string,
+  queries: PipelineQueriesModel,
 ): DomainDeploymentModel["pipeline"] {
   const p = m.pipeline;
   if (!p) return null;
   const dagId = `${m.name.replace(/-/g, "_")}_${env.name}`;
   const tasks: DagTaskModel[] = p.tasks.map((t) => {
     const after = [...t.after].sort();
+    const timeout = (kind: DagTaskModel["kind"]) => ({ timeoutMinutes: t.timeoutMinutes ?? defaultTaskTimeoutMinutes(kind, m.jobs.find((j) => j.name === t.job)) });
+    if (t.query !== undefined) {
+      const q = queries.tasks.find((x) => x.task === t.name)!;
+      const wg = queries.workgroups.find((w) => w.name === q.workgroup)!;
+      return { kind: "athena", ...timeout("athena"), id: t.name, after, query: q.sql, database: q.into.database, workgroup: wg.name, outputLocation: wg.outputLocation };
+    }
     if (t.job !== undefined) {
       const job = jobs.find((j) => j.name === t.job)!;
-      if (job.engine === "glue") return { kind: "glue", id: t.name, after, jobName: `${stack}-${job.name}` };
+      if (job.engine === "glue") return { kind: "glue", ...timeout("glue"), id: t.name, after, jobName: `${stack}-${job.name}` };
       return {
         kind: "emr-serverless",
+        ...timeout("emr-serverless"),
         id: t.name,
         after,
         applicationId: emrServerlessPlaceholder(job.name),
@@ -155,12 +164,13 @@ function dagOf(
     }
     const [zone, table] = t.quality!.split(".") as [string, string];
     const rulesets = quality.rulesets.filter((r) => r.zone === zone && r.table === table);
-    return { kind: "quality", id: t.name, after, database: rulesets[0]?.database ?? "", table, rulesetNames: rulesets.map((r) => r.name), roleArn: quality.role.arn };
+    return { kind: "quality", ...timeout("quality"), id: t.name, after, database: rulesets[0]?.database ?? "", table, rulesetNames: rulesets.map((r) => r.name), roleArn: quality.role.arn };
   });
   return {
     key: `dags/${dagId}.py`,
     dag: {
       dagId,
+      domain: m.name,
       description: m.description || `${m.name} pipeline`,
       schedule: p.schedule,
       owner: m.owner.team,
@@ -402,6 +412,8 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         }),
         ...jobs.flatMap(jobGrants),
       ];
+      const queries = queriesOf(m, env, zones, tables, artifactsName, d.scripts);
+      grants.push(...queryGrants(queries));
       const resourceLinks = m.consumes
         .map((c) => ({
           name: resourceLinkName(ctx, m.name, c.domain, c.zone),
@@ -442,7 +454,8 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       deployments.push({
         stack,
         quality,
-        pipeline: dagOf(m, env, stack, jobs, quality, artifactsName),
+        pipeline: dagOf(m, env, stack, jobs, quality, artifactsName, queries),
+        queries,
         alerts: { topicName: `${platform.organization}-${m.name}-${env.name}-alerts`, email: m.owner.email },
         workgroups,
         artifacts: {

@@ -22,6 +22,7 @@ import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { type DomainDeploymentModel, type EnvironmentModel, type JobModel, type StackModel, type TableRefModel, emrServerlessPlaceholder } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
+import { pipelineQueryArtifactStatements, pipelineQueryBucketStatements, pipelineQueryKeyStatements, pipelineQueryUploadKeyArns, pipelineQueryWorkgroups } from "./pipeline-queries";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -75,13 +76,17 @@ export class DomainStack extends AwsStack {
         accountId: dep.accountId,
         partition: dep.partition,
         // Glue jobs writing this zone log under its key (their security configuration's).
-        statements: dep.jobs.some((j) => j.glueSecurityConfiguration?.zone === zone.name) ? logsKeyStatements(dep.accountId, dep.region, dep.partition) : [],
+        statements: [
+          ...(dep.jobs.some((j) => j.glueSecurityConfiguration?.zone === zone.name) ? logsKeyStatements(dep.accountId, dep.region, dep.partition) : []),
+          ...pipelineQueryKeyStatements(dep, zone.name),
+        ],
       });
       zoneKeys.set(zone.name, key.key.arn);
       const l = zone.bucket.lifecycle;
       const bucket = new LakeBucket(this, `${zone.name}-bucket`, {
         terraformName: zone.name,
         onlyObjectReaders: [zone.registrationRole.arn],
+        policyStatements: pipelineQueryBucketStatements(dep, zone.name),
         bucketName: zone.bucket.name,
         bucketArn: zone.bucket.arn,
         encryption: { kind: "kms", kmsKeyArn: key.key.arn },
@@ -159,7 +164,8 @@ export class DomainStack extends AwsStack {
       bucketArn: dep.artifacts.bucket.arn,
       encryption: { kind: "kms", kmsKeyArn: ops.key.arn },
       // A Glue job's security configuration encrypts all it writes, its temp data too, with the written zone's key.
-      additionalUploadKeyArns: [...new Set(dep.jobs.flatMap((j) => (j.glueSecurityConfiguration?.zone ? [zoneKeys.get(j.glueSecurityConfiguration.zone)!] : [])))],
+      additionalUploadKeyArns: [...new Set([...dep.jobs.flatMap((j) => (j.glueSecurityConfiguration?.zone ? [zoneKeys.get(j.glueSecurityConfiguration.zone)!] : [])), ...pipelineQueryUploadKeyArns(dep, zoneKeys)])],
+      policyStatements: pipelineQueryArtifactStatements(dep),
       accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "artifacts/" },
       lifecycle: {
         intelligentTiering: false,
@@ -184,6 +190,9 @@ export class DomainStack extends AwsStack {
         bytesScannedCutoffPerQuery: wg.bytesScannedCutoffPerQuery,
       });
     }
+
+    // The pipeline's Athena statements run in workgroups of their own, one per zone they write.
+    pipelineQueryWorkgroups(this, dep, zoneKeys);
 
     const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables);
 

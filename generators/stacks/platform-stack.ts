@@ -9,6 +9,7 @@ import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import type { EnvironmentModel, Model, StackModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
+import { pipelineQueryStatements } from "./pipeline-queries";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -121,5 +122,7 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
       { Sid: "PassQualityRoles", Effect: "Allow", Action: "iam:PassRole", Resource: sorted(qualityRoles), Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } } },
     );
   }
+  // Athena statements: the workgroups, the catalog entries and Lake Formation data access of the query tasks.
+  out.push(...pipelineQueryStatements(model, env));
   return out;
 }

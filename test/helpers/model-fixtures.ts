@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { formatProblems } from "../../generators/manifest/errors";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "../../generators/manifest/rules";
+import { checkQueryTasks } from "../../generators/manifest/query-rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
 import { PlatformManifest } from "../../generators/manifest/schema/platform";
 import { buildModel } from "../../generators/model/build";
@@ -33,7 +34,7 @@ export function modelFrom(
   });
   const problems = [
     ...checkPlatform(p, "domains/platform.yaml"),
-    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d)]),
+    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d), ...checkQueryTasks(d)]),
     ...checkConsumes(parsed, p),
   ];
   const built = buildModel(p, "domains/platform.yaml", parsed);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
 import { EnvironmentName } from "./platform";
+import { queryTaskFields } from "./pipeline-task";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -249,8 +250,9 @@ export const PipelineTaskManifest = z
     after: z.array(TaskName).default([]).describe("Tasks that must succeed first.\n@default - none"),
     job: JobName.optional().describe("Run this job of the domain and wait for it."),
     quality: TableRef.optional().describe("Evaluate this table's quality rules and fail the run on any failed rule (a gate before publishing)."),
+    ...queryTaskFields,
   })
-  .describe("One DAG task: a job run or a quality gate.");
+  .describe("One DAG task: a job run, a quality gate or an Athena statement.");
 
 export const PipelineManifest = z
   .strictObject({
