@@ -167,7 +167,7 @@ describe("lakeform synth on bad query tasks and timeouts", () => {
   it("fails when a grant takes a name Lakeform keeps for query tasks' grants", async () => {
     const spec = withQuery((d) => (d.access = [{ name: "pipeline-daily-reads", principal: "analysts", tables: ["curated.daily"] }]));
     const p = spec.platform as Record<string, any>;
-    for (const [env, account] of [["dev", "111111111111"], ["prod", "222222222222"]]) p.environments[env].principals = { analysts: `arn:aws:iam::${account}:role/analysts` };
+    for (const [env, account] of [["dev", "111111111111"], ["prod", "222222222222"]] as const) p.environments[env].principals = { analysts: `arn:aws:iam::${account}:role/analysts` };
     expect(await failingSynth(spec)).toMatchInlineSnapshot(`
       "domains/sales/domain.yaml › access[0].name: grant names starting with pipeline- are Lakeform's, for query tasks' own grants, got "pipeline-daily-reads"; choose another name
       1 problem in 1 file; nothing was written.
