@@ -18,10 +18,10 @@ import type { DomainDeploymentModel, DomainModel, GrantModel, Model, PrincipalMo
 
 export interface AccessVia {
   readonly grant: string;
-  /** The grant's place in the domain manifest: access[index] or jobs[index]. */
-  readonly source: "access" | "jobs";
+  /** The grant's place in the domain manifest: access[index], jobs[index] or pipeline.tasks[index]. */
+  readonly source: "access" | "jobs" | "pipeline";
   readonly index: number;
-  /** A job's reason for reading PII unmasked; null for everyone else. */
+  /** A job's or query task's reason for reading PII unmasked; null for everyone else. */
   readonly piiReason: string | null;
   /** Row filter of this grant; null = all rows. */
   readonly rows: string | null;
@@ -117,6 +117,10 @@ export function analyzeAccess(model: Model): ColumnAccess[] {
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/** Where a grant comes from in the domain manifest: access[i], jobs[i] or pipeline.tasks[i]. */
+const manifestPath = (g: { source: "access" | "jobs" | "pipeline"; index: number }): (string | number)[] =>
+  g.source === "pipeline" ? ["pipeline", "tasks", g.index] : [g.source, g.index];
+
 const columnName = (a: ColumnAccess) => `${a.domain}.${a.zone}.${a.table}.${a.column}`;
 
 /**
@@ -146,7 +150,7 @@ export function filterConflicts(model: Model): Problem[] {
             seen.add(key);
             problems.push({
               file: d.sourceFile,
-              path: [other.source, other.index],
+              path: manifestPath(other),
               code: "grant-conflict",
               message: `grant "${other.name}" also reaches ${t.zone}.${t.name} for ${filter.principal.name}, which grant "${filter.name}" filters; Lake Formation would union them and void the filter`,
               got: other.name,
@@ -181,13 +185,15 @@ export function piiFindings(model: Model, access: readonly ColumnAccess[] = anal
   }
   return [...leaks.values()].map(({ a, via, envs }) => ({
     file: domains.get(a.domain)!.sourceFile,
-    path: [via.source, via.index],
+    path: manifestPath(via),
     code: "pii-exposed" as const,
     message: `grant "${via.grant}" lets ${a.principal.name} read PII column ${columnName(a)} unmasked in ${envs.join(", ")}`,
     got: a.principal.id,
     hint:
       via.source === "jobs"
         ? "say why the job processes PII unmasked with processesPii, or stop it reading that table"
+        : via.source === "pipeline"
+        ? "say why the query processes PII unmasked with processesPii, or stop it reading that table"
         : `mask it (table: ${a.zone}.${a.table}, mask: [${a.column}]), leave it out of the grant's tag expression, or add the principal to the PII readers of ${envs.join(", ")}`,
   }));
 }

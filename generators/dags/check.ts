@@ -21,6 +21,9 @@ export function dagProblems(dag: DagModel): string[] {
   if (!AIRFLOW_KEY.test(dag.dagId)) {
     problems.push(`dagId: ${quote(dag.dagId)} is not a valid Airflow DAG id; use 1-250 letters, digits and _ . -`);
   }
+  if (!/^[a-z][a-z0-9-]*$/.test(dag.domain)) {
+    problems.push(`domain: ${quote(dag.domain)} is not a domain folder name; use lower-case letters, digits and -`);
+  }
   if (dag.tasks.length === 0) {
     problems.push("tasks: the DAG has no tasks; a DAG needs at least one");
     return problems;
@@ -28,6 +31,9 @@ export function dagProblems(dag: DagModel): string[] {
 
   const firstIndex = new Map<string, number>();
   dag.tasks.forEach((t, i) => {
+    if (!Number.isSafeInteger(t.timeoutMinutes) || t.timeoutMinutes < 1) {
+      problems.push(`tasks[${i}].timeoutMinutes: ${t.timeoutMinutes} is not a whole number of minutes of at least 1`);
+    }
     if (!AIRFLOW_KEY.test(t.id)) {
       problems.push(`tasks[${i}].id: ${quote(t.id)} is not a valid Airflow task id; use 1-250 letters, digits and _ . -`);
     }

@@ -124,7 +124,14 @@ interface DagView {
   readonly tags: readonly string[];
   readonly hasSla: boolean;
   readonly uses: Readonly<Record<"athena" | "emr" | "emrEks" | "emrModule" | "glue" | "glueModule" | "quality", boolean>>;
-  readonly tasks: readonly { readonly kind: DagTaskModel["kind"]; readonly variable: string; readonly task: DagTaskModel; readonly rulesetNames: readonly string[] }[];
+  readonly tasks: readonly {
+    readonly kind: DagTaskModel["kind"];
+    readonly variable: string;
+    readonly task: DagTaskModel;
+    readonly rulesetNames: readonly string[];
+    /** Polls a waiter makes (one a minute; Athena: two a minute) so that it outlasts the task's execution_timeout. */
+    readonly waiterAttempts: number;
+  }[];
   readonly edges: readonly { readonly upstream: string; readonly downstream: string }[];
   readonly hasEdges: boolean;
 }
@@ -148,7 +155,7 @@ export function renderDag(dag: DagModel): string {
   const edges = [...lines.keys()].sort(compare).map((line) => lines.get(line)!);
 
   const view: DagView = {
-    domain: domainOf(dag.dagId),
+    domain: dag.domain,
     dag,
     tags: sortedUnique(dag.tags),
     hasSla: dag.slaMinutes !== null,
@@ -167,19 +174,13 @@ export function renderDag(dag: DagModel): string {
       task,
       // Rule sets are a set to Glue Data Quality; sorted so their order in the manifest does not matter.
       rulesetNames: task.kind === "quality" ? sortedUnique(task.rulesetNames) : [],
+      waiterAttempts: task.kind === "athena" ? task.timeoutMinutes * 2 + 1 : task.timeoutMinutes + 1,
     })),
     edges,
     hasEdges: edges.length > 0,
   };
   return template(view);
 }
-
-/**
- * The domain folder, recovered from the dagId `<domain with - as _>_<env>`:
- * domain names have no `_` of their own and environment names none at all,
- * so the last `_` splits them and the others were hyphens.
- */
-const domainOf = (dagId: string) => (dagId.includes("_") ? dagId.slice(0, dagId.lastIndexOf("_")) : dagId).replace(/_/g, "-");
 
 /** Code-unit order: unlike localeCompare, the same on every machine. */
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

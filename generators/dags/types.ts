@@ -4,7 +4,8 @@
  * holds no lookups and is the same bytes for the same manifests.
  */
 
-export type DagTaskModel =
+/** `timeoutMinutes`: the task's Airflow execution_timeout; waiters are set to outlast it. */
+export type DagTaskModel = { readonly timeoutMinutes: number } & (
   /** Run a Glue job and wait for it (GlueJobOperator). */
   | { readonly kind: "glue"; readonly id: string; readonly after: readonly string[]; readonly jobName: string }
   /**
@@ -53,7 +54,7 @@ export type DagTaskModel =
       readonly rulesetNames: readonly string[];
       readonly roleArn: string;
     }
-  /** Run an Athena statement (a CTAS) in a workgroup (AthenaOperator). */
+  /** Run an Athena statement (an INSERT INTO a declared table) in a workgroup and wait for it (AthenaOperator). */
   | {
       readonly kind: "athena";
       readonly id: string;
@@ -62,11 +63,14 @@ export type DagTaskModel =
       readonly database: string;
       readonly workgroup: string;
       readonly outputLocation: string;
-    };
+    }
+);
 
 export interface DagModel {
   /** `<domain>_<env>`: the DAG id and file name (`<dagId>.py`). */
   readonly dagId: string;
+  /** The domain (its folder under domains/), named in the file's header. */
+  readonly domain: string;
   readonly description: string;
   /** Airflow cron expression (5 fields) or a preset such as "@daily". */
   readonly schedule: string;

@@ -575,27 +575,35 @@ export function customSqlProblem(sql: string): string | undefined {
  * matched exactly.
  */
 export function dqdlProblems(rules: readonly string[], columns: ReadonlySet<string>): string[] {
-  const out: string[] = [];
+  return dqdlRuleProblems(rules, columns).map((p) => (p.index === null ? p.message : `rule ${p.index} \`${clip(rules[p.index]!)}\`: ${p.message}`));
+}
+
+/**
+ * The same problems as `dqdlProblems`, each with the index of the rule it is
+ * about (null for the ruleset as a whole), so a manifest error can point at
+ * `quality[<index>]`.
+ */
+export function dqdlRuleProblems(rules: readonly string[], columns: ReadonlySet<string>): { readonly index: number | null; readonly message: string }[] {
+  const out: { index: number | null; message: string }[] = [];
   const seen = new Map<string, number>();
   rules.forEach((rule, index) => {
-    const at = `rule ${index} \`${clip(rule)}\``;
     try {
       // Glue is given the trimmed rule, so that is what is checked.
       const parser = new RuleParser(tokenize(rule.trim()), columns);
       parser.parse();
-      for (const p of parser.problems) out.push(`${at}: ${p}`);
+      for (const p of parser.problems) out.push({ index, message: p });
     } catch (e) {
       if (!(e instanceof DqdlSyntaxError)) throw e;
-      out.push(`${at}: ${e.message}`);
+      out.push({ index, message: e.message });
     }
     const key = sameRuleKey(rule);
     const first = seen.get(key);
-    if (first !== undefined) out.push(`${at}: repeats rule ${first}`);
+    if (first !== undefined) out.push({ index, message: `repeats rule ${first}` });
     else seen.set(key, index);
   });
   if (rules.length > 0) {
     const length = dqdlRuleset(rules).length;
-    if (length > MAX_RULESET_CHARS) out.push(`the ruleset is ${length} characters; Glue stores at most ${MAX_RULESET_CHARS}`);
+    if (length > MAX_RULESET_CHARS) out.push({ index: null, message: `the ruleset is ${length} characters; Glue stores at most ${MAX_RULESET_CHARS}` });
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { parseColumnType } from "./column-type";
-import { dqdlProblems } from "./dqdl";
+import { dqdlRuleProblems } from "./dqdl";
 import { parseRowFilter } from "./row-filter";
 import { type PathSegment, type Problem, suggest } from "./errors";
 import { DEFAULT_ZONES, type DomainManifestOutput, type TableManifestOutput } from "./schema/domain";
@@ -14,7 +14,7 @@ export interface ParsedDomain {
   readonly file: string;
   readonly folder: string;
   readonly manifest: DomainManifestOutput;
-  /** Job scripts by path relative to the domain folder, as read from disk. */
+  /** Job scripts and pipeline queries by path relative to the domain folder, as read from disk. */
   readonly scripts?: ReadonlyMap<string, string>;
 }
 
@@ -151,8 +151,9 @@ export function checkDomain(d: ParsedDomain, p: PlatformManifestOutput | undefin
       }),
     );
     if (p) problems.push(...checkTags(t.lfTags, [...base, "lfTags"], file, p));
-    for (const why of dqdlProblems(t.quality, new Set([...t.columns, ...t.partitionKeys].map((c) => c.name)))) {
-      problems.push({ file, path: [...base, "quality"], code: "invalid-value", message: `not a quality rule Lakeform accepts: ${why}`, got: t.quality, hint: "use DQDL rules such as RowCount > 0, IsComplete \"col\", ColumnValues \"col\" in [\"a\", \"b\"]" });
+    for (const why of dqdlRuleProblems(t.quality, new Set([...t.columns, ...t.partitionKeys].map((c) => c.name)))) {
+      const one = why.index !== null;
+      problems.push({ file, path: one ? [...base, "quality", why.index!] : [...base, "quality"], code: "invalid-value", message: one ? `not a quality rule Lakeform accepts: ${why.message}` : `not a ruleset Glue accepts: ${why.message}`, got: one ? t.quality[why.index!] : t.quality.length, hint: one ? "use DQDL rules such as RowCount > 0, IsComplete \"col\", ColumnValues \"col\" in [\"a\", \"b\"]" : "split the rules over fewer, shorter rules" });
     }
   });
 
@@ -376,8 +377,8 @@ export function checkPipeline(d: ParsedDomain): Problem[] {
     const prior = seen.get(t.name);
     if (prior !== undefined) problems.push({ file, path: at("name"), code: "duplicate-name", message: "duplicate task name", got: t.name, hint: `pipeline.tasks[${prior}] has the same name` });
     else seen.set(t.name, ti);
-    if ((t.job === undefined) === (t.quality === undefined)) {
-      problems.push({ file, path: at(), code: "invalid-value", message: "a task runs a job or checks quality, exactly one", got: t.name, hint: "give job: <job name> or quality: <zone>.<table>" });
+    if ([t.job, t.quality, t.query].filter((x) => x !== undefined).length !== 1) {
+      problems.push({ file, path: at(), code: "invalid-value", message: "a task runs a job, checks quality or runs a query, exactly one", got: t.name, hint: "give job: <job name>, quality: <zone>.<table> or query: queries/<file>.sql" });
     }
     if (t.job !== undefined && !jobs.includes(t.job)) problems.push({ file, path: at("job"), code: "unknown-zone", message: "the domain has no such job", got: t.job, hint: suggest(t.job, jobs, "jobs") });
     const job = m.jobs.find((j) => j.name === t.job);

@@ -5,6 +5,7 @@ import type { Problem } from "./errors";
 import { checkDiscovery } from "./discovery-rules";
 import { checkIngestion } from "./ingestion-rules";
 import { loadManifests, readDomainFiles } from "./load";
+import { checkQueryTasks } from "./query-rules";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
@@ -44,9 +45,9 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
       problems.push(...r.problems);
       continue;
     }
-    const scripts = readDomainFiles(root, d.folder!, r.value.jobs.map((j) => j.script));
+    const scripts = readDomainFiles(root, d.folder!, [...r.value.jobs.map((j) => j.script), ...(r.value.pipeline?.tasks.flatMap((t) => (t.query ? [t.query] : [])) ?? [])]);
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
-    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform), ...checkDiscovery(parsed));
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform), ...checkDiscovery(parsed), ...checkQueryTasks(parsed));
     problems.push(...checkIngestion(parsed, platform));
     domains.push(parsed);
   }

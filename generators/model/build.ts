@@ -50,6 +50,7 @@ import type {
 import { emrServerlessPlaceholder } from "./types";
 import { eksOf, emrEksDeploymentOf, emrEksTask } from "./emr-eks";
 import { discoveryOf } from "./discovery";
+import { type PipelineQueriesModel, defaultTaskTimeoutMinutes, queriesOf, queryGrants } from "./queries";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -136,6 +137,7 @@ function dagOf(
   jobs: readonly JobModel[],
   quality: DomainDeploymentModel["quality"],
   artifactsBucket: string,
+  queries: PipelineQueriesModel,
   emrEks: DomainDeploymentModel["emrEks"] = null,
 ): DomainDeploymentModel["pipeline"] {
   const p = m.pipeline;
@@ -143,12 +145,19 @@ function dagOf(
   const dagId = `${m.name.replace(/-/g, "_")}_${env.name}`;
   const tasks: DagTaskModel[] = p.tasks.map((t) => {
     const after = [...t.after].sort();
+    const timeout = (kind: DagTaskModel["kind"]) => ({ timeoutMinutes: t.timeoutMinutes ?? defaultTaskTimeoutMinutes(kind, m.jobs.find((j) => j.name === t.job)) });
+    if (t.query !== undefined) {
+      const q = queries.tasks.find((x) => x.task === t.name)!;
+      const wg = queries.workgroups.find((w) => w.name === q.workgroup)!;
+      return { kind: "athena", ...timeout("athena"), id: t.name, after, query: q.sql, database: q.into.database, workgroup: wg.name, outputLocation: wg.outputLocation };
+    }
     if (t.job !== undefined) {
       const job = jobs.find((j) => j.name === t.job)!;
-      if (job.engine === "glue") return { kind: "glue", id: t.name, after, jobName: `${stack}-${job.name}` };
-      if (job.engine === "emr-eks" && emrEks) return emrEksTask(t.name, after, job, emrEks, env.name, m.name);
+      if (job.engine === "glue") return { kind: "glue", ...timeout("glue"), id: t.name, after, jobName: `${stack}-${job.name}` };
+      if (job.engine === "emr-eks" && emrEks) return { ...emrEksTask(t.name, after, job, emrEks, env.name, m.name), ...(t.timeoutMinutes !== undefined ? { timeoutMinutes: t.timeoutMinutes } : {}) };
       return {
         kind: "emr-serverless",
+        ...timeout("emr-serverless"),
         id: t.name,
         after,
         applicationId: emrServerlessPlaceholder(job.name),
@@ -160,12 +169,13 @@ function dagOf(
     }
     const [zone, table] = t.quality!.split(".") as [string, string];
     const rulesets = quality.rulesets.filter((r) => r.zone === zone && r.table === table);
-    return { kind: "quality", id: t.name, after, database: rulesets[0]?.database ?? "", table, rulesetNames: rulesets.map((r) => r.name), roleArn: quality.role.arn };
+    return { kind: "quality", ...timeout("quality"), id: t.name, after, database: rulesets[0]?.database ?? "", table, rulesetNames: rulesets.map((r) => r.name), roleArn: quality.role.arn };
   });
   return {
     key: `dags/${dagId}.py`,
     dag: {
       dagId,
+      domain: m.name,
       description: m.description || `${m.name} pipeline`,
       schedule: p.schedule,
       owner: m.owner.team,
@@ -409,6 +419,8 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         }),
         ...jobs.flatMap(jobGrants),
       ];
+      const queries = queriesOf(m, env, zones, tables, artifactsName, d.scripts);
+      grants.push(...queryGrants(queries));
       const resourceLinks = m.consumes
         .map((c) => ({
           name: resourceLinkName(ctx, m.name, c.domain, c.zone),
@@ -449,7 +461,8 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       deployments.push({
         stack,
         quality,
-        pipeline: dagOf(m, env, stack, jobs, quality, artifactsName, emrEks),
+        pipeline: dagOf(m, env, stack, jobs, quality, artifactsName, queries, emrEks),
+        queries,
         alerts: { topicName: `${platform.organization}-${m.name}-${env.name}-alerts`, email: m.owner.email },
         workgroups,
         artifacts: {

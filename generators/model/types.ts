@@ -2,6 +2,7 @@ import type { DagModel } from "../dags/types";
 import type { EksModel, EmrEksDeploymentModel } from "./emr-eks";
 import type { DiscoveryModel } from "./discovery";
 import type { IngestionModel } from "./ingestion";
+import type { PipelineQueriesModel } from "./queries";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -146,6 +147,8 @@ export interface DomainDeploymentModel {
    * (`emrServerlessPlaceholder(job)`) the stack swaps for references.
    */
   readonly pipeline: { readonly dag: DagModel; readonly key: string } | null;
+  /** The pipeline's Athena statements, their workgroups and the principal that runs them. */
+  readonly queries: PipelineQueriesModel;
   /** Jobs in manifest order. */
   readonly jobs: readonly JobModel[];
   /** The virtual cluster of the domain's namespace and its emr-eks jobs' execution roles; null without emr-eks jobs. */
@@ -175,7 +178,7 @@ export interface ResourceLinkModel {
   readonly target: { readonly catalogId: string; readonly databaseName: string };
 }
 
-export type PrincipalKind = "iam-role" | "iam-user" | "identity-center-group" | "account" | "job";
+export type PrincipalKind = "iam-role" | "iam-user" | "identity-center-group" | "account" | "job" | "pipeline";
 
 export interface JobModel {
   readonly name: string;
@@ -248,11 +251,11 @@ export type GrantTargetModel =
 export interface GrantModel {
   readonly name: string;
   readonly description: string;
-  /** Where the grant comes from: the access list, or a job's reads and writes. */
-  readonly source: "access" | "jobs";
-  /** Index in the manifest's access (or jobs) list, for messages. */
+  /** Where the grant comes from: the access list, a job's reads and writes, or a pipeline query task's. */
+  readonly source: "access" | "jobs" | "pipeline";
+  /** Index in the manifest's access (or jobs, or pipeline.tasks) list, for messages. */
   readonly index: number;
-  /** For a job's grants: why the job may read PII unmasked (null: it may not). */
+  /** For a job's or query task's grants: why it may read PII unmasked (null: it may not). */
   readonly piiReason: string | null;
   readonly principal: PrincipalModel;
   /** Sorted. */

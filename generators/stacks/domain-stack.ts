@@ -26,6 +26,7 @@ import { emrEksJobs } from "./emr-eks-jobs";
 import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
 import { addDiscovery, discoveryFailureSources } from "./discovery";
 import { ingestion, partnerDropBucketOptions, partnerDropKeyOptions } from "./ingestion";
+import { pipelineQueryArtifactStatements, pipelineQueryBucketStatements, pipelineQueryKeyStatements, pipelineQueryUploadKeyArns, pipelineQueryWorkgroups } from "./pipeline-queries";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -80,7 +81,10 @@ export class DomainStack extends AwsStack {
         accountId: dep.accountId,
         partition: dep.partition,
         // Glue jobs writing this zone log under its key (their security configuration's).
-        statements: dep.jobs.some((j) => j.glueSecurityConfiguration?.zone === zone.name) ? logsKeyStatements(dep.accountId, dep.region, dep.partition) : [],
+        statements: [
+          ...(dep.jobs.some((j) => j.glueSecurityConfiguration?.zone === zone.name) ? logsKeyStatements(dep.accountId, dep.region, dep.partition) : []),
+          ...pipelineQueryKeyStatements(dep, zone.name),
+        ],
         ...partnerDropKeyOptions(dep, zone.name, zone.bucket.arn),
       });
       zoneKeys.set(zone.name, key.key.arn);
@@ -88,6 +92,7 @@ export class DomainStack extends AwsStack {
       const bucket = new LakeBucket(this, `${zone.name}-bucket`, {
         terraformName: zone.name,
         onlyObjectReaders: [zone.registrationRole.arn],
+        policyStatements: pipelineQueryBucketStatements(dep, zone.name),
         bucketName: zone.bucket.name,
         bucketArn: zone.bucket.arn,
         encryption: { kind: "kms", kmsKeyArn: key.key.arn },
@@ -167,7 +172,8 @@ export class DomainStack extends AwsStack {
       bucketArn: dep.artifacts.bucket.arn,
       encryption: { kind: "kms", kmsKeyArn: ops.key.arn },
       // A Glue job's security configuration encrypts all it writes, its temp data too, with the written zone's key.
-      additionalUploadKeyArns: [...new Set(dep.jobs.flatMap((j) => (j.glueSecurityConfiguration?.zone ? [zoneKeys.get(j.glueSecurityConfiguration.zone)!] : [])))],
+      additionalUploadKeyArns: [...new Set([...dep.jobs.flatMap((j) => (j.glueSecurityConfiguration?.zone ? [zoneKeys.get(j.glueSecurityConfiguration.zone)!] : [])), ...pipelineQueryUploadKeyArns(dep, zoneKeys)])],
+      policyStatements: pipelineQueryArtifactStatements(dep),
       accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "artifacts/" },
       lifecycle: {
         intelligentTiering: false,
@@ -192,6 +198,9 @@ export class DomainStack extends AwsStack {
         bytesScannedCutoffPerQuery: wg.bytesScannedCutoffPerQuery,
       });
     }
+
+    // The pipeline's Athena statements run in workgroups of their own, one per zone they write.
+    pipelineQueryWorkgroups(this, dep, zoneKeys);
 
     const ingestFailures = ingestion(this, dep, zoneBuckets, zoneKeys, ops.key.arn);
     const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables, ingestFailures);

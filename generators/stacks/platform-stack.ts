@@ -10,6 +10,7 @@ import { AwsStack } from "../../modules/stack/aws-stack";
 import type { EnvironmentModel, Model, StackModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 import { emrEksPipelineStatements } from "./emr-eks-jobs";
+import { pipelineQueryStatements } from "./pipeline-queries";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -125,5 +126,7 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
     );
   }
   out.push(...emrEksPipelineStatements(env, emrEksRoles));
+  // Athena statements: the workgroups, the catalog entries and Lake Formation data access of the query tasks.
+  out.push(...pipelineQueryStatements(model, env));
   return out;
 }

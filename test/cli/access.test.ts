@@ -20,6 +20,7 @@ describe("lakeform access --column", () => {
       prod  job:conform-calls       arn:aws:iam::222222222222:role/acme-cdr-job-conform-calls-prod-eu-west-1       cdr.processed.calls.imsi (PII)  unmasked  all rows  job-conform-calls-writes
       prod  job:fraud-reprocessing  arn:aws:iam::222222222222:role/acme-cdr-job-fraud-reprocessing-prod-eu-west-1  cdr.processed.calls.imsi (PII)  unmasked  all rows  job-fraud-reprocessing-reads
       prod  job:subscriber-daily    arn:aws:iam::222222222222:role/acme-cdr-job-subscriber-daily-prod-eu-west-1    cdr.processed.calls.imsi (PII)  unmasked  all rows  job-subscriber-daily-reads
+      prod  pipeline:prod           arn:aws:iam::222222222222:role/acme-platform-mwaa-prod-eu-west-1               cdr.processed.calls.imsi (PII)  unmasked  all rows  pipeline-cell_daily-reads
       prod  analysts                arn:aws:iam::222222222222:role/analysts                                        cdr.processed.calls.imsi (PII)  masked    -         analysts
       prod  eu-mvno-analysts        arn:aws:iam::222222222222:role/eu-mvno-analysts                                cdr.processed.calls.imsi (PII)  masked    -         eu-mvno-calls
       prod  fraud-investigations    arn:aws:iam::222222222222:role/fraud-investigations                            cdr.processed.calls.imsi (PII)  unmasked  all rows  fraud
@@ -34,6 +35,7 @@ describe("lakeform access --column", () => {
       ["job:conform-calls", "visible", null, ["job-conform-calls-writes"]],
       ["job:fraud-reprocessing", "visible", null, ["job-fraud-reprocessing-reads"]],
       ["job:subscriber-daily", "visible", null, ["job-subscriber-daily-reads"]],
+      ["pipeline:dev", "visible", null, ["pipeline-cell_daily-reads"]],
       ["analysts", "visible", null, ["analysts"]],
       ["eu-mvno-analysts", "visible", ["region = 'EU'"], ["eu-mvno-calls"]],
       ["fraud-investigations", "visible", null, ["fraud"]],
@@ -75,8 +77,11 @@ describe("lakeform access --column", () => {
     const qualityRoles = new Map(
       validated.model.domains.flatMap((d) => d.deployments.map((dep) => [dep.quality.role.arn, new Set(dep.quality.rulesets.map((r) => `${d.name}.${r.zone}.${r.table}`))] as const)),
     );
+    // Query tasks of each deployment's pipeline, by environment: the MWAA execution role reads as pipeline:<env>.
+    const queries = new Map(validated.model.domains.flatMap((d) => d.deployments.map((dep) => [`${d.name} ${dep.queries.principal.name}`, dep.queries.tasks] as const)));
     let jobRows = 0;
     const qualityRows: string[] = [];
+    const pipelineRows: string[] = [];
     for (const column of pii) {
       const rows = JSON.parse((await access("--column", column, "--format", "json")).stdout).access as {
         pii: boolean;
@@ -89,6 +94,20 @@ describe("lakeform access --column", () => {
         expect(row.pii, column).toBe(true);
         if (readers.has(row.principal.name) || row.visibility === "masked") continue;
         const who = `${column} ${row.principal.name}`;
+        if (row.principal.kind === "pipeline") {
+          // Only through the grants of query tasks of the column's own domain that read its table, each with the task's processesPii.
+          const tasks = queries.get(`${column.split(".")[0]} ${row.principal.name}`) ?? [];
+          for (const v of row.via) {
+            const task = tasks.find((t) => v.grant === `pipeline-${t.task}-reads`);
+            expect(task, `${who}: ${v.grant} is a query task's grant`).toBeDefined();
+            expect(task!.reads.map((r) => `${column.split(".")[0]}.${r.zone}.${r.table}`), who).toContain(column.split(".").slice(0, 3).join("."));
+            expect(v.source, who).toBe("pipeline");
+            expect(v.piiReason, who).toBe(task!.processesPii);
+            expect(v.piiReason, `${who}: processesPii`).toMatch(/\S{3,}/);
+          }
+          pipelineRows.push(who);
+          continue;
+        }
         expect(row.principal.kind, `${who} reads it unmasked`).toBe("job");
         if (row.principal.name === "job:quality") {
           // Only the quality role of the column's own deployment, only on a table with rules, only through its grant, with exactly its reason.
@@ -113,6 +132,8 @@ describe("lakeform access --column", () => {
       }
     }
     expect(jobRows).toBeGreaterThan(0);
+    // cdr's cell_daily query reads processed.calls, whose identifiers it never writes: it says so, in both environments.
+    expect(pipelineRows).toEqual(expect.arrayContaining(["cdr.processed.calls.imsi pipeline:dev", "cdr.processed.calls.msisdn pipeline:prod"]));
     // The PII columns of the tables with quality rules (cdr curated.subscriber_daily, clickstream processed.impressions), each in both environments.
     expect([...new Set(qualityRows)].sort()).toEqual(["cdr.curated.subscriber_daily.msisdn", "clickstream.processed.impressions.device_id", "clickstream.processed.impressions.ip_address"]);
     expect(qualityRows).toHaveLength(6);

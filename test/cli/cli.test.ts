@@ -133,7 +133,9 @@ describe("lakeform schema", () => {
     expect(pipeline.properties.startDate).toMatchObject({ type: "string", format: "date", default: "2026-01-01" });
     expect(pipeline.properties.tasks).toMatchObject({ type: "array", minItems: 1 });
     expect(pipeline.properties.tasks.items).toMatchObject({ additionalProperties: false, required: ["name"] });
-    expect(Object.keys(pipeline.properties.tasks.items.properties).sort()).toEqual(["after", "job", "name", "quality"]);
+    expect(Object.keys(pipeline.properties.tasks.items.properties).sort()).toEqual(["after", "into", "job", "name", "processesPii", "quality", "query", "reads", "timeoutMinutes"]);
+    expect(pipeline.properties.tasks.items.properties.timeoutMinutes).toMatchObject({ type: "integer", minimum: 1, maximum: 2880 });
+    expect(pipeline.properties.tasks.items.properties.query).toMatchObject({ type: "string", pattern: "^queries\\/[A-Za-z0-9_.-]+\\.sql$" });
     // Tables carry DQDL quality rules, none by default.
     expect(domain.properties.tables.items.properties.quality).toMatchObject({ type: "array", items: { type: "string", minLength: 1, maxLength: 2048 }, default: [] });
     expect(domain.properties).not.toHaveProperty("fleets");

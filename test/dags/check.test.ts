@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import { dagProblems } from "../../generators/dags/check";
 import type { DagModel, DagTaskModel } from "../../generators/dags/types";
 
-const glue = (id: string, ...after: string[]): DagTaskModel => ({ kind: "glue", id, after, jobName: `acme-sales-${id}-prod` });
+const glue = (id: string, ...after: string[]): DagTaskModel => ({ kind: "glue", timeoutMinutes: 90, id, after, jobName: `acme-sales-${id}-prod` });
 
 const dag = (...tasks: DagTaskModel[]): DagModel => ({
   dagId: "sales_prod",
+  domain: "sales",
   description: "sales pipeline",
   schedule: "@daily",
   owner: "sales-team",
@@ -21,6 +22,17 @@ const dag = (...tasks: DagTaskModel[]): DagModel => ({
 describe("dagProblems", () => {
   it("finds nothing in a well-formed DAG (a diamond is not a cycle)", () => {
     expect(dagProblems(dag(glue("ods"), glue("dwd_a", "ods"), glue("dwd_b", "ods"), glue("dws", "dwd_a", "dwd_b")))).toEqual([]);
+  });
+
+  it("fails when the domain is not a domain folder name", () => {
+    expect(dagProblems({ ...dag(glue("ods")), domain: "../sales" })).toEqual(['domain: "../sales" is not a domain folder name; use lower-case letters, digits and -']);
+  });
+
+  it("fails when a task's timeout is not a whole number of minutes of at least 1", () => {
+    expect(dagProblems(dag({ ...glue("ods"), timeoutMinutes: 0 }, { ...glue("dwd", "ods"), timeoutMinutes: 2.5 }))).toEqual([
+      "tasks[0].timeoutMinutes: 0 is not a whole number of minutes of at least 1",
+      "tasks[1].timeoutMinutes: 2.5 is not a whole number of minutes of at least 1",
+    ]);
   });
 
   it("fails when the DAG has no tasks", () => {

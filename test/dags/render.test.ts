@@ -76,6 +76,7 @@ const LOGS = `s3://acme-social-logs-prod-${ACCOUNT}-${REGION}/emr-serverless/`;
 
 const emr = (id: string, after: string[], script: string, args: string[]): Extract<DagTaskModel, { kind: "emr-serverless" }> => ({
   kind: "emr-serverless",
+  timeoutMinutes: 240,
   id,
   after,
   applicationId: "00fkq8f3bv6c0g09",
@@ -88,6 +89,7 @@ const emr = (id: string, after: string[], script: string, args: string[]): Extra
 /** The seed's daily warehouse chain: ods → dwd → quality gate → dws → ads. */
 const warehouse: DagModel = {
   dagId: "social_prod",
+  domain: "social",
   description: "Daily warehouse build for the social domain: ODS load, DWD cleaning, DWS aggregates, ADS features.",
   schedule: "0 18 * * *",
   owner: "social-data",
@@ -98,11 +100,12 @@ const warehouse: DagModel = {
   region: REGION,
   tags: ["social", "lakeform", "prod"],
   tasks: [
-    { kind: "glue", id: "ods_event_load", after: [], jobName: "acme-social-ods-event-load-prod" },
-    { kind: "glue", id: "dwd_user_action_clean", after: ["ods_event_load"], jobName: "acme-social-dwd-user-action-clean-prod" },
+    { kind: "glue", timeoutMinutes: 90, id: "ods_event_load", after: [], jobName: "acme-social-ods-event-load-prod" },
+    { kind: "glue", timeoutMinutes: 90, id: "dwd_user_action_clean", after: ["ods_event_load"], jobName: "acme-social-dwd-user-action-clean-prod" },
     emr("dwd_post_enrich", ["ods_event_load"], "post_enrich.py", ["--dt", "{{ ds }}", "--target", "social_dwd_prod.post_enriched"]),
     {
       kind: "quality",
+      timeoutMinutes: 60,
       id: "dwd_quality_gate",
       after: ["dwd_user_action_clean", "dwd_post_enrich"],
       database: "social_dwd_prod",
@@ -112,19 +115,19 @@ const warehouse: DagModel = {
     },
     {
       kind: "athena",
+      timeoutMinutes: 30,
       id: "dws_user_daily",
       after: ["dwd_quality_gate"],
       query: [
-        "CREATE TABLE social_dws_prod.user_daily_{{ ds_nodash }}",
-        "WITH (format = 'PARQUET', external_location = 's3://acme-social-dws-prod-123456789012-ap-southeast-1/user_daily/dt={{ ds }}/')",
-        "AS SELECT user_id, count(*) AS actions, count(DISTINCT post_id) AS posts",
+        "INSERT INTO social_dws_prod.user_daily",
+        "SELECT user_id, count(*) AS actions, count(DISTINCT post_id) AS posts, DATE '{{ ds }}' AS dt",
         "FROM social_dwd_prod.user_action",
         "WHERE dt = '{{ ds }}'",
         "GROUP BY user_id",
       ].join("\n"),
       database: "social_dws_prod",
-      workgroup: "acme-social-prod",
-      outputLocation: `s3://acme-social-athena-results-prod-${ACCOUNT}-${REGION}/dws_user_daily/`,
+      workgroup: "social-pipeline-dws-prod",
+      outputLocation: `s3://acme-social-artifacts-prod-${ACCOUNT}-${REGION}/athena/social-pipeline-dws-prod/`,
     },
     emr("ads_user_features", ["dws_user_daily"], "user_features.py", ["--dt", "{{ ds }}"]),
     emr("ads_sample_follow", ["dws_user_daily"], "sample_follow.py", ["--dt", "{{ ds }}", "--negatives", "4"]),
@@ -133,6 +136,7 @@ const warehouse: DagModel = {
 
 const singleTask: DagModel = {
   dagId: "cdr_dev",
+  domain: "cdr",
   description: "Nightly conform of call records.",
   schedule: "@daily",
   owner: "cdr-team",
@@ -142,7 +146,7 @@ const singleTask: DagModel = {
   startDate: "2025-12-31",
   region: "eu-west-1",
   tags: ["cdr"],
-  tasks: [{ kind: "glue", id: "conform_calls", after: [], jobName: "acme-cdr-conform-calls-dev" }],
+  tasks: [{ kind: "glue", timeoutMinutes: 90, id: "conform_calls", after: [], jobName: "acme-cdr-conform-calls-dev" }],
 };
 
 /** Strings that would break naive interpolation into Python (or into a Handlebars template). */
@@ -160,6 +164,7 @@ const TRICKY = {
 
 const tricky: DagModel = {
   dagId: "tricky_test",
+  domain: "tricky",
   description: TRICKY.tripleQuotes,
   schedule: TRICKY.handlebars,
   owner: TRICKY.quotes,
@@ -170,10 +175,11 @@ const tricky: DagModel = {
   region: TRICKY.injection,
   tags: [TRICKY.unicode, TRICKY.quotes, TRICKY.handlebars],
   tasks: [
-    { kind: "glue", id: "load-orders", after: [], jobName: TRICKY.backslashes },
-    { kind: "glue", id: "load_orders", after: ["load-orders"], jobName: TRICKY.pythonEscapes },
+    { kind: "glue", timeoutMinutes: 90, id: "load-orders", after: [], jobName: TRICKY.backslashes },
+    { kind: "glue", timeoutMinutes: 90, id: "load_orders", after: ["load-orders"], jobName: TRICKY.pythonEscapes },
     {
       kind: "emr-serverless",
+      timeoutMinutes: 240,
       id: "load.orders",
       after: ["load_orders"],
       applicationId: TRICKY.loneSurrogate,
@@ -184,6 +190,7 @@ const tricky: DagModel = {
     },
     {
       kind: "quality",
+      timeoutMinutes: 60,
       id: "gate",
       after: ["load.orders"],
       database: TRICKY.unicode,
@@ -193,6 +200,7 @@ const tricky: DagModel = {
     },
     {
       kind: "athena",
+      timeoutMinutes: 30,
       id: "ctas",
       after: ["gate", "load-orders"],
       query: Object.values(TRICKY).join("\n"),
@@ -212,7 +220,7 @@ const OPERATOR: Record<DagTaskModel["kind"], string> = {
 };
 
 describe("renderDag", () => {
-  it("renders the daily warehouse chain (glue, EMR Serverless, quality gate, Athena CTAS)", async () => {
+  it("renders the daily warehouse chain (glue, EMR Serverless, quality gate, Athena INSERT INTO)", async () => {
     const source = renderDag(warehouse);
     await expect(source).toMatchFileSnapshot("./__golden__/social_prod.py");
     const py = pythonView(compilePython("social_prod", source));
@@ -251,7 +259,9 @@ describe("renderDag", () => {
       task_id: "dwd_user_action_clean",
       job_name: "acme-social-dwd-user-action-clean-prod",
       wait_for_completion: true,
+      stop_job_run_on_kill: true,
       verbose: false,
+      execution_timeout: { code: "timedelta(minutes=90)" },
       region_name: REGION,
     });
     expect(byId.get("ads_sample_follow")).toEqual({
@@ -266,6 +276,10 @@ describe("renderDag", () => {
       },
       configuration_overrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: LOGS } } },
       wait_for_completion: true,
+      // The waiter polls once a minute, one poll longer than the task may run, so the timeout decides.
+      waiter_delay: 60,
+      waiter_max_attempts: 241,
+      execution_timeout: { code: "timedelta(minutes=240)" },
       region_name: REGION,
     });
     expect(byId.get("dwd_quality_gate")).toEqual({
@@ -276,15 +290,22 @@ describe("renderDag", () => {
       wait_for_completion: true,
       show_results: true,
       verify_result_status: true,
+      waiter_delay: 60,
+      waiter_max_attempts: 61,
+      execution_timeout: { code: "timedelta(minutes=60)" },
       region_name: REGION,
     });
-    const ctas = warehouse.tasks.find((t) => t.kind === "athena")!;
+    const insert = warehouse.tasks.find((t) => t.kind === "athena")!;
     expect(byId.get("dws_user_daily")).toEqual({
       task_id: "dws_user_daily",
-      query: ctas.kind === "athena" ? ctas.query : "",
+      query: insert.kind === "athena" ? insert.query : "",
       database: "social_dws_prod",
-      output_location: `s3://acme-social-athena-results-prod-${ACCOUNT}-${REGION}/dws_user_daily/`,
-      workgroup: "acme-social-prod",
+      output_location: `s3://acme-social-artifacts-prod-${ACCOUNT}-${REGION}/athena/social-pipeline-dws-prod/`,
+      workgroup: "social-pipeline-dws-prod",
+      // Two polls a minute, one more than the 30 minutes the task may run.
+      sleep_time: 30,
+      max_polling_attempts: 61,
+      execution_timeout: { code: "timedelta(minutes=30)" },
       region_name: REGION,
     });
   });
@@ -314,7 +335,7 @@ describe("renderDag", () => {
 
     const modelled = new Set([
       ...Object.values(TRICKY),
-      ...tricky.tasks.flatMap(({ kind: _, ...fields }) => Object.values(fields).flatMap((v) => (Array.isArray(v) ? v : [v]))),
+      ...tricky.tasks.flatMap(({ kind: _, timeoutMinutes: __, ...fields }) => Object.values(fields).flatMap((v) => (Array.isArray(v) ? v : [v]))),
     ]);
     const seen = new Set(py.strings);
     for (const s of modelled) expect(seen.has(s), `lost in rendering: ${JSON.stringify(s)}`).toBe(true);
@@ -334,6 +355,7 @@ describe("renderDag", () => {
     const source = renderDag({
       ...singleTask,
       dagId: "call_records_prod",
+      domain: "call-records",
       tasks: [{ ...emr("enrich_calls", [], "enrich_calls.py", []), applicationId: placeholder }],
     });
     expect(source.split("\n", 1)[0]).toBe("# Generated by Lakeform from domains/call-records. Do not edit: change the");

@@ -3,6 +3,7 @@ import { checkDiscovery } from "../../generators/manifest/discovery-rules";
 import { formatProblems } from "../../generators/manifest/errors";
 import { checkIngestion } from "../../generators/manifest/ingestion-rules";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "../../generators/manifest/rules";
+import { checkQueryTasks } from "../../generators/manifest/query-rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
 import { PlatformManifest } from "../../generators/manifest/schema/platform";
 import { buildModel } from "../../generators/model/build";
@@ -35,7 +36,7 @@ export function modelFrom(
   });
   const problems = [
     ...checkPlatform(p, "domains/platform.yaml"),
-    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d), ...checkDiscovery(d)]),
+    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d), ...checkDiscovery(d), ...checkQueryTasks(d)]),
     ...checkConsumes(parsed, p),
     ...parsed.flatMap((d) => checkIngestion(d, p)),
   ];

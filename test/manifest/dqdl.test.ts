@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customSqlProblem, dqdlProblems, dqdlRuleset } from "../../generators/manifest/dqdl";
+import { customSqlProblem, dqdlProblems, dqdlRuleProblems, dqdlRuleset } from "../../generators/manifest/dqdl";
 
 const COLUMNS: ReadonlySet<string> = new Set(["call_id", "msisdn", "region", "duration", "started_at", "call_date"]);
 
@@ -211,5 +211,19 @@ describe("dqdlRuleset", () => {
 
   it("fails when there are no rules", () => {
     expect(() => dqdlRuleset([])).toThrow("a DQDL ruleset needs at least one rule");
+  });
+});
+
+describe("dqdlRuleProblems", () => {
+  it("names the index of the rule each problem is about", () => {
+    expect(dqdlRuleProblems(["RowCount > 0", 'IsComplete "Msisdn"', "RowCount  >  0"], COLUMNS)).toEqual([
+      { index: 1, message: 'unknown column "Msisdn"; did you mean "msisdn"?' },
+      { index: 2, message: "repeats rule 0" },
+    ]);
+  });
+
+  it("gives a null index for a problem of the ruleset as a whole", () => {
+    const long = Array.from({ length: 1000 }, (_, i) => `CustomSql "select count(*) from primary where duration > ${i}" >= 0`);
+    expect(dqdlRuleProblems(long, COLUMNS)).toEqual([{ index: null, message: expect.stringMatching(/^the ruleset is \d+ characters; Glue stores at most 65536$/) }]);
   });
 });

@@ -480,9 +480,9 @@ describe("lakeform synth on bad pipelines and quality rules", () => {
 
   it("fails when a table's quality rule is not DQDL Lakeform accepts", async () => {
     expect(await failingSynth(withPipeline((d) => (d.tables.find((t: { name: string }) => t.name === "daily").quality = ["RowCount > 0", 'IsComplete "Day"', "Completeness \"day\" > 1.5", "rowcount > 0"])))).toMatchInlineSnapshot(`
-      "domains/sales/domain.yaml › tables[2].quality: not a quality rule Lakeform accepts: rule 1 \`IsComplete "Day"\`: unknown column "Day"; did you mean "day"?, got ["RowCount > 0","IsComplete \\"Day\\"","Completeness \\"day\\" > 1.5","rowcount > 0…; use DQDL rules such as RowCount > 0, IsComplete "col", ColumnValues "col" in ["a", "b"]
-      domains/sales/domain.yaml › tables[2].quality: not a quality rule Lakeform accepts: rule 2 \`Completeness "day" > 1.5\`: 1.5 is not a fraction from 0 to 1, got ["RowCount > 0","IsComplete \\"Day\\"","Completeness \\"day\\" > 1.5","rowcount > 0…; use DQDL rules such as RowCount > 0, IsComplete "col", ColumnValues "col" in ["a", "b"]
-      domains/sales/domain.yaml › tables[2].quality: not a quality rule Lakeform accepts: rule 3 \`rowcount > 0\`: unknown rule type "rowcount"; rule types are case-sensitive: "RowCount", got ["RowCount > 0","IsComplete \\"Day\\"","Completeness \\"day\\" > 1.5","rowcount > 0…; use DQDL rules such as RowCount > 0, IsComplete "col", ColumnValues "col" in ["a", "b"]
+      "domains/sales/domain.yaml › tables[2].quality[1]: not a quality rule Lakeform accepts: unknown column "Day"; did you mean "day"?, got "IsComplete \\"Day\\""; use DQDL rules such as RowCount > 0, IsComplete "col", ColumnValues "col" in ["a", "b"]
+      domains/sales/domain.yaml › tables[2].quality[2]: not a quality rule Lakeform accepts: 1.5 is not a fraction from 0 to 1, got "Completeness \\"day\\" > 1.5"; use DQDL rules such as RowCount > 0, IsComplete "col", ColumnValues "col" in ["a", "b"]
+      domains/sales/domain.yaml › tables[2].quality[3]: not a quality rule Lakeform accepts: unknown rule type "rowcount"; rule types are case-sensitive: "RowCount", got "rowcount > 0"; use DQDL rules such as RowCount > 0, IsComplete "col", ColumnValues "col" in ["a", "b"]
       3 problems in 1 file; nothing was written.
       "
     `);

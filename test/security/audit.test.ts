@@ -1125,26 +1125,69 @@ function keyPrefixIn(resource: string, arn: string): string | undefined {
 /** The statement may allow some S3 action: `*`, `s3:…` (any case), or NotAction. */
 const actsOnS3 = (st: Statement) => st.NotAction !== undefined || list(st.Action).some((a) => typeof a === "string" && (a === "*" || /^s3:/i.test(a)));
 
+/** Actions a bucket-policy grant of a workgroup's results may allow: its objects, and listing under its prefix. */
+const RESULT_OBJECT_ACTIONS = new Set(["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]);
+const RESULT_BUCKET_ACTIONS = new Set(["s3:GetBucketLocation", "s3:ListBucket"]);
+
+/**
+ * Why a bucket-policy Allow on the artifacts bucket is not a workgroup's own
+ * results granted to one role of the account, from the stack alone;
+ * undefined when it is. The pipeline's Athena statements run as the MWAA
+ * execution role (another stack's), which reaches its workgroups' results
+ * this way: one role ARN as principal, only result actions, objects only
+ * under the output prefix of an Athena workgroup of the stack, listing only
+ * with an s3:prefix condition within those prefixes. Returns the prefixes too.
+ */
+function resultGrantProblem(s: TfStack, st: Statement, arn: string): { problem?: string; role?: string; prefixes: string[] } {
+  const { account, partition } = providerOf(s);
+  const principal = (st.Principal as { AWS?: unknown } | undefined)?.AWS;
+  const role = typeof principal === "string" && new RegExp(`^arn:${partition}:iam::${account}:role/[\\w+=,.@-]+$`).test(principal) ? principal : undefined;
+  if (!role || Object.keys(st.Principal as object).length !== 1) return { problem: "names no single role of the account as its principal", prefixes: [] };
+  const outputs = entries(s, ATHENA).flatMap(([, w]) => {
+    const loc = blocks(blocks(w.configuration)[0]?.result_configuration)[0]?.output_location;
+    return typeof loc === "string" && loc.startsWith(`s3://${arn.slice(arn.lastIndexOf(":") + 1)}/`) ? [loc.replace(/^s3:\/\/[^/]+\//, "")] : [];
+  });
+  const actions = list(st.Action).map(String);
+  const resources = list(st.Resource).map(String);
+  const prefixes: string[] = [];
+  for (const r of resources) {
+    if (r === arn) {
+      if (!actions.every((a) => RESULT_BUCKET_ACTIONS.has(a))) return { problem: `allows ${actions.join(", ")} on the whole bucket`, prefixes: [] };
+      const wanted = list((st.Condition as { StringLike?: Record<string, unknown> } | undefined)?.StringLike?.["s3:prefix"]).map(String);
+      if (wanted.length === 0 || !wanted.every((w) => outputs.some((o) => `${o}*` === w))) return { problem: "lists the bucket outside the output prefixes of the stack's workgroups", prefixes: [] };
+      continue;
+    }
+    const prefix = keyPrefixIn(r, arn);
+    if (!actions.every((a) => RESULT_OBJECT_ACTIONS.has(a))) return { problem: `allows ${actions.join(", ")} on objects`, prefixes: [] };
+    if (prefix === undefined || !r.endsWith("*") || !outputs.includes(prefix)) return { problem: `reaches ${r}, which is not the output prefix of a workgroup of the stack`, prefixes: [] };
+    prefixes.push(prefix);
+  }
+  return { role, prefixes };
+}
+
 /**
  * The artifacts bucket is outside Lake Formation, so its IAM access is what
- * keeps jobs apart: no bucket policy allows anything on it, no standalone
- * policy reaches its objects, every role reaches only named prefixes (never
- * the whole bucket), and no two roles share a prefix (one job cannot read or
- * overwrite another's script, temp data or logs).
+ * keeps jobs apart: no bucket policy allows anything on it but a workgroup's
+ * own results to one role (resultGrantProblem), no standalone policy reaches
+ * its objects, every role reaches only named prefixes (never the whole
+ * bucket), and no two roles share a prefix (one job cannot read or overwrite
+ * another's script, temp data or logs).
  */
 const checkArtifactsIsolation: Check = (stacks) =>
   stacks.flatMap((s) =>
     artifactsBuckets(s).flatMap(([b]) => {
       const rule = "artifacts-isolation";
       const out: Violation[] = [];
-      for (const [pn, p] of attached(s, POLICY, b)) {
-        for (const st of (statementsOf(p.policy) ?? []).filter((x) => x.Effect === "Allow")) {
-          out.push(violation(rule, s.name, `${POLICY}.${pn}`, `statement ${st.Sid ?? "?"} allows access to ${BUCKET}.${b} through a bucket policy`));
-        }
-      }
       const arn = bucketArnOf(s, b);
       if (!arn) return [...out, violation(rule, s.name, `${BUCKET}.${b}`, "the bucket's name is not literal, so its prefixes cannot be told apart")];
       const prefixes = new Map<string, Set<string>>();
+      for (const [pn, p] of attached(s, POLICY, b)) {
+        for (const st of (statementsOf(p.policy) ?? []).filter((x) => x.Effect === "Allow")) {
+          const grant = resultGrantProblem(s, st, arn);
+          if (grant.problem) out.push(violation(rule, s.name, `${POLICY}.${pn}`, `statement ${st.Sid ?? "?"} allows access to ${BUCKET}.${b} through a bucket policy, and ${grant.problem}`));
+          else for (const prefix of grant.prefixes) prefixes.set(grant.role!, (prefixes.get(grant.role!) ?? new Set()).add(prefix));
+        }
+      }
       for (const d of iamDocuments(s)) {
         for (const st of (statementsOf(d.policy) ?? []).filter((x) => x.Effect === "Allow" && actsOnS3(x))) {
           const reaching = st.NotResource !== undefined ? [String(st.NotResource)] : list(st.Resource).map((r) => resolveBucketRefs(s, String(r))).filter((r) => globReachesPrefix(r, `${arn}/`));
@@ -1375,7 +1418,13 @@ const checkGlueZoneKeys: Check = (stacks) =>
     }
     const [ab] = artifacts[0]!;
     const accepted = uploadKeysOf(s, ab);
-    const wanted = [...new Set([ops, ...configKeys])].sort();
+    // …and the keys of the pipeline workgroups whose results it holds (each its zone's key).
+    const workgroupKeys = entries(s, ATHENA).flatMap(([n, w]) => {
+      const rc = blocks(blocks(w.configuration)[0]?.result_configuration)[0];
+      const key = blocks(rc?.encryption_configuration)[0]?.kms_key_arn;
+      return n.startsWith("pipeline__") && locationInBucket(s, rc?.output_location, ab) && typeof key === "string" ? [key] : [];
+    });
+    const wanted = [...new Set([ops, ...configKeys, ...workgroupKeys])].sort();
     if (accepted === undefined) flag(`${POLICY}.${ab}`, `refuses no upload under another key than ${wanted.join(", ")}`);
     else if (!sameSet(accepted, wanted)) flag(`${POLICY}.${ab}`, `takes uploads under ${[...new Set(accepted)].sort().join(", ") || "no key"}, not exactly the ops key and the keys of the Glue security configurations (${wanted.join(", ")})`);
     return out;
@@ -1386,10 +1435,14 @@ const checkGlueZoneKeys: Check = (stacks) =>
  * checkov, an absent flag does not pass), CKV_AWS_159 / AVD-AWS-0006 (results
  * encrypted), and the custom Athena CMK rule no upstream pack has: SSE_KMS or
  * CSE_KMS with a key of the stack, into a bucket of the stack whose default
- * key is that key (its policy refuses uploads under any other).
+ * key is that key (its policy refuses uploads under any other). One
+ * structural exception: a pipeline workgroup `pipeline__<zone>` encrypts with
+ * the key of the zone its INSERTs write (Athena encrypts inserted data like
+ * its results, and the zone bucket takes only its own key), so its results go
+ * under that key into a bucket whose upload guard names it.
  */
 const checkAthenaWorkgroups: Check = (stacks) =>
-  perResource("CKV_AWS_82/AVD-AWS-0007/CKV_AWS_159/AVD-AWS-0006/athena-cmk", stacks, ATHENA, (w, s) => {
+  perResource("CKV_AWS_82/AVD-AWS-0007/CKV_AWS_159/AVD-AWS-0006/athena-cmk", stacks, ATHENA, (w, s, name) => {
     const c = blocks(w.configuration)[0];
     if (!c) return ["no configuration block (AVD-AWS-0007)"];
     const out: string[] = [];
@@ -1401,7 +1454,11 @@ const checkAthenaWorkgroups: Check = (stacks) =>
     out.push(...cmkProblems(s, "kms_key_arn", enc.kms_key_arn));
     const bucket = entries(s, BUCKET).find(([n]) => locationInBucket(s, rc?.output_location, n))?.[0];
     if (!bucket) out.push(`output_location ${String(rc?.output_location)} is in no bucket of the stack`);
-    else if (!zoneKeysOf(s, bucket).includes(enc.kms_key_arn as string)) out.push(`results go to ${BUCKET}.${bucket}, whose default key is not ${String(enc.kms_key_arn)}`);
+    else if (!zoneKeysOf(s, bucket).includes(enc.kms_key_arn as string)) {
+      const zone = refName(enc.kms_key_arn, KMS_KEY);
+      const pipeline = zone !== undefined && name === `pipeline__${zone}` && lakeBuckets(s).some(([z]) => zoneKeysOf(s, z).includes(enc.kms_key_arn as string)) && (uploadKeysOf(s, bucket) ?? []).includes(enc.kms_key_arn as string);
+      if (!pipeline) out.push(`results go to ${BUCKET}.${bucket}, whose default key is not ${String(enc.kms_key_arn)}`);
+    }
     return out;
   });
 
@@ -1626,6 +1683,17 @@ const checkPrefixWriters: Check = (stacks) =>
         for (const st of (statementsOf(p.policy) ?? []).filter((x) => x.Effect === "Allow")) {
           const at = (m: string) => out.push(violation(rule, s.name, `${POLICY}.${pn}`, `statement ${st.Sid ?? "?"} ${m}`));
           const partner = rootAccountOf(st);
+          const principalAws = (st.Principal as { AWS?: unknown } | undefined)?.AWS;
+          const pipelineRole = typeof principalAws === "string" && new RegExp(`^arn:aws[a-z-]*:iam::${account}:role/[^/]+-mwaa-`).test(principalAws);
+          if (pipelineRole && st.Sid?.startsWith("PipelineQueries")) {
+            // The pipeline's Athena statements write with the MWAA execution role's credentials, under the target tables' folders only.
+            const allowed = st.Sid === "PipelineQueriesListTargetTables" ? ["s3:GetBucketLocation", "s3:ListBucket"] : PREFIX_WRITER_ACTIONS_DOCUMENTED;
+            if (st.NotAction !== undefined || !list(st.Action).every((a) => allowed.includes(String(a)))) at(`allows ${JSON.stringify(st.Action ?? st.NotAction)}, not only ${allowed.join(", ")}`);
+            const resources = list(st.Resource).map((x) => resolveBucketRefs(s, String(x)));
+            const underPrefixes = st.Sid === "PipelineQueriesListTargetTables" ? resources.every((x) => x === arn) : resources.every((x) => arn !== undefined && /^[^*?]+\/\*$/.test(x.slice(arn.length + 1)) && x.startsWith(`${arn}/`));
+            if (!underPrefixes) at(`is on ${JSON.stringify(st.Resource)}, not the objects under literal table folders of ${BUCKET}.${b}`);
+            continue;
+          }
           if (!partner || partner === account) {
             at(`allows ${JSON.stringify(st.Principal)}: a zone bucket allows only other accounts to upload under a prefix`);
             continue;
@@ -1881,6 +1949,29 @@ function qualityPiiProblem(dep: Model["domains"][number]["deployments"][number],
 }
 
 /**
+ * Why the pipeline principal may see a PII column unmasked, from the Model
+ * alone; undefined when it may. The MWAA execution role runs the query tasks:
+ * it is the environment's execution role, named `pipeline:<env>`, and every
+ * grant that shows the column is the reads grant of a query task of that
+ * deployment that lists the column's table in its reads and says why in
+ * processesPii.
+ */
+function pipelinePiiProblem(model: Model, a: ColumnAccess): string | undefined {
+  const env = model.environments.find((e) => e.name === a.environment);
+  const dep = model.domains.find((d) => d.name === a.domain)?.deployments.find((x) => x.environment === a.environment);
+  if (!env || !dep || a.principal.id !== env.mwaa.executionRole.arn) return "is not the environment's MWAA execution role";
+  if (a.principal.name !== `pipeline:${a.environment}`) return `is the MWAA execution role, so it should be named pipeline:${a.environment}`;
+  for (const v of a.via) {
+    const task = dep.queries.tasks.find((t) => v.grant === `pipeline-${t.task}-reads`);
+    const grant = dep.grants.find((g) => g.name === v.grant && g.source === "pipeline" && g.principal.id === a.principal.id);
+    if (!task || !grant) return `also reads it through ${v.grant}, which is no query task's reads grant`;
+    if (!task.reads.some((r) => r.zone === a.zone && r.table === a.table)) return `reads it through ${v.grant}, but query ${task.task} does not list ${a.zone}.${a.table} in its reads`;
+    if (!task.processesPii || grant.piiReason !== task.processesPii) return `reads it through ${v.grant}, and query ${task.task} gives no processesPii reason`;
+  }
+  return undefined;
+}
+
+/**
  * Every PII column a principal outside the environment's PII readers sees
  * unmasked (and any column the analyzer mislabels). A job is a processor, not
  * a reader: its role may see PII unmasked only through its own grants and
@@ -1897,7 +1988,10 @@ function checkPiiVisibility(model: Model, access: readonly ColumnAccess[]): Viol
     if (isPii !== a.pii) out.push(violation("pii", stack, address, `the analyzer says pii=${a.pii}, the tags say ${isPii}`));
     if (!isPii || a.visibility !== "visible" || readers.get(a.environment)?.has(a.principal.id)) continue;
     const through = `${a.principal.name} (${a.principal.id}) reads it unmasked through ${a.via.map((v) => v.grant).join(", ")}`;
-    if (a.principal.kind !== "job") out.push(violation("pii", stack, address, through));
+    if (a.principal.kind === "pipeline") {
+      const problem = pipelinePiiProblem(model, a);
+      if (problem) out.push(violation("pii", stack, address, `${through}, and the principal ${problem}`));
+    } else if (a.principal.kind !== "job") out.push(violation("pii", stack, address, through));
     else {
       const problem = jobPiiProblem(model, a);
       if (problem) out.push(violation("pii", stack, address, `${through}, and the job ${problem}`));
@@ -2152,7 +2246,8 @@ describe("security audit of every example stack", () => {
     expect(streams).toBe(2);
     expect(count(FIREHOSE)).toBe(streams);
     expect(count("aws_cloudwatch_metric_alarm")).toBe(streams * 2);
-    expect(count(ATHENA)).toBe(deployments.reduce((n, d) => n + d.workgroups.length, 0));
+    expect(count(ATHENA)).toBe(deployments.reduce((n, d) => n + d.workgroups.length + d.queries.workgroups.length, 0));
+    expect(deployments.reduce((n, d) => n + d.queries.workgroups.length, 0)).toBe(2);
     expect(count(ATHENA)).toBeGreaterThan(0);
     // Scripts, one DAG per deployment with a pipeline, MWAA's requirements file per platform stack.
     expect(withPipelines).toBe(4);
@@ -2199,10 +2294,12 @@ describe("security audit of every example stack", () => {
       // The ops key is neither a zone key nor the audit key.
       expect(lakeBuckets(s).flatMap(([z]) => zoneKeysOf(s, z)), s.name).not.toContain("${aws_kms_key.ops.arn}");
       expect(refName(entries(s, TRAIL)[0]![1].kms_key_id, KMS_KEY), s.name).not.toBe("ops");
-      // Athena and the jobs read it with IAM: no Lake Formation guard on it, and its policy only denies.
+      // Athena and the jobs read it with IAM: no Lake Formation guard on it, and its policy only denies, but where the
+      // pipeline's Athena statements (the MWAA execution role) reach their workgroup's results (cdr).
       const statements = statementsOf(res[POLICY]!.artifacts!.policy)!;
-      expect(statements.map((st) => st.Sid), s.name).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys"]);
-      expect(statements.every((st) => st.Effect === "Deny"), s.name).toBe(true);
+      const pipeline = s.name.startsWith("cdr-") ? ["PipelineQueriesWriteResults", "PipelineQueriesListResults"] : [];
+      expect(statements.map((st) => st.Sid), s.name).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys", ...pipeline]);
+      expect(statements.filter((st) => st.Effect !== "Deny").map((st) => st.Sid), s.name).toEqual(pipeline);
       expect(attached(s, NOTIFICATION, "artifacts"), s.name).toEqual([]);
       // Every job role reaches it (so checkArtifactsIsolation has something to keep apart), and only under prefixes named after its job.
       const arn = bucketArnOf(s, "artifacts")!;
@@ -2265,7 +2362,9 @@ describe("security audit of every example stack", () => {
       `${p}/${ROLE_POLICY}.mwaa__environment "logs:DescribeLogGroups"`,
       `${p}/${ROLE_POLICY}.mwaa__environment "cloudwatch:PutMetricData"`,
     ]);
-    expect(onStar).toEqual([...dataAccess, ...mwaa]);
+    // …and, where pipelines run Athena statements, lakeformation:GetDataAccess alone in the DAGs' policy.
+    const dags = ["platform-dev", "platform-prod"].map((p) => `${p}/${ROLE_POLICY}.mwaa__dags "lakeformation:GetDataAccess"`);
+    expect(onStar.sort()).toEqual([...dataAccess, ...mwaa, ...dags].sort());
     // Each is one of the documented actions, alone in its statement.
     for (const entry of onStar) expect(UNSCOPABLE_ACTIONS_DOCUMENTED, entry).toContain(JSON.parse(entry.slice(entry.indexOf(" ") + 1)));
   });
@@ -3711,6 +3810,47 @@ describe("(f) checkPiiVisibility", () => {
     ]);
   });
 
+  describe("the pipeline's Athena statements (pipeline:<env>, the MWAA execution role)", () => {
+    const MWAA_ROLE = { dev: "arn:aws:iam::111111111111:role/acme-platform-mwaa-dev-eu-west-1", prod: "arn:aws:iam::222222222222:role/acme-platform-mwaa-prod-eu-west-1" };
+    /** The fixture with a query task inserting processed.orders (PII email) totals into curated.daily. */
+    const queryModel = (over: Json = {}): Model => {
+      const d = domainFixture();
+      d.tables.push({ name: "daily", zone: "curated", columns: [{ name: "day", type: "date" }, { name: "total", type: "decimal(18,2)" }] });
+      d.pipeline = { schedule: "@daily", tasks: [{ name: "daily", query: "queries/daily.sql", reads: ["processed.orders"], into: "curated.daily", ...over }] };
+      return modelFrom(platformFixture(), [d]);
+    };
+    const messages = (m: Model, access = analyzeAccess(m)) => checkPiiVisibility(m, access).map((v) => `${v.stack}/${v.address}: ${v.message}`);
+
+    it("lets it read PII unmasked through a query task's own grant when the task says why", () => {
+      const m = queryModel({ processesPii: "Totals orders per day; the e-mail addresses are never selected." });
+      const rows = analyzeAccess(m).filter((a) => a.principal.kind === "pipeline" && a.column === "email" && a.visibility === "visible");
+      expect(rows.map((a) => [a.environment, a.principal.name, a.principal.id, a.via.map((v) => [v.grant, v.source])])).toEqual([
+        ["dev", "pipeline:dev", MWAA_ROLE.dev, [["pipeline-daily-reads", "pipeline"]]],
+        ["prod", "pipeline:prod", MWAA_ROLE.prod, [["pipeline-daily-reads", "pipeline"]]],
+      ]);
+      expect(messages(m)).toEqual([]);
+    });
+
+    it("fails when the query task gives no processesPii reason, in every environment", () => {
+      expect(messages(queryModel())).toEqual([
+        `sales-dev/processed.orders.email: pipeline:dev (${MWAA_ROLE.dev}) reads it unmasked through pipeline-daily-reads, and the principal reads it through pipeline-daily-reads, and query daily gives no processesPii reason`,
+        `sales-prod/processed.orders.email: pipeline:prod (${MWAA_ROLE.prod}) reads it unmasked through pipeline-daily-reads, and the principal reads it through pipeline-daily-reads, and query daily gives no processesPii reason`,
+      ]);
+    });
+
+    it("does not take the analyzer's word: another role called a pipeline, or a foreign grant, is a finding", () => {
+      const m = queryModel({ processesPii: "Totals orders per day; the e-mail addresses are never selected." });
+      const impostor = analyzeAccess(m).map((a) => (a.principal.kind === "pipeline" ? { ...a, principal: { ...a.principal, id: "arn:aws:iam::111111111111:role/analysts" } } : a));
+      expect(messages(m, impostor).filter((x) => x.startsWith("sales-dev/"))).toEqual([
+        "sales-dev/processed.orders.email: pipeline:dev (arn:aws:iam::111111111111:role/analysts) reads it unmasked through pipeline-daily-reads, and the principal is not the environment's MWAA execution role",
+      ]);
+      const widened = analyzeAccess(m).map((a) => (a.principal.kind === "pipeline" ? { ...a, via: [...a.via, { grant: "analysts", source: "access" as const, index: 0, piiReason: null, rows: null }] } : a));
+      expect(messages(m, widened).filter((x) => x.startsWith("sales-dev/processed.orders.email"))).toEqual([
+        `sales-dev/processed.orders.email: pipeline:dev (${MWAA_ROLE.dev}) reads it unmasked through pipeline-daily-reads, analysts, and the principal also reads it through analysts, which is no query task's reads grant`,
+      ]);
+    });
+  });
+
   describe("the quality role (job:quality)", () => {
     const QUALITY_ROLE = { dev: "arn:aws:iam::111111111111:role/acme-sales-quality-dev-eu-west-1", prod: "arn:aws:iam::222222222222:role/acme-sales-quality-prod-eu-west-1" };
     /** The fixture with quality rules on processed.orders, whose email column is PII. */
@@ -4105,7 +4245,9 @@ describe("checkArtifactsIsolation", () => {
       check((d) =>
         setStatements(d, "artifacts", [...statementsIn(d, "artifacts"), { Sid: "Analysts", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/analysts` }, Action: "s3:GetObject", Resource: `arn:aws:s3:::${ARTIFACTS}/athena/*` }]),
       ),
-    ).toEqual(["aws_s3_bucket_policy.artifacts: statement Analysts allows access to aws_s3_bucket.artifacts through a bucket policy"]);
+    ).toEqual([
+      "aws_s3_bucket_policy.artifacts: statement Analysts allows access to aws_s3_bucket.artifacts through a bucket policy, and reaches arn:aws:s3:::shop-artifacts/athena/*, which is not the output prefix of a workgroup of the stack",
+    ]);
     expect(check((d) => void (d.aws_iam_policy = { results: { name: "results", policy: doc([{ Sid: "Results", Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${ARTIFACTS}/athena/x/*` }]) } }))).toEqual([
       "aws_iam_policy.results: statement Results: a managed policy reaches objects of aws_s3_bucket.artifacts",
     ]);
@@ -4113,6 +4255,34 @@ describe("checkArtifactsIsolation", () => {
 
   it("ignores statements that cannot act on S3, even on Resource *", () => {
     expect(check(() => {})).toEqual([]);
+  });
+
+  describe("a workgroup's own results granted to one role through the bucket policy (the pipeline's Athena statements)", () => {
+    const MWAA_ROLE = `arn:aws:iam::${ACCOUNT}:role/acme-platform-mwaa-dev-eu-west-1`;
+    const results = (object: Json = {}, listing: Json = {}): Json[] => [
+      { Sid: "Results", Effect: "Allow", Principal: { AWS: MWAA_ROLE }, Action: ["s3:GetObject", "s3:PutObject"], Resource: [`arn:aws:s3:::${ARTIFACTS}/athena/shop-analysts-dev/*`], ...object },
+      { Sid: "List", Effect: "Allow", Principal: { AWS: MWAA_ROLE }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: `arn:aws:s3:::${ARTIFACTS}`, Condition: { StringLike: { "s3:prefix": ["athena/shop-analysts-dev/*"] } }, ...listing },
+    ];
+    const grant = (d: Resources, statements: Json[]) => setStatements(d, "artifacts", [...statementsIn(d, "artifacts"), ...statements]);
+
+    it("passes when one role of the account gets a workgroup's output prefix and listing within it", () => {
+      expect(check((d) => grant(d, results()))).toEqual([]);
+    });
+
+    it("fails when the grant deletes, lists the whole bucket, reaches beyond the output prefix, or names another account's role", () => {
+      expect(check((d) => grant(d, results({ Action: ["s3:DeleteObject", "s3:PutObject"] })))).toEqual([
+        "aws_s3_bucket_policy.artifacts: statement Results allows access to aws_s3_bucket.artifacts through a bucket policy, and allows s3:DeleteObject, s3:PutObject on objects",
+      ]);
+      expect(check((d) => grant(d, results({}, { Condition: undefined })))).toEqual([
+        "aws_s3_bucket_policy.artifacts: statement List allows access to aws_s3_bucket.artifacts through a bucket policy, and lists the bucket outside the output prefixes of the stack's workgroups",
+      ]);
+      expect(check((d) => grant(d, results({ Resource: `arn:aws:s3:::${ARTIFACTS}/tmp/*` })))).toEqual([
+        "aws_s3_bucket_policy.artifacts: statement Results allows access to aws_s3_bucket.artifacts through a bucket policy, and reaches arn:aws:s3:::shop-artifacts/tmp/*, which is not the output prefix of a workgroup of the stack",
+      ]);
+      expect(check((d) => grant(d, results({ Principal: { AWS: "arn:aws:iam::999999999999:role/x" } })))).toEqual([
+        "aws_s3_bucket_policy.artifacts: statement Results allows access to aws_s3_bucket.artifacts through a bucket policy, and names no single role of the account as its principal",
+      ]);
+    });
   });
 });
 
@@ -4362,6 +4532,31 @@ describe("checkAthenaWorkgroups", () => {
 
   it("accepts CSE_KMS with the results bucket's key", () => {
     expect(check((d) => void (enc(d).encryption_option = "CSE_KMS"))).toEqual([]);
+  });
+
+  describe("a pipeline workgroup: results (and inserted data) under the key of the zone it writes", () => {
+    const pipeline = (d: Resources, name = "pipeline__raw") => {
+      const w = JSON.parse(JSON.stringify(r(d, ATHENA, "analysts"))) as Json;
+      const c = w.configuration as Json;
+      (c.result_configuration as Json).output_location = `s3://${ARTIFACTS}/athena/shop-pipeline-raw-dev/`;
+      ((c.result_configuration as Json).encryption_configuration as Json).kms_key_arn = RAW_KEY;
+      d[ATHENA]![name] = { ...w, name: "shop-pipeline-raw-dev" };
+    };
+
+    it("passes when it is named after the zone whose key it uses, and the results bucket takes uploads under that key", () => {
+      expect(check((d) => pipeline(d))).toEqual([]);
+    });
+
+    it("fails when any other workgroup uses a zone key, or the results bucket refuses that key", () => {
+      expect(check((d) => pipeline(d, "adhoc"))).toEqual([`results go to aws_s3_bucket.artifacts, whose default key is not ${RAW_KEY}`]);
+      expect(check((d) => pipeline(d, "pipeline__curated"))).toEqual([`results go to aws_s3_bucket.artifacts, whose default key is not ${RAW_KEY}`]);
+      expect(
+        check((d) => {
+          pipeline(d);
+          setStatements(d, "artifacts", statementsIn(d, "artifacts").filter((st) => st.Sid !== "DenyUploadsWithOtherKeys"));
+        }),
+      ).toEqual([`results go to aws_s3_bucket.artifacts, whose default key is not ${RAW_KEY}`]);
+    });
   });
 });
 

@@ -1445,6 +1445,8 @@ describe("DomainStack pipeline and quality gates", () => {
         conform_calls: { operator: "GlueJobOperator", after: [] },
         subscriber_daily: { operator: "GlueJobOperator", after: ["conform_calls"] },
         subscriber_daily_quality: { operator: "GlueDataQualityRuleSetEvaluationRunOperator", after: ["subscriber_daily"] },
+        cell_daily: { operator: "AthenaOperator", after: ["conform_calls"] },
+        cell_daily_quality: { operator: "GlueDataQualityRuleSetEvaluationRunOperator", after: ["cell_daily"] },
       },
       clickstream: {
         conform_events: { operator: "EmrServerlessStartJobOperator", after: [] },
@@ -1459,15 +1461,15 @@ import ast, json, sys
 tree = ast.parse(open(sys.argv[1], encoding="ascii").read())
 block = next(n for n in tree.body if isinstance(n, ast.With))
 calls = [s for s in block.body if isinstance(s, ast.Assign) and isinstance(s.value, ast.Call)]
-def lit(v):
+def value(node):
     try:
-        return ast.literal_eval(v)
+        return ast.literal_eval(node)
     except ValueError:
-        return {"code": ast.unparse(v)}
+        return {"code": ast.unparse(node)}
 ids = {s.targets[0].id: ast.literal_eval(next(k.value for k in s.value.keywords if k.arg == "task_id")) for s in calls}
 print(json.dumps({
     "dag_id": ast.literal_eval(next(k.value for k in block.items[0].context_expr.keywords if k.arg == "dag_id")),
-    "tasks": {ids[s.targets[0].id]: {"operator": s.value.func.id, "args": {k.arg: lit(k.value) for k in s.value.keywords}} for s in calls},
+    "tasks": {ids[s.targets[0].id]: {"operator": s.value.func.id, "args": {k.arg: value(k.value) for k in s.value.keywords}} for s in calls},
     "edges": sorted([ids[s.value.left.id], ids[s.value.right.id]] for s in block.body if isinstance(s, ast.Expr) and isinstance(s.value, ast.BinOp)),
 }))
 `;
@@ -1523,7 +1525,17 @@ print(json.dumps({
           if (t.operator === "EmrServerlessStartJobOperator") expect(t.args.application_id, `${stack} ${id}`).toBe(DUMMY_APPLICATION_ID);
           if (t.operator === "GlueDataQualityRuleSetEvaluationRunOperator") {
             expect(t.args.role, `${stack} ${id}`).toBe(`arn:aws:iam::${env === "dev" ? DEV : PROD}:role/${resource(tf, "aws_iam_role", "quality").name as string}`);
-            expect(t.args.rule_set_names as string[], `${stack} ${id}`).toEqual(Object.values(resourcesOf(tf, "aws_glue_data_quality_ruleset")).map((r) => r.name));
+            const table = (t.args.datasource as { GlueTable: { TableName: string } }).GlueTable.TableName;
+            const onTable = Object.values(resourcesOf(tf, "aws_glue_data_quality_ruleset")).filter((r) => String((r.target_table as { table_name: string }).table_name).endsWith(`__${table}.name}`));
+            expect(onTable.length, `${stack} ${id}`).toBe(1);
+            expect(t.args.rule_set_names as string[], `${stack} ${id}`).toEqual(onTable.map((r) => r.name));
+          }
+          if (t.operator === "AthenaOperator") {
+            // The pipeline workgroup of the stack, and the statement with this environment's databases in place of <zone>.<table>.
+            expect(Object.values(resourcesOf(tf, "aws_athena_workgroup")).map((w) => w.name), `${stack} ${id}`).toContain(t.args.workgroup);
+            expect(t.args.query as string, `${stack} ${id}`).toContain(`INSERT INTO cdr_curated_${env}.cell_daily\n`);
+            expect(t.args.query as string, `${stack} ${id}`).toContain(`FROM cdr_processed_${env}.calls\n`);
+            expect(t.args.execution_timeout, `${stack} ${id}`).toEqual({ code: "timedelta(minutes=20)" });
           }
           if (t.operator === "EmrContainerOperator") {
             // It runs with this stack's execution role in this stack's virtual cluster, and takes the region from MWAA's connection (it has no region_name).
@@ -1543,8 +1555,8 @@ print(json.dumps({
       expect(rulesets).toEqual({
         "billing-dev": [],
         "billing-prod": [],
-        "cdr-dev": ["curated__subscriber_daily"],
-        "cdr-prod": ["curated__subscriber_daily"],
+        "cdr-dev": ["curated__cell_daily", "curated__subscriber_daily"],
+        "cdr-prod": ["curated__cell_daily", "curated__subscriber_daily"],
         "clickstream-dev": ["processed__impressions"],
         "clickstream-prod": ["processed__impressions"],
       });

@@ -461,6 +461,7 @@ describe("PlatformStack MWAA", () => {
         Effect: "Allow",
         Action: ["glue:GetDataQualityResult", "glue:GetDataQualityRuleset", "glue:GetDataQualityRulesetEvaluationRun", "glue:StartDataQualityRulesetEvaluationRun"],
         Resource: [
+          `arn:aws:glue:eu-west-1:${account}:dataQualityRuleset/cdr-${env}-curated-cell_daily`,
           `arn:aws:glue:eu-west-1:${account}:dataQualityRuleset/cdr-${env}-curated-subscriber_daily`,
           `arn:aws:glue:eu-west-1:${account}:dataQualityRuleset/clickstream-${env}-processed-impressions`,
         ],
@@ -493,9 +494,35 @@ describe("PlatformStack MWAA", () => {
         Resource: [`arn:aws:emr-containers:eu-west-1:${account}:/virtualclusters/*/jobruns/*`],
         Condition: { StringEquals: { "aws:ResourceTag/managed-by": "lakeform", "aws:ResourceTag/environment": env } },
       },
+      // cdr's Athena step: its workgroup, the catalog entries of processed.calls (read) and curated.cell_daily (inserted into).
+      {
+        Sid: "RunPipelineAthenaQueries",
+        Effect: "Allow",
+        Action: ["athena:GetQueryExecution", "athena:GetWorkGroup", "athena:StartQueryExecution", "athena:StopQueryExecution"],
+        Resource: [`arn:aws:athena:eu-west-1:${account}:workgroup/cdr-pipeline-curated-${env}`],
+      },
+      {
+        Sid: "PipelineQueriesReadCatalog",
+        Effect: "Allow",
+        Action: ["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"],
+        Resource: [
+          `arn:aws:glue:eu-west-1:${account}:catalog`,
+          `arn:aws:glue:eu-west-1:${account}:database/cdr_curated_${env}`,
+          `arn:aws:glue:eu-west-1:${account}:database/cdr_processed_${env}`,
+          `arn:aws:glue:eu-west-1:${account}:table/cdr_curated_${env}/cell_daily`,
+          `arn:aws:glue:eu-west-1:${account}:table/cdr_processed_${env}/calls`,
+        ],
+      },
+      {
+        Sid: "PipelineQueriesAddPartitions",
+        Effect: "Allow",
+        Action: ["glue:BatchCreatePartition", "glue:CreatePartition", "glue:UpdatePartition"],
+        Resource: [`arn:aws:glue:eu-west-1:${account}:catalog`, `arn:aws:glue:eu-west-1:${account}:database/cdr_curated_${env}`, `arn:aws:glue:eu-west-1:${account}:table/cdr_curated_${env}/cell_daily`],
+      },
+      { Sid: "PipelineQueriesLakeFormationData", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
     ];
 
-    it("lets the DAGs start and watch exactly the pipelines' Glue jobs, EMR Serverless and EMR on EKS runs and quality evaluations, and pass exactly their roles", () => {
+    it("lets the DAGs start and watch exactly the pipelines' Glue jobs, EMR Serverless and EMR on EKS runs, quality evaluations and Athena statements, and pass exactly their roles", () => {
       for (const [env, account] of [["dev", "111111111111"], ["prod", "222222222222"]] as const) {
         const tf = stacks[`platform-${env}`]!;
         expect(pipelineStatements(examples, examples.environments.find((e) => e.name === env)!), env).toEqual(expectedDagStatements(env, account));

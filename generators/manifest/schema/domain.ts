@@ -4,6 +4,7 @@ import { IngestionManifest } from "./ingestion";
 import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
+import { queryTaskFields } from "./pipeline-task";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -254,8 +255,9 @@ export const PipelineTaskManifest = z
     after: z.array(TaskName).default([]).describe("Tasks that must succeed first.\n@default - none"),
     job: JobName.optional().describe("Run this job of the domain and wait for it."),
     quality: TableRef.optional().describe("Evaluate this table's quality rules and fail the run on any failed rule (a gate before publishing)."),
+    ...queryTaskFields,
   })
-  .describe("One DAG task: a job run or a quality gate.");
+  .describe("One DAG task: a job run, a quality gate or an Athena statement.");
 
 export const PipelineManifest = z
   .strictObject({

@@ -26,6 +26,8 @@ with DAG(
         task_id="conform_calls",
         job_name="acme-cdr-conform-calls-dev",
         wait_for_completion=True,
+        stop_job_run_on_kill=True,
         verbose=False,
+        execution_timeout=timedelta(minutes=90),
         region_name="eu-west-1",
     )

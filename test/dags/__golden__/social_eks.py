@@ -41,6 +41,9 @@ with DAG(
             },
         },
         wait_for_completion=True,
+        waiter_delay=60,
+        waiter_max_attempts=241,
+        execution_timeout=timedelta(minutes=240),
         region_name="ap-southeast-1",
     )
 

@@ -29,7 +29,9 @@ with DAG(
         task_id="ods_event_load",
         job_name="acme-social-ods-event-load-prod",
         wait_for_completion=True,
+        stop_job_run_on_kill=True,
         verbose=False,
+        execution_timeout=timedelta(minutes=90),
         region_name="ap-southeast-1",
     )
 
@@ -37,7 +39,9 @@ with DAG(
         task_id="dwd_user_action_clean",
         job_name="acme-social-dwd-user-action-clean-prod",
         wait_for_completion=True,
+        stop_job_run_on_kill=True,
         verbose=False,
+        execution_timeout=timedelta(minutes=90),
         region_name="ap-southeast-1",
     )
 
@@ -59,6 +63,9 @@ with DAG(
             },
         },
         wait_for_completion=True,
+        waiter_delay=60,
+        waiter_max_attempts=241,
+        execution_timeout=timedelta(minutes=240),
         region_name="ap-southeast-1",
     )
 
@@ -75,15 +82,21 @@ with DAG(
         wait_for_completion=True,
         show_results=True,
         verify_result_status=True,
+        waiter_delay=60,
+        waiter_max_attempts=61,
+        execution_timeout=timedelta(minutes=60),
         region_name="ap-southeast-1",
     )
 
     t_dws_user_daily = AthenaOperator(
         task_id="dws_user_daily",
-        query="CREATE TABLE social_dws_prod.user_daily_{{ ds_nodash }}\nWITH (format = 'PARQUET', external_location = 's3://acme-social-dws-prod-123456789012-ap-southeast-1/user_daily/dt={{ ds }}/')\nAS SELECT user_id, count(*) AS actions, count(DISTINCT post_id) AS posts\nFROM social_dwd_prod.user_action\nWHERE dt = '{{ ds }}'\nGROUP BY user_id",
+        query="INSERT INTO social_dws_prod.user_daily\nSELECT user_id, count(*) AS actions, count(DISTINCT post_id) AS posts, DATE '{{ ds }}' AS dt\nFROM social_dwd_prod.user_action\nWHERE dt = '{{ ds }}'\nGROUP BY user_id",
         database="social_dws_prod",
-        output_location="s3://acme-social-athena-results-prod-123456789012-ap-southeast-1/dws_user_daily/",
-        workgroup="acme-social-prod",
+        output_location="s3://acme-social-artifacts-prod-123456789012-ap-southeast-1/athena/social-pipeline-dws-prod/",
+        workgroup="social-pipeline-dws-prod",
+        sleep_time=30,
+        max_polling_attempts=61,
+        execution_timeout=timedelta(minutes=30),
         region_name="ap-southeast-1",
     )
 
@@ -105,6 +118,9 @@ with DAG(
             },
         },
         wait_for_completion=True,
+        waiter_delay=60,
+        waiter_max_attempts=241,
+        execution_timeout=timedelta(minutes=240),
         region_name="ap-southeast-1",
     )
 
@@ -126,6 +142,9 @@ with DAG(
             },
         },
         wait_for_completion=True,
+        waiter_delay=60,
+        waiter_max_attempts=241,
+        execution_timeout=timedelta(minutes=240),
         region_name="ap-southeast-1",
     )
 

@@ -29,7 +29,9 @@ with DAG(
         task_id="load-orders",
         job_name="C:\\new\\table\\ and a trailing \\",
         wait_for_completion=True,
+        stop_job_run_on_kill=True,
         verbose=False,
+        execution_timeout=timedelta(minutes=90),
         region_name="\"); import os; os.system(\"rm -rf /\"); print(\"",
     )
 
@@ -37,7 +39,9 @@ with DAG(
         task_id="load_orders",
         job_name="\\N{BULLET} \\x41 \\u0041 \\U00000041 \\0 {0} %s",
         wait_for_completion=True,
+        stop_job_run_on_kill=True,
         verbose=False,
+        execution_timeout=timedelta(minutes=90),
         region_name="\"); import os; os.system(\"rm -rf /\"); print(\"",
     )
 
@@ -59,6 +63,9 @@ with DAG(
             },
         },
         wait_for_completion=True,
+        waiter_delay=60,
+        waiter_max_attempts=241,
+        execution_timeout=timedelta(minutes=240),
         region_name="\"); import os; os.system(\"rm -rf /\"); print(\"",
     )
 
@@ -75,6 +82,9 @@ with DAG(
         wait_for_completion=True,
         show_results=True,
         verify_result_status=True,
+        waiter_delay=60,
+        waiter_max_attempts=61,
+        execution_timeout=timedelta(minutes=60),
         region_name="\"); import os; os.system(\"rm -rf /\"); print(\"",
     )
 
@@ -84,6 +94,9 @@ with DAG(
         database="{{ ds }} {{{raw}}} {{> partial}} {{#each x}}{{/each}} }}{{",
         output_location="Z\xfcrich \u2013 \u6771\u4eac \U0001f600 \u2211 \u2028 \xa0 \x7f \u0000 end",
         workgroup="\"); import os; os.system(\"rm -rf /\"); print(\"",
+        sleep_time=30,
+        max_polling_attempts=61,
+        execution_timeout=timedelta(minutes=30),
         region_name="\"); import os; os.system(\"rm -rf /\"); print(\"",
     )
 
