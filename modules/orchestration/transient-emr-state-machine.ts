@@ -2,7 +2,9 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../identity/policy-document";
-import { ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
+import { type ResourceStarStatement, ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
+
+export type { ResourceStarStatement } from "../identity/service-role";
 
 import {
   ALLOCATION_STRATEGY,
@@ -155,17 +157,17 @@ const SYNC_RULES = [
  * pass only the three cluster roles, each to the service it is meant for.
  * Three statements must be on Resource "*" because AWS offers no resource
  * for their actions: RunJobFlow (held to clusters tagged for this state
- * machine), CloudWatch Logs delivery, and X-Ray. ServiceRole refuses any
- * Allow on "*", so they are built in `resourceStarStatements` but not yet
- * attached: until ServiceRole accepts them, creating the state machine fails
- * (Step Functions checks the log-delivery permissions) and RunJobFlow is denied.
+ * machine by a request-tag condition), CloudWatch Logs delivery, and X-Ray.
+ * They are the role's `resource-star` policy (ServiceRole's
+ * resourceStarStatements), each with its reason.
  *
  * Provider 5.x checks a changed definition with the Step Functions API at
  * plan time (ValidateStateMachineDefinition): a plan with no route to AWS
  * needs that endpoint answered locally.
  *
  * Terraform addresses: `aws_sfn_state_machine.<name>`, and the ServiceRole's
- * `aws_iam_role.<name>`, `aws_iam_role_policy.<name>__<policy>`, ….
+ * `aws_iam_role.<name>`, `aws_iam_role_policy.<name>__<policy>` (emr-clusters,
+ * kms, pass-roles, resource-star, sync-rules), ….
  */
 export class TransientEmrStateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -200,6 +202,7 @@ export class TransientEmrStateMachine extends Construct {
       servicePrincipal: "states.amazonaws.com",
       accountId: props.accountId,
       policies: rolePolicies(props, this.stateMachineArn),
+      resourceStarStatements: this.resourceStarStatements,
     });
 
     this.stateMachine = new SfnStateMachine(this, "state-machine", {
@@ -357,13 +360,6 @@ export function stateMachineDefinition(props: TransientEmrStateMachineProps): St
 }
 
 // ─── role ─────────────────────────────────────────────────────────────────────
-
-/** A statement that must be on Resource "*", and why. */
-export interface ResourceStarStatement {
-  readonly statement: PolicyStatement;
-  /** Why no narrower resource works, for reviews. */
-  readonly reason: string;
-}
 
 function rolePolicies(props: TransientEmrStateMachineProps, stateMachineArn: string) {
   const { partition: p, region, accountId, roles } = props;
