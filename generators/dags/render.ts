@@ -123,7 +123,7 @@ interface DagView {
   readonly dag: DagModel;
   readonly tags: readonly string[];
   readonly hasSla: boolean;
-  readonly uses: Readonly<Record<"athena" | "emr" | "glue" | "glueModule" | "quality", boolean>>;
+  readonly uses: Readonly<Record<"athena" | "emr" | "glue" | "glueModule" | "quality" | "stepFunctions", boolean>>;
   readonly tasks: readonly { readonly kind: DagTaskModel["kind"]; readonly variable: string; readonly task: DagTaskModel; readonly rulesetNames: readonly string[] }[];
   readonly edges: readonly { readonly upstream: string; readonly downstream: string }[];
   readonly hasEdges: boolean;
@@ -158,6 +158,7 @@ export function renderDag(dag: DagModel): string {
       glue: kinds.has("glue"),
       glueModule: kinds.has("glue") || kinds.has("quality"),
       quality: kinds.has("quality"),
+      stepFunctions: kinds.has("emr-fleet"),
     },
     tasks: dag.tasks.map((task) => ({
       kind: task.kind,

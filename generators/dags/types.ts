@@ -21,6 +21,13 @@ export type DagTaskModel =
       readonly entryPointArguments: readonly string[];
       readonly logUri: string;
     }
+  /**
+   * Start the state machine of an emr-fleet job, which creates the transient
+   * cluster, runs the step and terminates the cluster, and wait for the
+   * execution in the triggerer (StepFunctionStartExecutionOperator, deferrable),
+   * polling every minute at most `waiterMaxAttempts` times.
+   */
+  | { readonly kind: "emr-fleet"; readonly id: string; readonly after: readonly string[]; readonly stateMachineArn: string; readonly waiterMaxAttempts: number }
   /** Evaluate Glue Data Quality rulesets on a table and fail on any failed rule (GlueDataQualityRuleSetEvaluationRunOperator). */
   | {
       readonly kind: "quality";

@@ -2,6 +2,7 @@ import { filterConflicts, piiFindings } from "../access/analyze";
 import { buildModel } from "../model/build";
 import type { Model } from "../model/types";
 import type { Problem } from "./errors";
+import { checkFleetJobs } from "./fleet-rules";
 import { loadManifests, readDomainFiles } from "./load";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "./rules";
 import { DomainManifest } from "./schema/domain";
@@ -43,7 +44,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     }
     const scripts = readDomainFiles(root, d.folder!, r.value.jobs.map((j) => j.script));
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
-    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed));
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkFleetJobs(parsed, platform));
     domains.push(parsed);
   }
 

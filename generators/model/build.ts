@@ -47,6 +47,7 @@ import type {
   ZoneModel,
 } from "./types";
 import { emrServerlessPlaceholder } from "./types";
+import { fleetDagTask, fleetOf } from "./fleet";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -142,6 +143,7 @@ function dagOf(
     if (t.job !== undefined) {
       const job = jobs.find((j) => j.name === t.job)!;
       if (job.engine === "glue") return { kind: "glue", id: t.name, after, jobName: `${stack}-${job.name}` };
+      if (job.fleet) return fleetDagTask(t.name, after, job.fleet);
       return {
         kind: "emr-serverless",
         id: t.name,
@@ -249,6 +251,7 @@ function jobOf(
     role: { name: role, arn: iamRoleArn(env.partition, env.accountId, role) },
     tempDir: `s3://${artifactsBucket}/tmp/${j.name}/`,
     glueSecurityConfiguration: j.engine === "glue" ? { name: `${ctx.organization}-${domain}-${env.name}-${writeZone ?? "ops"}`, zone: writeZone } : null,
+    fleet: j.engine === "emr-fleet" ? fleetOf(j, ctx, env, domain, artifactsBucket, writeZone) : null,
     reads: sorted(j.reads).filter((r) => !writes.includes(r)).map(ref),
     writes: writes.map(ref),
     processesPii: j.processesPii ?? null,
@@ -311,6 +314,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         organizationId: e.network.organizationId ?? null,
       },
       lakeFormationAdmins: sorted(e.lakeFormationAdmins),
+      emrTlsCertificates: e.emr?.tlsCertificates ?? null,
       piiReaders: sorted(e.piiReaders),
       mwaa: mwaaOf(platform, name, e.accountId),
       logBucket: (() => {

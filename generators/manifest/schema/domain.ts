@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
+import { EMR_FLEET_JOB_FIELDS } from "./fleet";
 import { EnvironmentName } from "./platform";
 
 /** The zones a domain gets when it declares none. */
@@ -237,9 +238,13 @@ export const EmrServerlessJobManifest = z
   })
   .describe("An EMR Serverless application and its runtime role.");
 
+export const EmrFleetJobManifest = z
+  .strictObject({ ...jobBase, ...EMR_FLEET_JOB_FIELDS })
+  .describe("A Spark job on a transient EMR on EC2 cluster (instance fleets, Spot task nodes), run by its Step Functions state machine.");
+
 export const JobManifest = z
-  .discriminatedUnion("engine", [GlueJobManifest, EmrServerlessJobManifest])
-  .describe("A compute job: Glue or EMR Serverless.");
+  .discriminatedUnion("engine", [GlueJobManifest, EmrServerlessJobManifest, EmrFleetJobManifest])
+  .describe("A compute job: Glue, EMR Serverless or a transient EMR on EC2 fleet.");
 
 const TaskName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "a task name is lower-case letters, digits, _ and -, starting with a letter");
 
