@@ -32,6 +32,8 @@ export default definePlatform({
         "sagemaker-training": "arn:aws:iam::111111111111:role/sagemaker-execution",
         "partner-adtech": "333333333333",
       },
+      // In-transit TLS of transient EMR clusters: the PKI team's certificates for *.eu-west-1.compute.internal.
+      emr: { tlsCertificates: "s3://acme-pki-dev-111111111111/emr/lakeform-emr-tls.zip" },
     },
     prod: {
       accountId: "222222222222",
@@ -55,6 +57,8 @@ export default definePlatform({
         "sagemaker-training": "arn:aws:iam::222222222222:role/sagemaker-execution",
         "partner-adtech": "444444444444",
       },
+      // In-transit TLS of transient EMR clusters: the PKI team's certificates for *.eu-west-1.compute.internal.
+      emr: { tlsCertificates: "s3://acme-pki-prod-222222222222/emr/lakeform-emr-tls.zip" },
     },
   },
   lfTags: {

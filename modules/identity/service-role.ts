@@ -78,10 +78,29 @@ interface TrustPolicy {
  * Actions AWS documents as supporting no resource-level permissions: a
  * statement may allow them on Resource "*" when it allows nothing else.
  * GetDataAccess is how Lake Formation vends data credentials to engines;
- * log delivery and X-Ray are what Step Functions logging and tracing need.
+ * log delivery and X-Ray are what Step Functions logging and tracing need;
+ * the EC2 Describe actions are what EMR reads as it launches a cluster.
  */
 export const UNSCOPABLE_ACTIONS: readonly string[] = [
   "cloudwatch:PutMetricData",
+  "ec2:DescribeAccountAttributes",
+  "ec2:DescribeCapacityReservations",
+  "ec2:DescribeDhcpOptions",
+  "ec2:DescribeImages",
+  "ec2:DescribeInstanceTypeOfferings",
+  "ec2:DescribeInstances",
+  "ec2:DescribeLaunchTemplates",
+  "ec2:DescribeNetworkAcls",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribePlacementGroups",
+  "ec2:DescribeRouteTables",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeVolumeStatus",
+  "ec2:DescribeVolumes",
+  "ec2:DescribeVpcAttribute",
+  "ec2:DescribeVpcEndpoints",
+  "ec2:DescribeVpcs",
   "s3:GetAccountPublicAccessBlock",
   "lakeformation:GetDataAccess",
   "logs:CreateLogDelivery",

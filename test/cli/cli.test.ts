@@ -104,12 +104,14 @@ describe("lakeform schema", () => {
     expect(domain.additionalProperties).toBe(false);
     expect(domain.required).toEqual(["name", "owner", "costCentre"]);
     expect(domain.properties.tables.items.properties.format).toMatchObject({ enum: ["parquet", "iceberg", "json"], default: "parquet" });
-    // Jobs are one of two engines, each with its own fields.
+    // Jobs are one of three engines, each with its own fields.
     const engines = domain.properties.jobs.items.anyOf as { properties: Record<string, any>; required: string[] }[];
     expect(engines.map((e) => [e.properties.engine.const, e.required])).toEqual([
       ["glue", ["name", "script", "engine"]],
       ["emr-serverless", ["name", "script", "engine", "maximumCapacity"]],
+      ["emr-fleet", ["name", "script", "engine", "primary", "core", "task", "managedScaling"]],
     ]);
+    expect(engines[2]!.properties.task.properties.spotAllocationStrategy).toMatchObject({ default: "price-capacity-optimized" });
     expect(engines[0]!.properties.schedule).toMatchObject({ pattern: "^cron\\(.+\\)$" });
     expect(engines[0]!.properties.workerType).toMatchObject({ enum: ["G.1X", "G.2X", "G.4X", "G.8X"], default: "G.1X" });
     expect(engines[1]!.properties.architecture).toMatchObject({ enum: ["ARM64", "X86_64"], default: "ARM64" });
