@@ -167,11 +167,11 @@ export class ServiceRole extends Construct {
           ]
         : [
             {
-              // EMR tags the session with the caller's identity for Lake Formation.
+              // EMR tags the session for Lake Formation ("Amazon EMR") and sets the caller as its source identity.
               Sid: "RoleAssumesRole",
               Effect: "Allow",
               Principal: { AWS: props.trustedRoleArn! },
-              Action: ["sts:AssumeRole", "sts:TagSession"],
+              Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
             },
           ],
     };

@@ -175,7 +175,7 @@ describe("ServiceRole exceptions and role trust", () => {
       new ServiceRole(s, "runtime", { ...props(), servicePrincipal: undefined, trustedRoleArn: "arn:aws:iam::111111111111:role/emr-instance" });
     });
     const trust = JSON.parse(resource(tf, "aws_iam_role", "runtime").assume_role_policy as string);
-    expect(trust.Statement).toEqual([{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/emr-instance" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+    expect(trust.Statement).toEqual([{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/emr-instance" }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] }]);
   });
 
   it("fails when both or neither trust forms are given", () => {
