@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { formatProblems } from "../../generators/manifest/errors";
+import { checkFleetJobs } from "../../generators/manifest/fleet-rules";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "../../generators/manifest/rules";
 import { DomainManifest } from "../../generators/manifest/schema/domain";
 import { PlatformManifest } from "../../generators/manifest/schema/platform";
@@ -33,7 +34,7 @@ export function modelFrom(
   });
   const problems = [
     ...checkPlatform(p, "domains/platform.yaml"),
-    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d)]),
+    ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d), ...checkFleetJobs(d, p)]),
     ...checkConsumes(parsed, p),
   ];
   const built = buildModel(p, "domains/platform.yaml", parsed);
