@@ -37,6 +37,8 @@ export default definePlatform({
         "partner-adtech": "333333333333",
         "mvno-nordic": "555555555555",
       },
+      // In-transit TLS of transient EMR clusters: the PKI team's certificates for *.eu-west-1.compute.internal.
+      emr: { tlsCertificates: "s3://acme-pki-dev-111111111111/emr/lakeform-emr-tls.zip" },
     },
     prod: {
       accountId: "222222222222",
@@ -66,6 +68,8 @@ export default definePlatform({
         "partner-adtech": "444444444444",
         "mvno-nordic": "666666666666",
       },
+      // In-transit TLS of transient EMR clusters: the PKI team's certificates for *.eu-west-1.compute.internal.
+      emr: { tlsCertificates: "s3://acme-pki-prod-222222222222/emr/lakeform-emr-tls.zip" },
     },
   },
   lfTags: {

@@ -123,7 +123,7 @@ interface DagView {
   readonly dag: DagModel;
   readonly tags: readonly string[];
   readonly hasSla: boolean;
-  readonly uses: Readonly<Record<"athena" | "emr" | "emrEks" | "emrModule" | "glue" | "glueModule" | "quality", boolean>>;
+  readonly uses: Readonly<Record<"athena" | "emr" | "emrEks" | "emrModule" | "glue" | "glueModule" | "quality" | "stepFunctions", boolean>>;
   readonly tasks: readonly {
     readonly kind: DagTaskModel["kind"];
     readonly variable: string;
@@ -167,6 +167,7 @@ export function renderDag(dag: DagModel): string {
       glue: kinds.has("glue"),
       glueModule: kinds.has("glue") || kinds.has("quality"),
       quality: kinds.has("quality"),
+      stepFunctions: kinds.has("emr-fleet"),
     },
     tasks: dag.tasks.map((task) => ({
       kind: task.kind,

@@ -44,6 +44,13 @@ export type DagTaskModel = { readonly timeoutMinutes: number } & (
       readonly timeoutMinutes: number;
       readonly tags: readonly { readonly key: string; readonly value: string }[];
     }
+  /**
+   * Start the state machine of an emr-fleet job, which creates the transient
+   * cluster, runs the step and terminates the cluster, and wait for the
+   * execution in the triggerer (StepFunctionStartExecutionOperator, deferrable),
+   * polling every minute until `timeoutMinutes` (provisioning plus the step's limit).
+   */
+  | { readonly kind: "emr-fleet"; readonly id: string; readonly after: readonly string[]; readonly stateMachineArn: string }
   /** Evaluate Glue Data Quality rulesets on a table and fail on any failed rule (GlueDataQualityRuleSetEvaluationRunOperator). */
   | {
       readonly kind: "quality";

@@ -4,6 +4,7 @@ import type { Model } from "../model/types";
 import type { Problem } from "./errors";
 import { checkDiscovery } from "./discovery-rules";
 import { checkIngestion } from "./ingestion-rules";
+import { checkFleetJobs } from "./fleet-rules";
 import { loadManifests, readDomainFiles } from "./load";
 import { checkQueryTasks } from "./query-rules";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "./rules";
@@ -47,7 +48,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     }
     const scripts = readDomainFiles(root, d.folder!, [...r.value.jobs.map((j) => j.script), ...(r.value.pipeline?.tasks.flatMap((t) => (t.query ? [t.query] : [])) ?? [])]);
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
-    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform), ...checkDiscovery(parsed), ...checkQueryTasks(parsed));
+    problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform), ...checkDiscovery(parsed), ...checkQueryTasks(parsed), ...checkFleetJobs(parsed, platform));
     problems.push(...checkIngestion(parsed, platform));
     domains.push(parsed);
   }

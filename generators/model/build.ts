@@ -51,6 +51,7 @@ import { emrServerlessPlaceholder } from "./types";
 import { eksOf, emrEksDeploymentOf, emrEksTask } from "./emr-eks";
 import { discoveryOf } from "./discovery";
 import { type PipelineQueriesModel, defaultTaskTimeoutMinutes, queriesOf, queryGrants } from "./queries";
+import { fleetDagTask, fleetOf } from "./fleet";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -155,6 +156,7 @@ function dagOf(
       const job = jobs.find((j) => j.name === t.job)!;
       if (job.engine === "glue") return { kind: "glue", ...timeout("glue"), id: t.name, after, jobName: `${stack}-${job.name}` };
       if (job.engine === "emr-eks" && emrEks) return { ...emrEksTask(t.name, after, job, emrEks, env.name, m.name), ...(t.timeoutMinutes !== undefined ? { timeoutMinutes: t.timeoutMinutes } : {}) };
+      if (job.fleet) return fleetDagTask(t.name, after, job.fleet, timeout("emr-fleet").timeoutMinutes);
       return {
         kind: "emr-serverless",
         ...timeout("emr-serverless"),
@@ -264,6 +266,7 @@ function jobOf(
     role: { name: role, arn: iamRoleArn(env.partition, env.accountId, role) },
     tempDir: `s3://${artifactsBucket}/tmp/${j.name}/`,
     glueSecurityConfiguration: j.engine === "glue" ? { name: `${ctx.organization}-${domain}-${env.name}-${writeZone ?? "ops"}`, zone: writeZone } : null,
+    fleet: j.engine === "emr-fleet" ? fleetOf(j, ctx, env, domain, artifactsBucket, writeZone) : null,
     reads: sorted(j.reads).filter((r) => !writes.includes(r)).map(ref),
     writes: writes.map(ref),
     processesPii: j.processesPii ?? null,
@@ -326,6 +329,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         organizationId: e.network.organizationId ?? null,
       },
       lakeFormationAdmins: sorted(e.lakeFormationAdmins),
+      emrTlsCertificates: e.emr?.tlsCertificates ?? null,
       piiReaders: sorted(e.piiReaders),
       mwaa: mwaaOf(platform, name, e.accountId),
       logBucket: (() => {

@@ -1,4 +1,5 @@
 import { resolveQueryTables } from "../manifest/query-sql";
+import type { DagTaskModel } from "../dags/types";
 import type { DomainManifestOutput, JobManifestOutput } from "../manifest/schema/domain";
 import type { EnvironmentModel, GrantModel, PrincipalModel, TableModel, TableRefModel, ZoneModel } from "./types";
 
@@ -67,7 +68,7 @@ export const QUERY_READ_PERMISSIONS = ["DESCRIBE", "SELECT"];
 export const QUERY_INTO_PERMISSIONS = ["ALTER", "DESCRIBE", "INSERT"];
 
 /** Airflow execution_timeout of a task, in minutes, when the manifest gives none. */
-export function defaultTaskTimeoutMinutes(kind: "glue" | "emr-serverless" | "emr-eks" | "quality" | "athena", job?: JobManifestOutput): number {
+export function defaultTaskTimeoutMinutes(kind: DagTaskModel["kind"], job?: JobManifestOutput): number {
   switch (kind) {
     case "glue":
       // Flex runs and busy accounts start late; the job's own limit counts from its start.
@@ -77,6 +78,9 @@ export function defaultTaskTimeoutMinutes(kind: "glue" | "emr-serverless" | "emr
     case "emr-eks":
       // The job run's own limit (the virtual cluster cancels it then).
       return job?.engine === "emr-eks" ? job.timeoutMinutes : 60;
+    case "emr-fleet":
+      // The step's own limit plus an hour for provisioning the cluster and terminating it.
+      return job?.engine === "emr-fleet" ? Math.ceil(job.stepTimeoutSeconds / 60) + 60 : 1500;
     case "quality":
       return 60;
     case "athena":

@@ -3,6 +3,7 @@ import type { EksModel, EmrEksDeploymentModel } from "./emr-eks";
 import type { DiscoveryModel } from "./discovery";
 import type { IngestionModel } from "./ingestion";
 import type { PipelineQueriesModel } from "./queries";
+import type { FleetModel } from "./fleet";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -51,6 +52,8 @@ export interface EnvironmentModel {
   readonly piiReaders: readonly string[];
   /** Server access logs of the platform's own buckets (MWAA source). */
   readonly logBucket: BucketModel;
+  /** The zip of PEM certificates for EMR in-transit TLS (platform manifest `emr.tlsCertificates`), or null. */
+  readonly emrTlsCertificates: string | null;
   /** The environment's Airflow: every domain's DAG runs here. */
   readonly mwaa: {
     readonly name: string;
@@ -185,7 +188,7 @@ export interface JobModel {
   readonly description: string;
   /** Index in the manifest's jobs list, for messages. */
   readonly index: number;
-  readonly engine: "glue" | "emr-serverless" | "emr-eks";
+  readonly engine: "glue" | "emr-serverless" | "emr-eks" | "emr-fleet";
   readonly script: {
     /** Relative to the domain folder. */
     readonly path: string;
@@ -205,6 +208,8 @@ export interface JobModel {
    * zone is under the zone key, as the zone bucket's policy demands.
    */
   readonly glueSecurityConfiguration: { readonly name: string; readonly zone: string | null } | null;
+  /** emr-fleet only: its state machine, cluster roles, security configuration and groups. */
+  readonly fleet: FleetModel | null;
   /** `s3://<artifacts>/tmp/<job>/` */
   readonly tempDir: string;
   readonly reads: readonly TableRefModel[];

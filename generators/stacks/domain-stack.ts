@@ -21,6 +21,7 @@ import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { type DomainDeploymentModel, type EnvironmentModel, type JobModel, type StackModel, type TableRefModel, emrServerlessPlaceholder } from "../model/types";
+import { fleetFailureSources, fleetJob, fleetKeyStatements, fleetUploadKeyArns } from "./fleet-job";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 import { emrEksJobs } from "./emr-eks-jobs";
 import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
@@ -164,7 +165,7 @@ export class DomainStack extends AwsStack {
       description: dep.artifacts.keyDescription,
       accountId: dep.accountId,
       partition: dep.partition,
-      statements: [...logsKeyStatements(dep.accountId, dep.region, dep.partition), ...alarmsKeyStatements(dep.accountId)],
+      statements: [...logsKeyStatements(dep.accountId, dep.region, dep.partition), ...alarmsKeyStatements(dep.accountId), ...fleetKeyStatements(dep)],
     });
     const artifacts = new LakeBucket(this, "artifacts-bucket", {
       terraformName: "artifacts",
@@ -172,7 +173,7 @@ export class DomainStack extends AwsStack {
       bucketArn: dep.artifacts.bucket.arn,
       encryption: { kind: "kms", kmsKeyArn: ops.key.arn },
       // A Glue job's security configuration encrypts all it writes, its temp data too, with the written zone's key.
-      additionalUploadKeyArns: [...new Set([...dep.jobs.flatMap((j) => (j.glueSecurityConfiguration?.zone ? [zoneKeys.get(j.glueSecurityConfiguration.zone)!] : [])), ...pipelineQueryUploadKeyArns(dep, zoneKeys)])],
+      additionalUploadKeyArns: [...new Set([...dep.jobs.flatMap((j) => (j.glueSecurityConfiguration?.zone ? [zoneKeys.get(j.glueSecurityConfiguration.zone)!] : [])), ...pipelineQueryUploadKeyArns(dep, zoneKeys), ...fleetUploadKeyArns(dep, zoneKeys)])],
       policyStatements: pipelineQueryArtifactStatements(dep),
       accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "artifacts/" },
       lifecycle: {
@@ -288,6 +289,11 @@ export class DomainStack extends AwsStack {
         kmsKeyArn: opsKeyArn,
       });
       if (job.engine === "emr-eks") continue; // see emrEksJobs below
+      // A transient EMR fleet: its state machine, cluster roles and groups, and its runtime role.
+      if (job.fleet) {
+        roles.set(job.role.arn, fleetJob(this, job, { dep, env, opsKeyArn, zoneKeyArn: keyOf(job.fleet.zone), tableArns, prefixArn }).role);
+        continue;
+      }
       const logs = job.glueSecurityConfiguration ? glueJobLogGroupNames(job.glueSecurityConfiguration.name, job.role.name) : undefined;
       const role = new JobRole(this, `role-${job.name}`, {
         terraformName: `job__${job.name}`,
@@ -370,6 +376,7 @@ export class DomainStack extends AwsStack {
         pattern: { source: ["aws.emr-serverless"], "detail-type": ["EMR Serverless Job Run State Change"], detail: { applicationId: emrApps, state: ["FAILED"] } },
       });
     }
+    failures.push(...fleetFailureSources(dep));
     // Quality gates: Glue evaluates each table's rules as the quality role, which reads the tables through Lake Formation.
     if (dep.quality.rulesets.length > 0) {
       const role = new JobRole(this, "role-quality", {

@@ -75,8 +75,9 @@ export class PlatformStack extends AwsStack {
 
 /**
  * What the environment's DAGs may do: start and watch the Glue jobs, EMR
- * Serverless runs and quality evaluations that domains put in pipelines, and
- * pass those jobs' roles, nothing else. Built from the Model, so the platform
+ * Serverless runs, fleet jobs' state machines (their executions, by
+ * generated name, under each machine) and quality evaluations that domains
+ * put in pipelines, and pass those jobs' roles, nothing else. Built from the Model, so the platform
  * stack changes when a pipeline does, and never reads a domain's state.
  */
 export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyStatement[] {
@@ -87,11 +88,13 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
   const rulesets: string[] = [];
   const qualityRoles: string[] = [];
   const emrEksRoles: string[] = [];
+  const stateMachines: string[] = [];
   for (const dep of deps) {
     for (const task of dep.pipeline!.dag.tasks) {
       if (task.kind === "glue") glueJobs.push(arn("glue", `job/${task.jobName}`));
       if (task.kind === "emr-serverless") emrRoles.push(task.executionRoleArn);
       if (task.kind === "emr-eks") emrEksRoles.push(task.executionRoleArn);
+      if (task.kind === "emr-fleet") stateMachines.push(task.stateMachineArn);
       if (task.kind === "quality") {
         rulesets.push(...task.rulesetNames.map((n) => arn("glue", `dataQualityRuleset/${n}`)));
         qualityRoles.push(task.roleArn);
@@ -123,6 +126,18 @@ export function pipelineStatements(model: Model, env: EnvironmentModel): PolicyS
         Resource: sorted(rulesets),
       },
       { Sid: "PassQualityRoles", Effect: "Allow", Action: "iam:PassRole", Resource: sorted(qualityRoles), Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } } },
+    );
+  }
+  if (stateMachines.length > 0) {
+    // A fleet job runs through its state machine, which alone may create the cluster and pass its roles.
+    out.push(
+      { Sid: "StartPipelineFleetStateMachines", Effect: "Allow", Action: "states:StartExecution", Resource: sorted(stateMachines) },
+      {
+        Sid: "WatchPipelineFleetExecutions",
+        Effect: "Allow",
+        Action: ["states:DescribeExecution", "states:StopExecution"],
+        Resource: sorted(stateMachines.map((a) => `${a.replace(":stateMachine:", ":execution:")}:*`)),
+      },
     );
   }
   out.push(...emrEksPipelineStatements(env, emrEksRoles));

@@ -4,7 +4,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyDocument, renderPolicy } from "./policy-document";
+import { type PolicyDocument, type PolicyStatement, policyDocument, renderPolicy } from "./policy-document";
 
 export interface ServiceRoleProps {
   /**
@@ -38,6 +38,16 @@ export interface ServiceRoleProps {
    * characters, because it is also part of a Terraform address.
    */
   readonly policies: Readonly<Record<string, PolicyDocument>>;
+  /**
+   * Statements that must allow on Resource "*", each with the reason no
+   * narrower resource works. They go into one more inline policy,
+   * `resource-star`. A statement of UNSCOPABLE_ACTIONS alone needs only its
+   * reason; any other action also needs a Condition that narrows it (a
+   * request or resource tag, a passed-to service): the constructor refuses
+   * it otherwise. Reviews and the security audit read the reasons.
+   * @default - none
+   */
+  readonly resourceStarStatements?: readonly ResourceStarStatement[];
 }
 
 /** Trust of service accounts through an EKS cluster's OIDC provider. */
@@ -47,6 +57,24 @@ export interface WebIdentityTrust {
   /** StringLike pattern of the `sub` claim: `system:serviceaccount:<namespace>:<name pattern>`; it must name one namespace. */
   readonly subjectLike: string;
 }
+
+/** A statement on Resource "*", and why AWS offers nothing narrower. */
+export interface ResourceStarStatement {
+  readonly statement: PolicyStatement;
+  /** Why no narrower resource works, in a sentence (at least 20 characters). */
+  readonly reason: string;
+}
+
+/** Name of the inline policy that holds a role's resourceStarStatements. */
+export const RESOURCE_STAR_POLICY = "resource-star";
+
+/**
+ * The one service whose trust carries no aws:SourceAccount condition: EC2
+ * assumes an instance profile's role without sending the key, so the
+ * condition would lock the instances out. Only the instance profile can hand
+ * the role to EC2, and passing it needs iam:PassRole.
+ */
+export const INSTANCE_PROFILE_SERVICE = "ec2.amazonaws.com";
 
 /** The trust policy has no Resource element: IAM rejects one in a role's trust policy. */
 interface TrustPolicy {
@@ -64,10 +92,29 @@ interface TrustPolicy {
  * Actions AWS documents as supporting no resource-level permissions: a
  * statement may allow them on Resource "*" when it allows nothing else.
  * GetDataAccess is how Lake Formation vends data credentials to engines;
- * log delivery and X-Ray are what Step Functions logging and tracing need.
+ * log delivery and X-Ray are what Step Functions logging and tracing need;
+ * the EC2 Describe actions are what EMR reads as it launches a cluster.
  */
 export const UNSCOPABLE_ACTIONS: readonly string[] = [
   "cloudwatch:PutMetricData",
+  "ec2:DescribeAccountAttributes",
+  "ec2:DescribeCapacityReservations",
+  "ec2:DescribeDhcpOptions",
+  "ec2:DescribeImages",
+  "ec2:DescribeInstanceTypeOfferings",
+  "ec2:DescribeInstances",
+  "ec2:DescribeLaunchTemplates",
+  "ec2:DescribeNetworkAcls",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribePlacementGroups",
+  "ec2:DescribeRouteTables",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeVolumeStatus",
+  "ec2:DescribeVolumes",
+  "ec2:DescribeVpcAttribute",
+  "ec2:DescribeVpcEndpoints",
+  "ec2:DescribeVpcs",
   "s3:GetAccountPublicAccessBlock",
   "lakeformation:GetDataAccess",
   "logs:CreateLogDelivery",
@@ -110,6 +157,8 @@ export class ServiceRole extends Construct {
   readonly role: IamRole;
   /** The inline policies, by policy name. */
   readonly policies: Readonly<Record<string, IamRolePolicy>>;
+  /** Why each statement of the `resource-star` policy is on Resource "*", by Sid. */
+  readonly resourceStarReasons: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -123,11 +172,11 @@ export class ServiceRole extends Construct {
       Statement: props.servicePrincipal
         ? [
             {
-              Sid: "ServiceAssumesRoleForThisAccountOnly",
+              Sid: props.servicePrincipal === INSTANCE_PROFILE_SERVICE ? "Ec2AssumesInstanceProfileRole" : "ServiceAssumesRoleForThisAccountOnly",
               Effect: "Allow",
               Principal: { Service: typeof props.servicePrincipal === "string" ? props.servicePrincipal : [...props.servicePrincipal].sort() },
               Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": props.accountId } },
+              ...(props.servicePrincipal === INSTANCE_PROFILE_SERVICE ? {} : { Condition: { StringEquals: { "aws:SourceAccount": props.accountId } } }),
             },
           ]
         : props.webIdentity
@@ -145,11 +194,11 @@ export class ServiceRole extends Construct {
             ]
           : [
             {
-              // EMR tags the session with the caller's identity for Lake Formation.
+              // EMR tags the session for Lake Formation ("Amazon EMR") and sets the caller as its source identity.
               Sid: "RoleAssumesRole",
               Effect: "Allow",
               Principal: { AWS: props.trustedRoleArn! },
-              Action: ["sts:AssumeRole", "sts:TagSession"],
+              Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
             },
           ],
     };
@@ -161,13 +210,17 @@ export class ServiceRole extends Construct {
     });
     this.role.overrideLogicalId(name);
 
-    const names = Object.keys(props.policies).sort();
+    const star = props.resourceStarStatements ?? [];
+    const documents: Record<string, PolicyDocument> = { ...props.policies };
+    if (star.length > 0) documents[RESOURCE_STAR_POLICY] = policyDocument(star.map((s) => s.statement));
+    this.resourceStarReasons = Object.fromEntries(star.map((s) => [s.statement.Sid, s.reason]));
+    const names = Object.keys(documents).sort();
     const policies: Record<string, IamRolePolicy> = {};
     for (const policyName of names) {
       const p = new IamRolePolicy(this, `policy-${policyName}`, {
         name: policyName,
         role: this.role.name,
-        policy: renderPolicy(props.policies[policyName]!),
+        policy: renderPolicy(documents[policyName]!),
       });
       p.overrideLogicalId(`${name}__${policyName}`);
       policies[policyName] = p;
@@ -216,6 +269,22 @@ export function serviceRoleProblems(props: ServiceRoleProps): string[] {
     out.push(`trustedRoleArn "${props.trustedRoleArn}" is not an IAM role ARN`);
   }
   if (literal(props.accountId) && !/^\d{12}$/.test(props.accountId)) out.push(`accountId "${props.accountId}" is not 12 digits`);
+  if (RESOURCE_STAR_POLICY in props.policies) out.push(`policies.${RESOURCE_STAR_POLICY}: the name is kept for resourceStarStatements`);
+  const sids = new Set<string>();
+  for (const [i, { statement: s, reason }] of (props.resourceStarStatements ?? []).entries()) {
+    const at = `resourceStarStatements[${i}] › ${s.Sid}`;
+    if (sids.has(s.Sid)) out.push(`${at}: Sid appears twice`);
+    sids.add(s.Sid);
+    if (reason.trim().length < 20) out.push(`${at}: give the reason in a sentence (why no narrower resource works): reviews and the audit read it`);
+    if (s.Effect !== "Allow") out.push(`${at}: only Allow statements belong here`);
+    if (list(s.Resource).length !== 1 || list(s.Resource)[0] !== "*") out.push(`${at}: Resource must be "*" alone; name narrower resources in an ordinary policy`);
+    if (s.Principal !== undefined) out.push(`${at}: an inline policy names no Principal (IAM rejects it); the role is the principal`);
+    for (const a of list(s.Action).filter(isWildcardAction)) out.push(`${at}: Action "${a}" grants a whole service; list the actions needed`);
+    const unscopable = list(s.Action).every((a) => UNSCOPABLE_ACTIONS.includes(a));
+    if (!unscopable && (s.Condition === undefined || Object.keys(s.Condition).length === 0)) {
+      out.push(`${at}: actions with resource-level permissions on Resource "*" need a Condition that narrows them (a request or resource tag, a passed-to service)`);
+    }
+  }
   for (const policyName of Object.keys(props.policies).sort()) {
     const where = `policies.${policyName}`;
     if (policyName.length < 1 || policyName.length > 128 || !POLICY_NAME.test(policyName)) {

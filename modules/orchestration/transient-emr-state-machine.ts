@@ -2,70 +2,35 @@ import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../identity/policy-document";
-import { ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
+import { type ResourceStarStatement, ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
 
-/**
- * One instance fleet. Every instance type counts as one unit of capacity
- * (EMR's default weighted capacity), so capacities are numbers of instances.
- */
-export interface InstanceFleetSpec {
-  /** Instance types EMR may fill the fleet with, e.g. `["r6g.2xlarge"]`. */
-  readonly instanceTypes: readonly string[];
-  /**
-   * On-Demand instances.
-   * @default 0
-   */
-  readonly onDemandCapacity?: number;
-  /**
-   * Spot instances.
-   * @default 0
-   */
-  readonly spotCapacity?: number;
-}
+export type { ResourceStarStatement } from "../identity/service-role";
 
-/** The task fleet: Spot capacity that can be lost without losing the job. */
-export interface TaskFleetSpec extends InstanceFleetSpec {
-  /**
-   * How EMR picks Spot pools; only `price-capacity-optimized` is allowed
-   * (cheapest among the pools least likely to be interrupted).
-   * @default "price-capacity-optimized"
-   */
-  readonly spotAllocationStrategy?: string;
-  /**
-   * Minutes EMR waits for Spot capacity at launch before it provisions the
-   * rest On-Demand (5–1440).
-   * @default 10
-   */
-  readonly spotTimeoutMinutes?: number;
-}
+import {
+  ALLOCATION_STRATEGY,
+  DEFAULT_IDLE_TIMEOUT_SECONDS,
+  DEFAULT_RELEASE_LABEL,
+  DEFAULT_SPOT_TIMEOUT_MINUTES,
+  FIXED_SPARK_DEFAULTS,
+  type FleetSpec,
+  type InstanceFleetSpec,
+  fleetProblems,
+} from "./fleet-spec";
+
+export {
+  DEFAULT_RELEASE_LABEL,
+  FIXED_SPARK_DEFAULTS,
+  type FleetSpec,
+  type InstanceFleetSpec,
+  type TaskFleetSpec,
+  fleetProblems,
+  instanceFamily,
+} from "./fleet-spec";
 
 /** The transient cluster, as RunJobFlow receives it. Numbers must be literals. */
-export interface TransientClusterSpec {
+export interface TransientClusterSpec extends FleetSpec {
   /** Cluster name, 1–256 characters; the same for every run of the state machine. */
   readonly name: string;
-  /**
-   * EMR release; emr-6.15.0 or later (runtime roles with Lake Formation).
-   * @default "emr-7.5.0"
-   */
-  readonly releaseLabel?: string;
-  /** Primary (master) fleet: exactly one On-Demand instance. */
-  readonly primary: InstanceFleetSpec;
-  /** Core fleet: On-Demand only, as core nodes hold HDFS and shuffle data and the application masters. */
-  readonly core: InstanceFleetSpec;
-  /** Task fleet: Spot only, from at least three instance types in at least two families. */
-  readonly task: TaskFleetSpec;
-  /**
-   * EMR managed scaling of the core and task fleets, in instances, with
-   * minimum ≤ core On-Demand capacity ≤ maximum. The core fleet never grows
-   * past its On-Demand capacity: growth is Spot task nodes.
-   */
-  readonly managedScaling: { readonly minimumCapacityUnits: number; readonly maximumCapacityUnits: number };
-  /**
-   * Seconds without work after which the cluster terminates itself (60–86400):
-   * the backstop if an execution is stopped before it terminates the cluster.
-   * @default 600
-   */
-  readonly idleTimeoutSeconds?: number;
   /** Name of the EMR security configuration the cluster launches with (EmrSecurityConfiguration). */
   readonly securityConfigurationName: string;
   /** Where EMR writes the cluster's logs: `s3://<bucket>/<prefix>/` (AwsSolutions-EMR2). */
@@ -151,28 +116,12 @@ export interface TransientEmrStateMachineProps {
   readonly stepTimeoutSeconds?: number;
 }
 
-export const DEFAULT_RELEASE_LABEL = "emr-7.5.0";
-const DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
-const DEFAULT_SPOT_TIMEOUT_MINUTES = 10;
 const DEFAULT_STEP_TIMEOUT_SECONDS = 86400;
-const ALLOCATION_STRATEGY = "price-capacity-optimized";
 /** How long Step Functions reuses a data key before asking KMS for a new one: the longest it allows. */
 const KMS_DATA_KEY_REUSE_PERIOD_SECONDS = 300;
 
 /** The tag every cluster carries, naming the state machine that launched it; the role may only touch clusters with it. */
 export const STATE_MACHINE_TAG = "lakeform:state-machine";
-
-/**
- * The Spark settings every cluster gets: Adaptive Query Execution splits
- * skewed partitions and coalesces small ones at runtime, and executors follow
- * the stage's demand. Extra properties may not turn them off.
- */
-export const FIXED_SPARK_DEFAULTS: Readonly<Record<string, string>> = {
-  "spark.dynamicAllocation.enabled": "true",
-  "spark.sql.adaptive.coalescePartitions.enabled": "true",
-  "spark.sql.adaptive.enabled": "true",
-  "spark.sql.adaptive.skewJoin.enabled": "true",
-};
 
 /** Spark's metastore is the Glue Data Catalog, the one catalog Lake Formation governs. */
 const GLUE_CATALOG_HIVE_SITE = {
@@ -208,17 +157,17 @@ const SYNC_RULES = [
  * pass only the three cluster roles, each to the service it is meant for.
  * Three statements must be on Resource "*" because AWS offers no resource
  * for their actions: RunJobFlow (held to clusters tagged for this state
- * machine), CloudWatch Logs delivery, and X-Ray. ServiceRole refuses any
- * Allow on "*", so they are built in `resourceStarStatements` but not yet
- * attached: until ServiceRole accepts them, creating the state machine fails
- * (Step Functions checks the log-delivery permissions) and RunJobFlow is denied.
+ * machine by a request-tag condition), CloudWatch Logs delivery, and X-Ray.
+ * They are the role's `resource-star` policy (ServiceRole's
+ * resourceStarStatements), each with its reason.
  *
  * Provider 5.x checks a changed definition with the Step Functions API at
  * plan time (ValidateStateMachineDefinition): a plan with no route to AWS
  * needs that endpoint answered locally.
  *
  * Terraform addresses: `aws_sfn_state_machine.<name>`, and the ServiceRole's
- * `aws_iam_role.<name>`, `aws_iam_role_policy.<name>__<policy>`, ….
+ * `aws_iam_role.<name>`, `aws_iam_role_policy.<name>__<policy>` (emr-clusters,
+ * kms, pass-roles, resource-star, sync-rules), ….
  */
 export class TransientEmrStateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -253,6 +202,7 @@ export class TransientEmrStateMachine extends Construct {
       servicePrincipal: "states.amazonaws.com",
       accountId: props.accountId,
       policies: rolePolicies(props, this.stateMachineArn),
+      resourceStarStatements: this.resourceStarStatements,
     });
 
     this.stateMachine = new SfnStateMachine(this, "state-machine", {
@@ -411,13 +361,6 @@ export function stateMachineDefinition(props: TransientEmrStateMachineProps): St
 
 // ─── role ─────────────────────────────────────────────────────────────────────
 
-/** A statement that must be on Resource "*", and why. */
-export interface ResourceStarStatement {
-  readonly statement: PolicyStatement;
-  /** Why no narrower resource works, for reviews. */
-  readonly reason: string;
-}
-
 function rolePolicies(props: TransientEmrStateMachineProps, stateMachineArn: string) {
   const { partition: p, region, accountId, roles } = props;
   const clusters = `arn:${p}:elasticmapreduce:${region}:${accountId}:cluster/*`;
@@ -527,107 +470,6 @@ export function resourceStarStatements(props: TransientEmrStateMachineProps): Re
   ];
 }
 
-// ─── validation ───────────────────────────────────────────────────────────────
-
-const RELEASE_LABEL = /^emr-(\d+)\.(\d+)\.(\d+)$/;
-/** `r6g.2xlarge`, `m7i-flex.large`. */
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
-
-/**
- * The family of an instance type: the leading letters of the part before the
- * first ".", so `r6g.4xlarge`, `r6i.4xlarge` and `r5.4xlarge` are family "r",
- * `m6g.8xlarge` family "m". Types of one family share a profile (memory per
- * vCPU) and tend to share Spot capacity pressure; types of two families come
- * from more independent pools.
- */
-export function instanceFamily(instanceType: string): string {
-  return /^[a-z]*/.exec(instanceType.split(".")[0] ?? "")![0];
-}
-
-const isWhole = (n: number) => Number.isInteger(n);
-
-/**
- * The fleet rules of a transient cluster, one sentence each; empty when the
- * spec keeps them. Primary and core are On-Demand (losing one to a Spot
- * interruption loses the job); the task fleet is Spot from a diversified menu
- * with price-capacity-optimized allocation; managed scaling, idle timeout and
- * release label are in range.
- */
-export function fleetProblems(spec: TransientClusterSpec): string[] {
-  const out: string[] = [];
-  const fleets = [
-    ["primary", spec.primary],
-    ["core", spec.core],
-    ["task", spec.task],
-  ] as const;
-  for (const [name, f] of fleets) {
-    if (f.instanceTypes.length === 0) out.push(`${name}.instanceTypes is empty: name at least one instance type`);
-    const seen = new Set<string>();
-    for (const [i, t] of f.instanceTypes.entries()) {
-      if (!Token.isUnresolved(t) && !INSTANCE_TYPE.test(t)) out.push(`${name}.instanceTypes[${i}] "${t}" is not an EC2 instance type (like "r6g.2xlarge")`);
-      if (seen.has(t)) out.push(`${name}.instanceTypes[${i}] "${t}" is listed twice`);
-      seen.add(t);
-    }
-    for (const field of ["onDemandCapacity", "spotCapacity"] as const) {
-      const n = f[field];
-      if (n !== undefined && (!isWhole(n) || n < 0)) out.push(`${name}.${field} must be a whole number, 0 or more; got ${n}`);
-    }
-  }
-
-  const primary = spec.primary;
-  if ((primary.spotCapacity ?? 0) > 0) {
-    out.push(`primary.spotCapacity is ${primary.spotCapacity}: the primary node runs the cluster, and a Spot interruption would end the job; use onDemandCapacity 1`);
-  }
-  if ((primary.onDemandCapacity ?? 0) !== 1) out.push(`primary.onDemandCapacity must be 1 (one primary node); got ${primary.onDemandCapacity ?? 0}`);
-
-  const core = spec.core;
-  if ((core.spotCapacity ?? 0) > 0) {
-    out.push(`core.spotCapacity is ${core.spotCapacity}: core nodes hold HDFS and shuffle data and the application masters, and a Spot interruption would fail the job; use onDemandCapacity`);
-  }
-  if ((core.onDemandCapacity ?? 0) < 1) out.push(`core.onDemandCapacity must be at least 1; got ${core.onDemandCapacity ?? 0}`);
-
-  const task = spec.task;
-  if ((task.onDemandCapacity ?? 0) > 0) {
-    out.push(`task.onDemandCapacity is ${task.onDemandCapacity}: task nodes are Spot (On-Demand only as the launch fallback); use spotCapacity, or grow core instead`);
-  }
-  if ((task.spotCapacity ?? 0) < 1) out.push(`task.spotCapacity must be at least 1; got ${task.spotCapacity ?? 0}`);
-  const types = new Set(task.instanceTypes);
-  const families = [...new Set([...types].map(instanceFamily))].sort();
-  if (types.size < 3 || families.length < 2) {
-    out.push(
-      `task.instanceTypes has ${types.size} type${types.size === 1 ? "" : "s"} from ${families.length} famil${families.length === 1 ? "y" : "ies"} (${families.join(", ") || "none"}): a Spot fleet needs at least 3 types from at least 2 families (like r6g, r6i, m6g), so one pool running dry does not stall the job`,
-    );
-  }
-  const strategy = task.spotAllocationStrategy ?? ALLOCATION_STRATEGY;
-  if (strategy !== ALLOCATION_STRATEGY) {
-    out.push(`task.spotAllocationStrategy "${strategy}" is not allowed: use "${ALLOCATION_STRATEGY}" (cheapest among the pools least likely to be interrupted)`);
-  }
-  const spotTimeout = task.spotTimeoutMinutes ?? DEFAULT_SPOT_TIMEOUT_MINUTES;
-  if (!isWhole(spotTimeout) || spotTimeout < 5 || spotTimeout > 1440) out.push(`task.spotTimeoutMinutes must be a whole number from 5 to 1440; got ${spotTimeout}`);
-
-  const { minimumCapacityUnits: min, maximumCapacityUnits: max } = spec.managedScaling;
-  if (!isWhole(min) || min < 1) out.push(`managedScaling.minimumCapacityUnits must be a whole number, at least 1; got ${min}`);
-  if (!isWhole(max) || max < min) out.push(`managedScaling.maximumCapacityUnits must be a whole number, at least minimumCapacityUnits (${min}); got ${max}`);
-  // The core fleet is capped at its On-Demand capacity (MaximumCoreCapacityUnits), which EMR wants between the minimum and the maximum.
-  const coreUnits = core.onDemandCapacity ?? 0;
-  if (isWhole(max) && max < coreUnits) out.push(`managedScaling.maximumCapacityUnits ${max} is below the core fleet's ${coreUnits} instances, which managed scaling counts`);
-  if (isWhole(min) && coreUnits >= 1 && min > coreUnits) {
-    out.push(`managedScaling.minimumCapacityUnits ${min} is above the core fleet's ${coreUnits} instances: the floor is On-Demand core nodes, Spot task nodes are the elastic part`);
-  }
-
-  const idle = spec.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS;
-  if (!isWhole(idle) || idle < 60 || idle > 86400) out.push(`idleTimeoutSeconds must be a whole number from 60 to 86400 (one day); got ${idle}`);
-
-  const release = spec.releaseLabel ?? DEFAULT_RELEASE_LABEL;
-  const m = RELEASE_LABEL.exec(release);
-  // Runtime roles with Lake Formation (the security configuration's authorization) start at emr-6.15.0.
-  const supported = m !== null && (Number(m[1]) > 6 || (Number(m[1]) === 6 && Number(m[2]) >= 15));
-  if (!Token.isUnresolved(release) && !supported) {
-    out.push(`releaseLabel "${release}" is not emr-6.15.0 or later (like "${DEFAULT_RELEASE_LABEL}"): earlier releases cannot run steps as Lake Formation runtime roles`);
-  }
-  return out;
-}
-
 const SFN_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d+$/;
@@ -689,6 +531,6 @@ export function transientEmrStateMachineProblems(props: TransientEmrStateMachine
   check("kmsKeyArn", props.kmsKeyArn, key.test(props.kmsKeyArn), `a KMS key ARN in ${region} (an alias is not accepted)`);
   check("scriptS3Uri", props.scriptS3Uri, S3_OBJECT.test(props.scriptS3Uri), 'an S3 object URI ("s3://<bucket>/<key>")');
   const timeout = props.stepTimeoutSeconds ?? DEFAULT_STEP_TIMEOUT_SECONDS;
-  if (!isWhole(timeout) || timeout < 60 || timeout > 604800) out.push(`stepTimeoutSeconds must be a whole number from 60 to 604800 (7 days); got ${timeout}`);
+  if (!Number.isInteger(timeout) || timeout < 60 || timeout > 604800) out.push(`stepTimeoutSeconds must be a whole number from 60 to 604800 (7 days); got ${timeout}`);
   return out;
 }

@@ -17,6 +17,7 @@ describe("lakeform access --column", () => {
     expect(r.stdout).toMatchInlineSnapshot(`
       "who reads cdr.processed.calls.imsi in prod:
       ENV   PRINCIPAL               ID                                                                             COLUMN                          ACCESS    ROWS      VIA GRANT
+      prod  job:cell-traffic        arn:aws:iam::222222222222:role/acme-cdr-job-cell-traffic-prod-eu-west-1        cdr.processed.calls.imsi (PII)  unmasked  all rows  job-cell-traffic-reads
       prod  job:conform-calls       arn:aws:iam::222222222222:role/acme-cdr-job-conform-calls-prod-eu-west-1       cdr.processed.calls.imsi (PII)  unmasked  all rows  job-conform-calls-writes
       prod  job:fraud-reprocessing  arn:aws:iam::222222222222:role/acme-cdr-job-fraud-reprocessing-prod-eu-west-1  cdr.processed.calls.imsi (PII)  unmasked  all rows  job-fraud-reprocessing-reads
       prod  job:subscriber-daily    arn:aws:iam::222222222222:role/acme-cdr-job-subscriber-daily-prod-eu-west-1    cdr.processed.calls.imsi (PII)  unmasked  all rows  job-subscriber-daily-reads
@@ -32,6 +33,7 @@ describe("lakeform access --column", () => {
     const r = await access("--column", "cdr.processed.calls.duration_seconds", "--env", "dev", "--format", "json");
     const rows = JSON.parse(r.stdout).access as { principal: { name: string }; visibility: string; rows: string[] | null; via: { grant: string }[] }[];
     expect(rows.map((x) => [x.principal.name, x.visibility, x.rows, x.via.map((v) => v.grant)])).toEqual([
+      ["job:cell-traffic", "visible", null, ["job-cell-traffic-reads"]],
       ["job:conform-calls", "visible", null, ["job-conform-calls-writes"]],
       ["job:fraud-reprocessing", "visible", null, ["job-fraud-reprocessing-reads"]],
       ["job:subscriber-daily", "visible", null, ["job-subscriber-daily-reads"]],

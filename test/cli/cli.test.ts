@@ -110,6 +110,7 @@ describe("lakeform schema", () => {
       ["glue", ["name", "script", "engine"]],
       ["emr-serverless", ["name", "script", "engine", "maximumCapacity"]],
       ["emr-eks", ["name", "script", "engine"]],
+      ["emr-fleet", ["name", "script", "engine", "primary", "core", "task", "managedScaling"]],
     ]);
     expect(engines[2]!.properties.releaseLabel).toMatchObject({ default: "emr-7.7.0-latest" });
     expect(engines[2]!.properties.executor.properties.memoryGb).toMatchObject({ type: "integer", minimum: 1, default: 8 });
@@ -119,6 +120,7 @@ describe("lakeform schema", () => {
     expect(environment.required).not.toContain("eks");
     expect(environment.properties.eks.required).toEqual(["clusterName", "oidcProviderArn"]);
     expect(environment.properties.eks.properties.namespace).toMatchObject({ default: "emr-{domain}" });
+    expect(engines[3]!.properties.task.properties.spotAllocationStrategy).toMatchObject({ default: "price-capacity-optimized" });
     expect(engines[0]!.properties.schedule).toMatchObject({ pattern: "^cron\\(.+\\)$" });
     expect(engines[0]!.properties.workerType).toMatchObject({ enum: ["G.1X", "G.2X", "G.4X", "G.8X"], default: "G.1X" });
     expect(engines[1]!.properties.architecture).toMatchObject({ enum: ["ARM64", "X86_64"], default: "ARM64" });

@@ -131,6 +131,13 @@ const warehouse: DagModel = {
     },
     emr("ads_user_features", ["dws_user_daily"], "user_features.py", ["--dt", "{{ ds }}"]),
     emr("ads_sample_follow", ["dws_user_daily"], "sample_follow.py", ["--dt", "{{ ds }}", "--negatives", "4"]),
+    {
+      kind: "emr-fleet",
+      id: "dws_history_rebuild",
+      after: ["dws_user_daily"],
+      stateMachineArn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:social-prod-history-rebuild`,
+      timeoutMinutes: 1500,
+    },
   ],
 };
 
@@ -198,6 +205,7 @@ const tricky: DagModel = {
       rulesetNames: [TRICKY.handlebars, TRICKY.backslashes],
       roleArn: TRICKY.newlines,
     },
+    { kind: "emr-fleet", id: "fleet.rebuild", after: ["gate"], stateMachineArn: TRICKY.loneSurrogate, timeoutMinutes: 1 },
     {
       kind: "athena",
       timeoutMinutes: 30,
@@ -217,6 +225,7 @@ const OPERATOR: Record<DagTaskModel["kind"], string> = {
   "emr-eks": "EmrContainerOperator",
   quality: "GlueDataQualityRuleSetEvaluationRunOperator",
   athena: "AthenaOperator",
+  "emr-fleet": "StepFunctionStartExecutionOperator",
 };
 
 describe("renderDag", () => {
@@ -295,6 +304,16 @@ describe("renderDag", () => {
       execution_timeout: { code: "timedelta(minutes=60)" },
       region_name: REGION,
     });
+    // The fleet job: its state machine creates, uses and terminates the cluster; the triggerer waits for the execution.
+    expect(byId.get("dws_history_rebuild")).toEqual({
+      task_id: "dws_history_rebuild",
+      state_machine_arn: `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:social-prod-history-rebuild`,
+      deferrable: true,
+      waiter_delay: 60,
+      waiter_max_attempts: 1501,
+      execution_timeout: { code: "timedelta(minutes=1500)" },
+      region_name: REGION,
+    });
     const insert = warehouse.tasks.find((t) => t.kind === "athena")!;
     expect(byId.get("dws_user_daily")).toEqual({
       task_id: "dws_user_daily",
@@ -335,7 +354,8 @@ describe("renderDag", () => {
 
     const modelled = new Set([
       ...Object.values(TRICKY),
-      ...tricky.tasks.flatMap(({ kind: _, timeoutMinutes: __, ...fields }) => Object.values(fields).flatMap((v) => (Array.isArray(v) ? v : [v]))),
+      // Every string of every task (counts are checked as numbers elsewhere).
+      ...tricky.tasks.flatMap(({ kind: _, timeoutMinutes: __, ...fields }) => Object.values(fields).flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => typeof v === "string")),
     ]);
     const seen = new Set(py.strings);
     for (const s of modelled) expect(seen.has(s), `lost in rendering: ${JSON.stringify(s)}`).toBe(true);
@@ -347,7 +367,7 @@ describe("renderDag", () => {
     // The injection attempt stayed a string: pythonView found no statement beyond imports,
     // the with block, one assignment per task and the `>>` lines.
     expect(py.tasks).toHaveLength(tricky.tasks.length);
-    expect(py.edges).toHaveLength(5);
+    expect(py.edges).toHaveLength(6);
   });
 
   it("names the domain folder in the header and keeps EMR application placeholders verbatim for the stack to swap", () => {

@@ -7,9 +7,13 @@
  *   this machine (discovered at run time; no machine path is written here).
  * - Each working directory gets an override file that switches the backend to
  *   local state and the AWS provider to placeholder credentials with every
- *   check that would call AWS turned off.
+ *   check that would call AWS turned off; the one call a plan still makes
+ *   (Step Functions' ValidateStateMachineDefinition) goes to a loopback
+ *   stand-in (startSfnStandIn) through the provider's `endpoints`.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
@@ -269,12 +273,78 @@ export const OFFLINE_OVERRIDE = { terraform: { backend: { local: { path: "terraf
  * override file. `keepBackend` writes only the provider part, for tests of the
  * synthesized backend itself.
  */
-export function prepareWorkdir(setup: TerraformSetup, stackDir: string, name: string, opts: { keepBackend?: boolean } = {}): string {
+export function prepareWorkdir(
+  setup: TerraformSetup,
+  stackDir: string,
+  name: string,
+  opts: { keepBackend?: boolean; endpoints?: Readonly<Record<string, string>> } = {},
+): string {
   const dir = join(setup.root, name);
   cpSync(stackDir, dir, { recursive: true });
-  const override = opts.keepBackend ? { provider: OFFLINE_PROVIDER } : OFFLINE_OVERRIDE;
+  const provider = opts.endpoints ? { aws: { ...OFFLINE_PROVIDER.aws, endpoints: [{ ...opts.endpoints }] } } : OFFLINE_PROVIDER;
+  const override = opts.keepBackend ? { provider } : { ...OFFLINE_OVERRIDE, provider };
   writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
   return dir;
+}
+
+// ─── a loopback stand-in for Step Functions ──────────────────────────────────
+
+export interface SfnStandIn {
+  /** `http://127.0.0.1:<port>`, for the provider's `endpoints { sfn = … }`. */
+  readonly url: string;
+  /** `<X-Amz-Target action> <state machine type> <result>`, one per request received. */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Provider 5.x asks Step Functions to validate a state machine's definition
+ * while planning (ValidateStateMachineDefinition, in the resource's diff).
+ * Offline there is no Step Functions, so this answers that one action on
+ * loopback: OK when the definition is a JSON object with StartAt and States
+ * (what the real API checks first), FAIL with a diagnostic otherwise. Any
+ * other action gets UnknownOperationException, so a new call shows up as a
+ * failing plan, not as a silent success. `terraform test` needs none of it:
+ * its mock provider answers everything itself.
+ */
+export async function startSfnStandIn(): Promise<SfnStandIn> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.setEncoding("utf8").on("data", (c: string) => (body += c));
+    req.on("end", () => {
+      const action = String(req.headers["x-amz-target"] ?? "").replace(/^AWSStepFunctions\./, "");
+      const reply = (status: number, payload: unknown) => {
+        res.writeHead(status, { "content-type": "application/x-amz-json-1.0" });
+        res.end(JSON.stringify(payload));
+      };
+      if (action !== "ValidateStateMachineDefinition") {
+        requests.push(`${action || "(no action)"} - refused`);
+        reply(400, { __type: "UnknownOperationException", message: `lakeform offline stand-in answers only ValidateStateMachineDefinition, not ${action}` });
+        return;
+      }
+      let ok = false;
+      let type = "?";
+      try {
+        const input = JSON.parse(body) as { definition?: string; type?: string };
+        type = input.type ?? "STANDARD";
+        const definition = JSON.parse(input.definition ?? "") as Record<string, unknown>;
+        ok = typeof definition.StartAt === "string" && typeof definition.States === "object" && definition.States !== null && definition.StartAt in (definition.States as object);
+      } catch {
+        ok = false;
+      }
+      requests.push(`${action} ${type} ${ok ? "OK" : "FAIL"}`);
+      reply(
+        200,
+        ok
+          ? { result: "OK", diagnostics: [] }
+          : { result: "FAIL", diagnostics: [{ severity: "ERROR", code: "SCHEMA_VALIDATION_FAILED", message: "not a state machine definition (lakeform offline stand-in)", location: "/" }] },
+      );
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
 
 // ─── what the plan and the mock apply must show ───────────────────────────────

@@ -6,7 +6,7 @@
  *
  * Without Terraform the suite is skipped locally and fails in CI (CI=true).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -24,11 +24,14 @@ import {
   describeRun,
   detectTerraform,
   diagnostics,
+  OFFLINE_PROVIDER,
   mapLimit,
   planSummary,
   prepareWorkdir,
   runTerraform,
   setUpTerraform,
+  type SfnStandIn,
+  startSfnStandIn,
   writeApplyTest,
 } from "../helpers/terraform";
 
@@ -128,6 +131,38 @@ interface S3Run {
 const runs = new Map<string, StackRun>(stackNames.map((name) => [name, { name, steps: {} }]));
 const s3Run: S3Run = { steps: {}, requests: [] };
 let setup: TerraformSetup | undefined;
+let sfn: SfnStandIn | undefined;
+/** The plan of a state machine whose definition is known at plan time, which the provider sends to Step Functions to validate. */
+const sfnProbe: { plan?: TfResult; failure?: string } = {};
+
+/**
+ * The example stacks' definitions reference resources created in the same
+ * apply (security groups, roles), so a first plan cannot validate them; a
+ * later plan, once they are known, does. The probe plans cdr-dev's state
+ * machine with those references filled in by literals, through the stand-in.
+ */
+async function runSfnProbe(ts: TerraformSetup, outdir: string): Promise<void> {
+  const tf = readTf(stackFile(outdir, "cdr-dev"));
+  const [name, machine] = Object.entries(tf.resource?.aws_sfn_state_machine ?? {})[0] ?? [];
+  if (!machine) throw new Error("cdr-dev declares no aws_sfn_state_machine to probe");
+  const literal = (ref: string) => (ref.endsWith(".id}") ? "sg-0123456789abcdef0" : ref.endsWith(".name}") ? "probe" : "arn:aws:iam::111111111111:role/probe");
+  const definition = String(machine.definition).replace(/\$\{[^}]+\}/g, literal);
+  const dir = join(ts.root, "sfn-probe");
+  mkdirSync(dir, { recursive: true });
+  const provider = { ...OFFLINE_PROVIDER.aws, region: "eu-west-1", max_retries: 1, endpoints: [{ sfn: sfn!.url }] };
+  const config = {
+    terraform: { required_providers: tf.terraform?.required_providers },
+    provider: { aws: [provider] },
+    resource: { aws_sfn_state_machine: { [name!]: { name: "probe", role_arn: "arn:aws:iam::111111111111:role/probe", definition } } },
+  };
+  writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(config, null, 2)}\n`);
+  const init = await runTerraform(COMMAND.init, { cwd: dir, env: ts.env });
+  if (init.code !== 0) {
+    sfnProbe.failure = describeRun(init, "sfn-probe");
+    return;
+  }
+  sfnProbe.plan = await runTerraform(COMMAND.plan, { cwd: dir, env: ts.env });
+}
 
 async function runSteps(run: StackRun, env: NodeJS.ProcessEnv, only?: readonly Step[]): Promise<void> {
   for (const step of only ?? STEPS) {
@@ -211,12 +246,14 @@ function suite(): void {
     );
     const outdir = join(ts.root, "_synth");
     synthesizeModel(exampleModel, { outdir });
+    // Plans validate state machine definitions with Step Functions: answered on loopback.
+    sfn = await startSfnStandIn();
 
     for (const run of runs.values()) {
       try {
         const tf = readTf(stackFile(outdir, run.name));
         run.resources = countResources(tf);
-        run.workdir = prepareWorkdir(ts, join(outdir, "stacks", run.name), run.name);
+        run.workdir = prepareWorkdir(ts, join(outdir, "stacks", run.name), run.name, { endpoints: { sfn: sfn.url } });
         run.assertions = writeApplyTest(run.workdir, tf);
       } catch (e) {
         run.failure = `preparing the working directory failed: ${(e as Error).stack ?? e}`;
@@ -228,6 +265,10 @@ function suite(): void {
     if (first) await runSteps(first, ts.env, ["init"]);
     const jobs: (() => Promise<void>)[] = [
       ...[first, ...rest].filter((r): r is StackRun => !!r).map((r) => () => runSteps(r, ts.env)),
+      () =>
+        runSfnProbe(ts, outdir).catch((e: Error) => {
+          sfnProbe.failure = `Step Functions probe failed: ${e.stack ?? e}`;
+        }),
       () =>
         runS3Backend(ts).catch((e: Error) => {
           s3Run.failure = `S3-backend setup failed: ${e.stack ?? e}`;
@@ -242,8 +283,9 @@ function suite(): void {
     console.info(`[terraform] ${runs.size} stacks + S3-backend stack in ${Date.now() - started} ms after the first init; per stack on average: ${STEPS.map(avg).join(", ")}`);
   });
 
-  afterAll(() => {
-    const failed = [...runs.values()].some((r) => r.failure) || s3Run.failure || s3Run.steps.probe?.code !== 1;
+  afterAll(async () => {
+    await sfn?.close();
+    const failed = [...runs.values()].some((r) => r.failure) || s3Run.failure || s3Run.steps.probe?.code !== 1 || sfnProbe.failure || sfnProbe.plan?.code !== 2;
     if (setup && !failed && !process.env.LAKEFORM_KEEP_TF_WORKDIR) rmSync(setup.root, { recursive: true, force: true });
     else if (setup) console.warn(`[terraform] working directories kept for inspection: ${setup.root}`);
   });
@@ -286,6 +328,19 @@ function suite(): void {
       });
     });
   }
+
+  describe("Step Functions stand-in", () => {
+    it("answers the definition check of a plan whose state machine definition is known, through the provider's sfn endpoint", () => {
+      expect(sfnProbe.failure).toBeUndefined();
+      const r = sfnProbe.plan!;
+      expect(r.code, describeRun(r, "sfn-probe")).toBe(2);
+      expect(sfn!.requests, describeRun(r, "sfn-probe")).toContain("ValidateStateMachineDefinition STANDARD OK");
+    });
+
+    it("was asked nothing it refused, and found no definition wrong", () => {
+      expect(sfn!.requests.filter((r) => !r.endsWith(" OK"))).toEqual([]);
+    });
+  });
 
   describe("S3 backend stack", () => {
     const need = (s: keyof S3Run["steps"], ctx: TestContext): TfResult => {

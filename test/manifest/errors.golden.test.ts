@@ -421,6 +421,132 @@ const withPipeline = (mutate: (d: Record<string, any>) => void): ProjectSpec =>
     mutate(d);
   });
 
+const FLEET_JOB = {
+  name: "rebuild",
+  engine: "emr-fleet",
+  script: "jobs/daily.py",
+  reads: ["processed.orders"],
+  writes: ["curated.daily"],
+  processesPii: PII_REASON,
+  primary: { instanceTypes: ["m6g.xlarge"] },
+  core: { instanceTypes: ["r6g.2xlarge"], onDemandCapacity: 2 },
+  task: { instanceTypes: ["r6g.4xlarge", "r7g.4xlarge", "m6g.8xlarge"], spotCapacity: 8 },
+  managedScaling: { minimumCapacityUnits: 2, maximumCapacityUnits: 20 },
+};
+
+/** The jobs fixture plus a transient fleet job (jobs[3]), and TLS certificates in both environments. */
+const withFleet = (mutate: (job: Record<string, any>, d: Record<string, any>, p: Record<string, any>) => void): ProjectSpec => {
+  const spec = withJobs((d) => d.jobs.push(structuredClone(FLEET_JOB)));
+  const p = spec.platform as Record<string, any>;
+  for (const [env, e] of Object.entries(p.environments as Record<string, any>)) e.emr = { tlsCertificates: `s3://acme-pki-${env}/emr/certs.zip` };
+  const d = spec.domains!.sales as Record<string, any>;
+  mutate(d.jobs[3], d, p);
+  return spec;
+};
+
+describe("lakeform synth on bad fleets (engine: emr-fleet)", () => {
+  it("synthesizes the fleet fixture itself (every case below breaks one thing)", async () => {
+    const r = await lakeform("synth", "--dir", makeProject(withFleet(() => {})));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("fails when the primary or core fleet takes Spot, or the primary is not one instance", async () => {
+    expect(
+      await failingSynth(
+        withFleet((j) => {
+          j.primary = { instanceTypes: ["m6g.xlarge"], onDemandCapacity: 2, spotCapacity: 1 };
+          j.core.spotCapacity = 4;
+        }),
+      ),
+    ).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › jobs[3].primary.spotCapacity: is 1: the primary node runs the cluster, and a Spot interruption would end the job; use onDemandCapacity 1, got 1
+      domains/sales/domain.yaml › jobs[3].primary.onDemandCapacity: must be 1 (one primary node), got 2
+      domains/sales/domain.yaml › jobs[3].core.spotCapacity: is 4: core nodes hold HDFS and shuffle data and the application masters, and a Spot interruption would fail the job; use onDemandCapacity, got 4
+      3 problems in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when the task fleet is On-Demand, too narrow to ride out a Spot shortage, and not price-capacity-optimized", async () => {
+    expect(
+      await failingSynth(
+        withFleet((j) => {
+          j.task = { instanceTypes: ["r6g.4xlarge", "r6i.4xlarge"], spotCapacity: 0, onDemandCapacity: 4, spotAllocationStrategy: "lowest-price", spotTimeoutMinutes: 2 };
+        }),
+      ),
+    ).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › jobs[3].task.onDemandCapacity: is 4: task nodes are Spot (On-Demand only as the launch fallback); use spotCapacity, or grow core instead, got 4
+      domains/sales/domain.yaml › jobs[3].task.spotCapacity: must be at least 1, got 0
+      domains/sales/domain.yaml › jobs[3].task.instanceTypes: has 2 types from 1 family (r): a Spot fleet needs at least 3 types from at least 2 families (like r6g, r6i, m6g), so one pool running dry does not stall the job, got ["r6g.4xlarge","r6i.4xlarge"]
+      domains/sales/domain.yaml › jobs[3].task.spotAllocationStrategy: is not allowed: use "price-capacity-optimized" (cheapest among the pools least likely to be interrupted), got "lowest-price"
+      domains/sales/domain.yaml › jobs[3].task.spotTimeoutMinutes: must be a whole number from 5 to 1440, got 2
+      5 problems in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when managed scaling does not bracket the core fleet, the idle timeout is out of range, or the release predates runtime roles", async () => {
+    expect(
+      await failingSynth(
+        withFleet((j) => {
+          j.managedScaling = { minimumCapacityUnits: 3, maximumCapacityUnits: 1 };
+          j.idleTimeoutSeconds = 30;
+          j.releaseLabel = "emr-6.9.0";
+        }),
+      ),
+    ).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › jobs[3].managedScaling.maximumCapacityUnits: must be a whole number, at least minimumCapacityUnits (3), got 1
+      domains/sales/domain.yaml › jobs[3].managedScaling.maximumCapacityUnits: 1 is below the core fleet's 2 instances, which managed scaling counts, got 1
+      domains/sales/domain.yaml › jobs[3].managedScaling.minimumCapacityUnits: 3 is above the core fleet's 2 instances: the floor is On-Demand core nodes, Spot task nodes are the elastic part, got 3
+      domains/sales/domain.yaml › jobs[3].idleTimeoutSeconds: must be a whole number from 60 to 86400 (one day), got 30
+      domains/sales/domain.yaml › jobs[3].releaseLabel: is not emr-6.15.0 or later (like "emr-7.5.0"): earlier releases cannot run steps as Lake Formation runtime roles, got "emr-6.9.0"
+      5 problems in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when extra Spark settings turn AQE off or the job writes two zones", async () => {
+    expect(
+      await failingSynth(
+        withFleet((j) => {
+          j.sparkDefaults = { "spark.sql.adaptive.enabled": "false", "spark.sql.shuffle.partitions": "400" };
+          j.writes = ["curated.daily", "processed.orders"];
+        }),
+      ),
+    ).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › jobs[3].sparkDefaults["spark.sql.adaptive.enabled"]: Lakeform fixes this property to "true", got "false"; remove it: AQE, skew joins, partition coalescing and dynamic allocation stay on
+      domains/sales/domain.yaml › jobs[3].writes: a fleet job writes one zone, and this one writes curated and processed, got ["curated.daily","processed.orders"]; split it into one job per zone: its security configuration encrypts with the written zone's key
+      2 problems in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when an environment the domain is in names no TLS certificates for its clusters", async () => {
+    expect(await failingSynth(withFleet((_, __, p) => delete p.environments.prod.emr))).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › jobs[3].engine: in-transit TLS needs the clusters' certificates, and the platform manifest names none for prod, got "emr-fleet"; add environments.<env>.emr.tlsCertificates (an S3 zip of PEM files) to the platform manifest for prod
+      1 problem in 1 file; nothing was written.
+      "
+    `);
+  });
+
+  it("fails when the step timeout is out of range or an instance type is malformed (shape)", async () => {
+    expect(
+      await failingSynth(
+        withFleet((j) => {
+          j.stepTimeoutSeconds = 10;
+          j.task.instanceTypes[0] = "R6G-4XL";
+        }),
+      ),
+    ).toMatchInlineSnapshot(`
+      "domains/sales/domain.yaml › jobs[3].task.instanceTypes[0]: not in the required form, got "R6G-4XL"; an instance type looks like r6g.2xlarge
+      domains/sales/domain.yaml › jobs[3].stepTimeoutSeconds: below the minimum (at least 60), got 10; Seconds the Spark step may run before the state machine fails it and terminates the cluster (a hung step keeps a cluster busy, so the idle timeout would not).
+      2 problems in 1 file; nothing was written.
+      "
+    `);
+  });
+});
+
 describe("lakeform synth on bad pipelines and quality rules", () => {
   it("synthesizes the pipeline fixture itself (every case below breaks one thing)", async () => {
     const r = await lakeform("synth", "--dir", makeProject(withPipeline(() => {})));

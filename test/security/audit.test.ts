@@ -51,7 +51,9 @@ import { type ColumnAccess, analyzeAccess } from "../../generators/access/analyz
 import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
+import { emrServiceResourceStarStatements } from "../../modules/compute/emr-cluster-base";
 import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
+import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
 import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
 
@@ -870,12 +872,12 @@ const checkRegistration: Check = (stacks) =>
   );
 
 /** Every statement of every identity policy, or a violation when a policy cannot be read. */
-function iamStatements(rule: string, stacks: readonly TfStack[], fn: (st: Statement, s: TfStack) => string[]): Violation[] {
+function iamStatements(rule: string, stacks: readonly TfStack[], fn: (st: Statement, s: TfStack, d: IamDocument) => string[]): Violation[] {
   return stacks.flatMap((s) =>
     iamDocuments(s).flatMap((d) => {
       const statements = statementsOf(d.policy);
       if (!statements) return [violation(rule, s.name, d.address, "policy is not a literal JSON document (UNKNOWN)")];
-      return statements.flatMap((st) => fn(st, s).map((m) => violation(rule, s.name, d.address, `statement ${st.Sid ?? "?"}: ${m}`)));
+      return statements.flatMap((st) => fn(st, s, d).map((m) => violation(rule, s.name, d.address, `statement ${st.Sid ?? "?"}: ${m}`)));
     }),
   );
 }
@@ -908,6 +910,25 @@ const checkIamActions: Check = (stacks) =>
  */
 const UNSCOPABLE_ACTIONS_DOCUMENTED = [
   "cloudwatch:PutMetricData",
+  // What EMR reads as it launches a cluster (the fleet jobs' EMR service roles).
+  "ec2:DescribeAccountAttributes",
+  "ec2:DescribeCapacityReservations",
+  "ec2:DescribeDhcpOptions",
+  "ec2:DescribeImages",
+  "ec2:DescribeInstanceTypeOfferings",
+  "ec2:DescribeInstances",
+  "ec2:DescribeLaunchTemplates",
+  "ec2:DescribeNetworkAcls",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribePlacementGroups",
+  "ec2:DescribeRouteTables",
+  "ec2:DescribeSecurityGroups",
+  "ec2:DescribeSubnets",
+  "ec2:DescribeVolumeStatus",
+  "ec2:DescribeVolumes",
+  "ec2:DescribeVpcAttribute",
+  "ec2:DescribeVpcEndpoints",
+  "ec2:DescribeVpcs",
   "lakeformation:GetDataAccess",
   "logs:CreateLogDelivery",
   "logs:DeleteLogDelivery",
@@ -925,6 +946,47 @@ const UNSCOPABLE_ACTIONS_DOCUMENTED = [
   "xray:PutTraceSegments",
 ];
 const UNSCOPABLE = new Set(UNSCOPABLE_ACTIONS_DOCUMENTED.map((a) => a.toLowerCase()));
+
+/**
+ * Statements that allow actions with resource-level permissions on Resource
+ * "*" because the resource does not exist before the call, each held by a
+ * condition, by Sid, with the reason the generators give
+ * (ServiceRole resourceStarStatements; a test makes the two agree). Only
+ * these Sids, only in an inline policy named `resource-star`, only with a
+ * Condition, are accepted.
+ */
+const RESOURCE_STAR_DOCUMENTED: Record<string, string> = {
+  LaunchOnlyClustersTaggedForThisMachine:
+    "RunJobFlow creates the cluster, so there is no cluster ARN to name; the request-tag condition limits it to clusters tagged for this state machine",
+  CreateEmrTaggedResources:
+    "EMR creates each cluster's launch templates, fleets, instances, volumes and network interfaces, which have no ID before the call; the request-tag condition admits only resources EMR tags as its own",
+  ManageEmrTaggedResources:
+    "the launch templates, instances and network interfaces of clusters created per run are not known to Terraform; the resource-tag condition admits only those EMR tagged as its own",
+  TagOnCreate: "tags are written as EMR creates a cluster's resources, which have no ID yet; the create-action condition admits tagging only inside those calls",
+  LaunchFromAmazonImages: "the EMR release's machine image is chosen by EMR per Region and release; the owner condition admits only Amazon's images",
+};
+
+const isDocumentedResourceStar = (st: Statement, policyName: unknown) =>
+  policyName === "resource-star" && st.Sid !== undefined && st.Sid in RESOURCE_STAR_DOCUMENTED && st.Condition !== undefined && Object.keys(st.Condition).length > 0;
+
+/**
+ * `arn:…:elasticmapreduce:<region>:<account>:cluster/*` in a statement held
+ * to one state machine's clusters (its tag, a state machine of the stack):
+ * clusters created per run have no ID before.
+ */
+function isClustersOfStackStateMachine(s: TfStack, st: Statement, resource: string): boolean {
+  const { account, region, partition } = providerOf(s);
+  if (resource !== `arn:${partition}:elasticmapreduce:${region}:${account}:cluster/*`) return false;
+  const tag = st.Condition?.StringEquals?.["elasticmapreduce:ResourceTag/lakeform:state-machine"];
+  return typeof tag === "string" && entries(s, STATE_MACHINE).some(([, m]) => m.name === tag);
+}
+
+/** `arn:…:states:<region>:<account>:execution:<literal name>:*`: the executions (named by Step Functions) of one state machine. */
+function isExecutionsOfOneStateMachine(s: TfStack, resource: string): boolean {
+  const { account, region, partition } = providerOf(s);
+  const m = new RegExp(`^arn:${partition}:states:${region}:${account}:execution:([A-Za-z0-9_-]+):\\*$`).exec(resource);
+  return m !== null;
+}
 
 /** The statement allows only actions without resource-level permissions (IAM action names are case-insensitive). */
 const onlyUnscopableActions = (st: Statement) => st.NotAction === undefined && list(st.Action).length > 0 && list(st.Action).every((a) => typeof a === "string" && UNSCOPABLE.has(a.toLowerCase()));
@@ -986,14 +1048,14 @@ function isTablesOfCrawledDatabase(s: TfStack, resource: string): boolean {
  * (`<log group ARN>:*`, what logs:CreateLogStream and PutLogEvents act on).
  */
 const checkIamResources: Check = (stacks) =>
-  iamStatements("AwsSolutions-IAM5/CKV_AWS_355", stacks, (st, s) => {
+  iamStatements("AwsSolutions-IAM5/CKV_AWS_355", stacks, (st, s, d) => {
     if (st.Effect !== "Allow") return [];
     const out: string[] = [];
     if (st.NotResource !== undefined) out.push("Allow with NotResource reaches every other resource");
     for (const r of list(st.Resource).map(String)) {
       if (r === "*") {
-        if (!onlyUnscopableActions(st)) out.push('Allow on Resource "*"');
-      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r)) {
+        if (!onlyUnscopableActions(st) && !isDocumentedResourceStar(st, d.name)) out.push('Allow on Resource "*"');
+      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r) && !isClustersOfStackStateMachine(s, st, r) && !isExecutionsOfOneStateMachine(s, r)) {
         out.push(`Resource "${r}" has a wildcard that is not the objects under one prefix of a bucket of the stack, nor the streams of one of its log groups`);
       }
     }
@@ -1008,7 +1070,7 @@ const checkIamResources: Check = (stacks) =>
  * role's (see emrEksTrustProblems).
  */
 const checkTrustPolicies: Check = (stacks) =>
-  perResource("CKV_AWS_60/CKV_AWS_61", stacks, ROLE, (r, s) => {
+  perResource("CKV_AWS_60/CKV_AWS_61", stacks, ROLE, (r, s, n) => {
     const statements = statementsOf(r.assume_role_policy);
     if (!statements) return ["assume_role_policy is not a literal JSON document (UNKNOWN)"];
     const { account } = providerOf(s);
@@ -1018,6 +1080,19 @@ const checkTrustPolicies: Check = (stacks) =>
       if (st.NotPrincipal !== undefined) out.push(`${at}: NotPrincipal trusts everyone else`);
       if (st.Effect !== "Allow") continue;
       const p = st.Principal;
+      // EMR runtime roles: trusted by the nodes' role of a cluster (a role of the stack in an instance profile), to assume and tag the session.
+      const aws = typeof p === "object" && p !== null && Object.keys(p).length === 1 ? (p as Json).AWS : undefined;
+      const trusted = refName(aws, ROLE);
+      if (trusted !== undefined) {
+        if (!isInstanceProfileRole(s, trusted)) out.push(`${at}: trusts role ${String(aws)}, which is not the role of an instance profile of the stack (CKV_AWS_61)`);
+        if (!sameStrings(st.Action, ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"])) out.push(`${at}: allows ${JSON.stringify(st.Action)}, expected sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession`);
+        continue;
+      }
+      // EC2 sends no aws:SourceAccount for an instance profile's role: accepted only for such a role.
+      if (sameStrings(servicesOf(p), ["ec2.amazonaws.com"]) && isInstanceProfileRole(s, n) && st.Condition === undefined) {
+        if (!sameStrings(st.Action, ["sts:AssumeRole"])) out.push(`${at}: allows ${JSON.stringify(st.Action)}, expected sts:AssumeRole`);
+        continue;
+      }
       if (typeof p !== "object" || p === null) {
         out.push(`${at}: trusts ${JSON.stringify(p)} (CKV_AWS_60)`);
         continue;
@@ -1067,6 +1142,8 @@ function emrEksTrustProblems(st: Statement, role: Json, s: TfStack): string[] {
   }
   return out;
 }
+/** The role is in an aws_iam_instance_profile of the stack. */
+const isInstanceProfileRole = (s: TfStack, role: string) => entries(s, INSTANCE_PROFILE).some(([, ip]) => refName(ip.role, ROLE) === role);
 
 /** (e) AwsSolutions-IAM4 / CKV_AWS_274: no managed policy on any role, user or group, AWS-managed or not. */
 const checkNoManagedPolicies: Check = (stacks) => [
@@ -1225,6 +1302,9 @@ const SG_INGRESS_RULE = "aws_vpc_security_group_ingress_rule";
 const SG_EGRESS_RULE = "aws_vpc_security_group_egress_rule";
 const EMR_SERVERLESS = "aws_emrserverless_application";
 const STANDING_EMR = ["aws_emr_cluster", "aws_emr_instance_fleet", "aws_emr_instance_group"];
+const STATE_MACHINE = "aws_sfn_state_machine";
+const EMR_SECURITY = "aws_emr_security_configuration";
+const INSTANCE_PROFILE = "aws_iam_instance_profile";
 
 const nonEmpty = (x: unknown): x is string => typeof x === "string" && x.trim() !== "";
 
@@ -1524,7 +1604,66 @@ const checkSecurityGroupsAttached: Check = (stacks) =>
 
 /** No standing EMR cluster: Spark runs on Glue or EMR Serverless, which scale to zero. */
 const checkNoStandingEmr: Check = (stacks) =>
-  STANDING_EMR.flatMap((type) => perResource("no-standing-emr", stacks, type, () => ["a standing EMR cluster (use EMR Serverless or Glue)"]));
+  STANDING_EMR.flatMap((type) => perResource("no-standing-emr", stacks, type, () => ["a standing EMR cluster (transient clusters are created per run by a state machine)"]));
+
+/**
+ * CKV_AWS_285, AwsSolutions-SF1, CKV_AWS_284, AwsSolutions-SF2, and the
+ * custom rule security-rules.md asks for (no upstream rule reads
+ * `encryption_configuration`): every state machine logs ALL events with
+ * execution data to a log group of the stack, traces with X-Ray, and
+ * encrypts its definition and history under a customer-managed key of the
+ * stack; its log group is under /aws/vendedlogs/states/.
+ */
+const checkStateMachines: Check = (stacks) =>
+  perResource("CKV_AWS_284/285/AwsSolutions-SF1/SF2/sfn-cmk", stacks, STATE_MACHINE, (m, s) => {
+    const out: string[] = [];
+    const logging = blocks(m.logging_configuration)[0];
+    if (logging?.level !== "ALL") out.push(`logging level is ${String(logging?.level)}, not ALL (AwsSolutions-SF1)`);
+    if (logging?.include_execution_data !== true) out.push("execution data is not logged (CKV_AWS_285)");
+    const group = refName(logging?.log_destination, LOG_GROUP);
+    const g = group ? s.json.resource?.[LOG_GROUP]?.[group] : undefined;
+    if (!g || logging?.log_destination !== `\${${LOG_GROUP}.${group}.arn}:*`) out.push(`log destination ${String(logging?.log_destination)} is not the streams of a log group of the stack`);
+    else if (typeof g.name !== "string" || !g.name.startsWith("/aws/vendedlogs/states/")) out.push(`log group ${String(g.name)} is not under /aws/vendedlogs/states/`);
+    if (blocks(m.tracing_configuration)[0]?.enabled !== true) out.push("X-Ray tracing is off (CKV_AWS_284, AwsSolutions-SF2)");
+    const enc = blocks(m.encryption_configuration)[0];
+    if (enc?.type !== "CUSTOMER_MANAGED_KMS_KEY") out.push(`encryption is ${String(enc?.type)}, not a customer-managed key`);
+    else out.push(...cmkProblems(s, "encryption_configuration.kms_key_id", enc.kms_key_id));
+    return out;
+  });
+
+/**
+ * CKV_AWS_171, CKV_AWS_349, CKV_AWS_350, CKV_AWS_351, AVD-AWS-0137/0138/0139,
+ * AwsSolutions-EMR4/EMR5 (read at `EncryptionConfiguration`, not cdk-nag's
+ * top-level quirk), and the Lake Formation authorization runtime roles need:
+ * S3 SSE-KMS, local disks and EBS under a key of the stack, TLS with PEM
+ * certificates, runtime roles with Lake Formation's "Amazon EMR" session tag.
+ */
+const checkEmrSecurityConfigurations: Check = (stacks) =>
+  perResource("CKV_AWS_171/349/350/351/AVD-AWS-0137-0139/AwsSolutions-EMR4/EMR5", stacks, EMR_SECURITY, (c, s) => {
+    let doc: any;
+    try {
+      doc = JSON.parse(String(c.configuration));
+    } catch {
+      return ["configuration is not a literal JSON document (UNKNOWN)"];
+    }
+    const out: string[] = [];
+    const e = doc?.EncryptionConfiguration;
+    if (e?.EnableAtRestEncryption !== true) out.push("at-rest encryption is off (CKV_AWS_349, AVD-AWS-0137)");
+    if (e?.EnableInTransitEncryption !== true) out.push("in-transit encryption is off (CKV_AWS_351, AVD-AWS-0138)");
+    const s3 = e?.AtRestEncryptionConfiguration?.S3EncryptionConfiguration;
+    if (s3?.EncryptionMode !== "SSE-KMS") out.push(`S3 encryption is ${String(s3?.EncryptionMode)}, not SSE-KMS (CKV_AWS_171)`);
+    else out.push(...cmkProblems(s, "S3EncryptionConfiguration.AwsKmsKey", s3.AwsKmsKey));
+    const disk = e?.AtRestEncryptionConfiguration?.LocalDiskEncryptionConfiguration;
+    if (disk?.EncryptionKeyProviderType !== "AwsKms") out.push(`local disks are not encrypted with KMS (AVD-AWS-0139, AwsSolutions-EMR4): ${JSON.stringify(disk)}`);
+    else out.push(...cmkProblems(s, "LocalDiskEncryptionConfiguration.AwsKmsKey", disk.AwsKmsKey));
+    if (disk?.EnableEbsEncryption !== true) out.push("EBS volumes are not encrypted (CKV_AWS_350)");
+    const tls = e?.InTransitEncryptionConfiguration?.TLSCertificateConfiguration;
+    if (tls?.CertificateProviderType !== "PEM" || !nonEmpty(tls?.S3Object)) out.push("no PEM certificates for in-transit TLS (AwsSolutions-EMR5)");
+    const auth = doc?.AuthorizationConfiguration;
+    if (auth?.IAMConfiguration?.EnableApplicationScopedIAMRole !== true) out.push("runtime roles are off");
+    if (auth?.LakeFormationConfiguration?.AuthorizedSessionTagValue !== "Amazon EMR") out.push("no Lake Formation authorization (session tag \"Amazon EMR\")");
+    return out;
+  });
 
 /**
  * EMR Serverless has no upstream rule; the custom one: workers only in the
@@ -2151,6 +2290,8 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_382/AVD-AWS-0104 (no egress to the internet)": checkNoOpenEgress,
   "CKV2_AWS_5 (security groups in use)": checkSecurityGroupsAttached,
   "no standing EMR cluster": checkNoStandingEmr,
+  "CKV_AWS_284/285, AwsSolutions-SF1/SF2, state machines under a CMK": checkStateMachines,
+  "CKV_AWS_171/349/350/351, AVD-AWS-0137-0139, AwsSolutions-EMR4/EMR5 (EMR security configurations)": checkEmrSecurityConfigurations,
   "EMR Serverless: in the VPC, capped, auto-stopping, no interactive endpoints": checkEmrServerless,
   "CKV_AWS_26/AVD-AWS-0095 (SNS topics under a CMK, policies for their sources only)": checkSnsTopics,
   "CKV2_AWS_66 (MWAA web server private)": checkMwaaPrivateWebserver,
@@ -2203,6 +2344,7 @@ describe("security audit of every example stack", () => {
     const jobs = deployments.flatMap((d) => d.jobs);
     const glueJobs = jobs.filter((j) => j.engine === "glue").length;
     const emrEksJobs = jobs.filter((j) => j.engine === "emr-eks").length;
+    const fleetJobs = jobs.filter((j) => j.engine === "emr-fleet").length;
     const withRules = deployments.filter((d) => d.quality.rulesets.length > 0).length;
     const withPipelines = deployments.filter((d) => d.pipeline !== null).length;
     const crawlers = deployments.flatMap((d) => d.discovery.crawlers);
@@ -2216,13 +2358,16 @@ describe("security audit of every example stack", () => {
     expect(count(SETTINGS)).toBe(2);
     // One registration and one role per zone, one role per job, a quality role per deployment with rules, MWAA's execution role; one trail per domain stack, grants in every domain stack.
     expect(count(LF_RESOURCE)).toBe(domainStacks.length * 3);
-    expect(jobs.length).toBe(14);
+    expect(jobs.length).toBe(16);
+    expect(fleetJobs).toBe(2);
     expect(withRules).toBe(4);
-    // Discovery: a crawler role and an EventBridge role per crawler (clickstream and cdr, in dev and prod); ingestion: a role per Firehose stream.
+    // Discovery: a crawler role and an EventBridge role per crawler (clickstream and cdr, in dev and prod); ingestion: a role per Firehose stream;
+    // a fleet job has three roles beyond its runtime role: its state machine's, the EMR service role and the nodes' role.
     expect(crawlers.length).toBe(4);
-    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + streams + platformStacks + crawlers.length * 2);
-    // Every role has one policy, but MWAA's execution role, which has a second (the DAGs') when the environment has pipelines, and EMR on EKS execution roles (their log lookups).
-    expect(count(ROLE_POLICY)).toBe(count(ROLE) + platformStacks + emrEksJobs);
+    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + streams + platformStacks + crawlers.length * 2 + fleetJobs * 3);
+    // Every role has one policy, but MWAA's execution role, which has a second (the DAGs') when the environment has pipelines, EMR on EKS execution roles (their log lookups),
+    // a fleet's state machine role (five: emr-clusters, kms, pass-roles, resource-star, sync-rules) and EMR service role (four: keys, network, pass-role, resource-star).
+    expect(count(ROLE_POLICY)).toBe(count(ROLE) + platformStacks + emrEksJobs + fleetJobs * (4 + 3));
     expect(count(TRAIL)).toBe(domainStacks.length);
     for (const s of domainStacksOf()) expect(entries(s, LF_PERMISSIONS).length, s.name).toBeGreaterThan(0);
     // Compute: every Glue job with its two log groups, every EMR Serverless application with its group, the endpoints' and MWAA's groups.
@@ -2233,11 +2378,16 @@ describe("security audit of every example stack", () => {
     // …and one for the crawlers' logs per stack with crawlers.
     expect(count(GLUE_SECURITY)).toBe(configurations + withCrawlers);
     expect(configurations).toBe(8);
-    expect(count(LOG_GROUP)).toBe(glueJobs * 2 + emrEksJobs + crawlers.length + streams);
+    expect(count(LOG_GROUP)).toBe(glueJobs * 2 + emrEksJobs + crawlers.length + streams + fleetJobs);
     expect(count(GLUE_CRAWLER)).toBe(crawlers.length);
     expect(count("aws_glue_workflow")).toBe(crawlers.length);
-    expect(count(EMR_SERVERLESS)).toBe(jobs.length - glueJobs - emrEksJobs);
-    expect(count(SECURITY_GROUP)).toBe(jobs.length - glueJobs - emrEksJobs + platformStacks * 2);
+    expect(count(EMR_SERVERLESS)).toBe(jobs.length - glueJobs - emrEksJobs - fleetJobs);
+    // Fleet jobs: a state machine, a security configuration, an instance profile and the three EMR-managed groups each; never a standing cluster.
+    expect(count(STATE_MACHINE)).toBe(fleetJobs);
+    expect(count(EMR_SECURITY)).toBe(fleetJobs);
+    expect(count(INSTANCE_PROFILE)).toBe(fleetJobs);
+    for (const type of STANDING_EMR) expect(count(type), type).toBe(0);
+    expect(count(SECURITY_GROUP)).toBe(jobs.length - glueJobs - emrEksJobs - fleetJobs + fleetJobs * 3 + platformStacks * 2);
     // EMR on EKS: one virtual cluster per deployment with emr-eks jobs (clickstream in dev and prod), one log group per such job.
     expect(emrEksJobs).toBe(2);
     expect(count(EMR_EKS)).toBe(deployments.filter((d) => d.emrEks !== null).length);
@@ -2356,17 +2506,47 @@ describe("security audit of every example stack", () => {
         .map(([n]) => `${s.name}/${ROLE_POLICY}.${n} "${n.endsWith("__logs") ? "logs:DescribeLogGroups" : "lakeformation:GetDataAccess"}"`),
     );
     // Every job role (and EMR on EKS roles' log lookups), every quality role, every crawler role (it reads through Lake Formation credentials).
-    expect(dataAccess).toHaveLength(14 + 2 + 4 + 4);
+    expect(dataAccess).toHaveLength(16 + 2 + 4 + 4);
     const mwaa = ["platform-dev", "platform-prod"].flatMap((p) => [
       `${p}/${ROLE_POLICY}.mwaa__environment "s3:GetAccountPublicAccessBlock"`,
       `${p}/${ROLE_POLICY}.mwaa__environment "logs:DescribeLogGroups"`,
       `${p}/${ROLE_POLICY}.mwaa__environment "cloudwatch:PutMetricData"`,
     ]);
-    // …and, where pipelines run Athena statements, lakeformation:GetDataAccess alone in the DAGs' policy.
     const dags = ["platform-dev", "platform-prod"].map((p) => `${p}/${ROLE_POLICY}.mwaa__dags "lakeformation:GetDataAccess"`);
-    expect(onStar.sort()).toEqual([...dataAccess, ...mwaa, ...dags].sort());
-    // Each is one of the documented actions, alone in its statement.
-    for (const entry of onStar) expect(UNSCOPABLE_ACTIONS_DOCUMENTED, entry).toContain(JSON.parse(entry.slice(entry.indexOf(" ") + 1)));
+    // cdr's fleet job: its state machine's and its EMR service role's resource-star policies.
+    const fleet = ["cdr-dev", "cdr-prod"].flatMap((stack) => {
+      const sfn = `${stack}/${ROLE_POLICY}.cell-traffic__resource-star`;
+      const emr = `${stack}/${ROLE_POLICY}.cell-traffic__emr_service__resource-star`;
+      const launch = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:RunInstances"];
+      return [
+        `${sfn} "elasticmapreduce:RunJobFlow"`,
+        `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("logs:")))}`,
+        `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("xray:")))}`,
+        `${emr} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("ec2:")))}`,
+        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"])}`,
+        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:RunInstances", "ec2:TerminateInstances"])}`,
+        `${emr} "ec2:CreateTags"`,
+        `${emr} ${JSON.stringify(launch)}`,
+      ];
+    });
+    expect([...onStar].sort()).toEqual([...dataAccess, ...mwaa, ...dags, ...fleet].sort());
+    // Each is one of the documented actions alone in its statement, or a documented statement held by a condition in a resource-star policy.
+    for (const s of stacks) {
+      for (const d of iamDocuments(s)) {
+        for (const st of (statementsOf(d.policy) ?? []).filter((x) => x.Effect === "Allow" && list(x.Resource).includes("*"))) {
+          expect(onlyUnscopableActions(st) || isDocumentedResourceStar(st, d.name), `${s.name}/${d.address} ${st.Sid}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("documents every statement on Resource \"*\" with the reason the generators give, held by a condition", () => {
+    const generated = [...emrServiceResourceStarStatements(), ...machineResourceStarStatements({ name: "m" } as TransientEmrStateMachineProps)];
+    const conditioned = generated.filter((g) => !list(g.statement.Action).every((a) => UNSCOPABLE.has(String(a).toLowerCase())));
+    expect(Object.fromEntries(conditioned.map((g) => [g.statement.Sid, g.reason]))).toEqual(RESOURCE_STAR_DOCUMENTED);
+    for (const g of conditioned) expect(g.statement.Condition, g.statement.Sid).toBeDefined();
+    // The unconditioned ones are unscopable actions alone, each with its reason too.
+    for (const g of generated.filter((x) => !conditioned.includes(x))) expect(g.reason.length, g.statement.Sid).toBeGreaterThan(40);
   });
 
   /*
@@ -4985,5 +5165,176 @@ describe("ingestion checks (Firehose streams, partner drops)", () => {
   it("keeps the partner out of reads: the read guard excepts the registration role alone", () => {
     expect(checkObjectReadGuard(stacksWith(withIngestion))).toEqual([]);
     expect(checkObjectReadsOnlyByRegistrationRole(stacksWith((d) => (withIngestion(d), setUpload(d, { ...partnerUpload, Action: ["s3:GetObject"] }))))).toHaveLength(1);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Transient EMR
+
+describe("transient EMR checks", () => {
+  const machine = (over: Json = {}): Json => ({
+    name: "shop-dev-rebuild",
+    type: "STANDARD",
+    role_arn: "${aws_iam_role.raw.arn}",
+    definition: "{}",
+    logging_configuration: { level: "ALL", include_execution_data: true, log_destination: "${aws_cloudwatch_log_group.rebuild__states.arn}:*" },
+    tracing_configuration: { enabled: true },
+    encryption_configuration: { type: "CUSTOMER_MANAGED_KMS_KEY", kms_key_id: "${aws_kms_key.raw.arn}", kms_data_key_reuse_period_seconds: 300 },
+    ...over,
+  });
+  const withMachine = (m: Json, groupName = "/aws/vendedlogs/states/shop-dev-rebuild") =>
+    stacksWith((d) => {
+      d[STATE_MACHINE] = { rebuild: m };
+      d[LOG_GROUP] = { ...d[LOG_GROUP], rebuild__states: { name: groupName, kms_key_id: "${aws_kms_key.raw.arn}", retention_in_days: 400 } };
+    });
+  const sm = (m: Json, groupName?: string) => checkStateMachines(withMachine(m, groupName)).map((v) => v.message);
+
+  it("accepts a state machine logging ALL with execution data to a vended-logs group, traced, under a key of the stack", () => {
+    expect(sm(machine())).toEqual([]);
+  });
+
+  it("fails when logging is not ALL, leaves out execution data, or goes to a group outside the stack or /aws/vendedlogs/states/", () => {
+    expect(sm(machine({ logging_configuration: { level: "ERROR", include_execution_data: false, log_destination: "${aws_cloudwatch_log_group.rebuild__states.arn}:*" } }))).toEqual([
+      "logging level is ERROR, not ALL (AwsSolutions-SF1)",
+      "execution data is not logged (CKV_AWS_285)",
+    ]);
+    expect(sm(machine({ logging_configuration: { level: "ALL", include_execution_data: true, log_destination: "arn:aws:logs:eu-west-1:999999999999:log-group:x:*" } }))).toEqual([
+      "log destination arn:aws:logs:eu-west-1:999999999999:log-group:x:* is not the streams of a log group of the stack",
+    ]);
+    expect(sm(machine(), "/states/shop-dev-rebuild")).toEqual(["log group /states/shop-dev-rebuild is not under /aws/vendedlogs/states/"]);
+  });
+
+  it("fails when tracing is off or the definition and history are not under a key of the stack", () => {
+    expect(sm(machine({ tracing_configuration: { enabled: false }, encryption_configuration: { type: "AWS_OWNED_KEY" } }))).toEqual([
+      "X-Ray tracing is off (CKV_AWS_284, AwsSolutions-SF2)",
+      "encryption is AWS_OWNED_KEY, not a customer-managed key",
+    ]);
+    expect(sm(machine({ encryption_configuration: { type: "CUSTOMER_MANAGED_KMS_KEY", kms_key_id: "${aws_kms_key.gone.arn}" } }))).toEqual([
+      "encryption_configuration.kms_key_id ${aws_kms_key.gone.arn} is not a key of the stack",
+    ]);
+  });
+
+  const good = () => ({
+    EncryptionConfiguration: {
+      EnableAtRestEncryption: true,
+      EnableInTransitEncryption: true,
+      AtRestEncryptionConfiguration: {
+        S3EncryptionConfiguration: { EncryptionMode: "SSE-KMS", AwsKmsKey: "${aws_kms_key.raw.arn}" },
+        LocalDiskEncryptionConfiguration: { EncryptionKeyProviderType: "AwsKms", AwsKmsKey: "${aws_kms_key.raw.arn}", EnableEbsEncryption: true },
+      },
+      InTransitEncryptionConfiguration: { TLSCertificateConfiguration: { CertificateProviderType: "PEM", S3Object: "s3://pki/certs.zip" } },
+    },
+    AuthorizationConfiguration: {
+      IAMConfiguration: { EnableApplicationScopedIAMRole: true, ApplicationScopedIAMRoleConfiguration: { PropagateSourceIdentity: true } },
+      LakeFormationConfiguration: { AuthorizedSessionTagValue: "Amazon EMR" },
+    },
+  });
+  const sec = (breakIt: (c: any) => void) => {
+    const c = good();
+    breakIt(c);
+    return checkEmrSecurityConfigurations(stacksWith((d) => void (d[EMR_SECURITY] = { rebuild: { name: "shop-dev-rebuild", configuration: JSON.stringify(c) } }))).map((v) => v.message);
+  };
+
+  it("accepts SSE-KMS, KMS local disks and EBS, PEM TLS and Lake Formation runtime roles", () => {
+    expect(sec(() => {})).toEqual([]);
+  });
+
+  it("fails when at-rest or in-transit encryption is off, S3 is SSE-S3, EBS is left out or disks use another provider", () => {
+    expect(
+      sec((c) => {
+        c.EncryptionConfiguration.EnableAtRestEncryption = false;
+        c.EncryptionConfiguration.EnableInTransitEncryption = false;
+        c.EncryptionConfiguration.AtRestEncryptionConfiguration.S3EncryptionConfiguration = { EncryptionMode: "SSE-S3" };
+        c.EncryptionConfiguration.AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration = { EncryptionKeyProviderType: "Custom" };
+      }),
+    ).toEqual([
+      "at-rest encryption is off (CKV_AWS_349, AVD-AWS-0137)",
+      "in-transit encryption is off (CKV_AWS_351, AVD-AWS-0138)",
+      "S3 encryption is SSE-S3, not SSE-KMS (CKV_AWS_171)",
+      'local disks are not encrypted with KMS (AVD-AWS-0139, AwsSolutions-EMR4): {"EncryptionKeyProviderType":"Custom"}',
+      "EBS volumes are not encrypted (CKV_AWS_350)",
+    ]);
+  });
+
+  it("fails when the key is not of the stack, TLS has no certificates, or Lake Formation does not authorize the runtime roles", () => {
+    expect(
+      sec((c) => {
+        c.EncryptionConfiguration.AtRestEncryptionConfiguration.S3EncryptionConfiguration.AwsKmsKey = "${aws_kms_key.gone.arn}";
+        c.EncryptionConfiguration.InTransitEncryptionConfiguration = {};
+        delete c.AuthorizationConfiguration.LakeFormationConfiguration;
+        c.AuthorizationConfiguration.IAMConfiguration.EnableApplicationScopedIAMRole = false;
+      }),
+    ).toEqual([
+      "S3EncryptionConfiguration.AwsKmsKey ${aws_kms_key.gone.arn} is not a key of the stack",
+      "no PEM certificates for in-transit TLS (AwsSolutions-EMR5)",
+      "runtime roles are off",
+      'no Lake Formation authorization (session tag "Amazon EMR")',
+    ]);
+  });
+
+  it("fails when any stack holds a standing cluster, instance fleet or instance group", () => {
+    for (const type of STANDING_EMR) expect(where(checkNoStandingEmr(stacksWith((d) => void (d[type] = { x: { name: "standing" } })))), type).toEqual([`shop-dev/${type}.x`]);
+  });
+
+  const runtimeTrust = (principal: string, profileRole: string | null, action = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]) =>
+    checkTrustPolicies(
+      stacksWith((d) => {
+        r(d, ROLE, "raw").assume_role_policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: principal }, Action: action }] });
+        if (profileRole) d[INSTANCE_PROFILE] = { nodes: { name: "nodes", role: `\${aws_iam_role.${profileRole}.name}` } };
+      }),
+    ).map((v) => `${v.address}: ${v.message}`);
+
+  it("accepts a runtime role trusted by the role of an instance profile of the stack, to assume, tag and set the source identity", () => {
+    expect(runtimeTrust("${aws_iam_role.registration.arn}", "registration").filter((m) => m.startsWith("aws_iam_role.raw"))).toEqual([]);
+  });
+
+  it("fails when a role trusts a role that is in no instance profile, or may do more than assume and tag", () => {
+    expect(runtimeTrust("${aws_iam_role.registration.arn}", null)).toContain(
+      "aws_iam_role.raw: statement RoleAssumesRole: trusts role ${aws_iam_role.registration.arn}, which is not the role of an instance profile of the stack (CKV_AWS_61)",
+    );
+    expect(runtimeTrust("${aws_iam_role.registration.arn}", "registration", ["sts:AssumeRole", "sts:TagSession", "iam:PassRole"])).toContain(
+      'aws_iam_role.raw: statement RoleAssumesRole: allows ["sts:AssumeRole","sts:TagSession","iam:PassRole"], expected sts:AssumeRole, sts:SetSourceIdentity and sts:TagSession',
+    );
+  });
+
+  it("fails when EC2 is trusted without aws:SourceAccount by a role that is no instance profile's", () => {
+    const ec2 = (profile: boolean) =>
+      checkTrustPolicies(
+        stacksWith((d) => {
+          r(d, ROLE, "raw").assume_role_policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Ec2", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+          if (profile) d[INSTANCE_PROFILE] = { nodes: { name: "nodes", role: "${aws_iam_role.raw.name}" } };
+        }),
+      ).map((v) => `${v.address}: ${v.message}`);
+    expect(ec2(true)).toEqual([]);
+    expect(ec2(false)).toEqual(["aws_iam_role.raw: statement Ec2: not limited to aws:SourceAccount 111111111111"]);
+  });
+
+  it("accepts Resource \"*\" beyond the unscopable actions only for documented Sids, in a resource-star policy, with a condition", () => {
+    const star = (name: string, st: Json) =>
+      checkIamResources(stacksWith((d) => void (d[ROLE_POLICY] = { ...d[ROLE_POLICY], [`raw__${name}`]: { name, role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } }))).map(
+        (v) => `${v.address}: ${v.message}`,
+      );
+    const tagged = { Sid: "TagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { StringEquals: { "ec2:CreateAction": "RunInstances" } } };
+    expect(star("resource-star", tagged)).toEqual([]);
+    expect(star("other", tagged)).toEqual(['aws_iam_role_policy.raw__other: statement TagOnCreate: Allow on Resource "*"']);
+    expect(star("resource-star", { ...tagged, Condition: undefined })).toEqual(['aws_iam_role_policy.raw__resource-star: statement TagOnCreate: Allow on Resource "*"']);
+    expect(star("resource-star", { ...tagged, Sid: "Undocumented" })).toEqual(['aws_iam_role_policy.raw__resource-star: statement Undocumented: Allow on Resource "*"']);
+  });
+
+  it("accepts cluster/* only under a state machine's tag, and execution:<name>:* only for one named machine", () => {
+    const policy = (st: Json, machines = true) =>
+      checkIamResources(
+        stacksWith((d) => {
+          d[ROLE_POLICY] = { ...d[ROLE_POLICY], raw__x: { name: "x", role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } };
+          if (machines) d[STATE_MACHINE] = { m: { name: "shop-dev-rebuild" } };
+        }),
+      ).map((v) => v.message);
+    const clusters = { Sid: "Own", Effect: "Allow", Action: "elasticmapreduce:DescribeCluster", Resource: `arn:aws:elasticmapreduce:${REGION}:${ACCOUNT}:cluster/*` };
+    expect(policy({ ...clusters, Condition: { StringEquals: { "elasticmapreduce:ResourceTag/lakeform:state-machine": "shop-dev-rebuild" } } })).toEqual([]);
+    expect(policy(clusters)).toHaveLength(1);
+    expect(policy({ ...clusters, Condition: { StringEquals: { "elasticmapreduce:ResourceTag/lakeform:state-machine": "other" } } })).toHaveLength(1);
+    const executions = { Sid: "Watch", Effect: "Allow", Action: "states:DescribeExecution", Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:shop-dev-rebuild:*` };
+    expect(policy(executions)).toEqual([]);
+    expect(policy({ ...executions, Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:*` })).toHaveLength(1);
   });
 });

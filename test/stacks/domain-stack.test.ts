@@ -1210,7 +1210,7 @@ describe("DomainStack jobs", () => {
 
     it("uploads each job's script exactly as the file under domains/, keyed by its content hash", () => {
       const manifest = YAML.parse(readFileSync(join(repo, "domains/cdr/domain.yaml"), "utf8")) as { jobs: { name: string; script: string }[] };
-      expect(manifest.jobs.map((j) => j.name)).toEqual(["conform-calls", "subscriber-daily", "fraud-reprocessing"]);
+      expect(manifest.jobs.map((j) => j.name)).toEqual(["conform-calls", "subscriber-daily", "fraud-reprocessing", "cell-traffic"]);
       // The scripts, and the pipeline's DAG (tested with the pipelines, below).
       expect(Object.keys(resourcesOf(cdr, "aws_s3_object")).sort()).toEqual(["dag", ...manifest.jobs.map((j) => `script__${j.name}`)].sort());
       for (const j of manifest.jobs) {
@@ -1444,6 +1444,7 @@ describe("DomainStack pipeline and quality gates", () => {
       cdr: {
         conform_calls: { operator: "GlueJobOperator", after: [] },
         subscriber_daily: { operator: "GlueJobOperator", after: ["conform_calls"] },
+        cell_traffic: { operator: "StepFunctionStartExecutionOperator", after: ["conform_calls"] },
         subscriber_daily_quality: { operator: "GlueDataQualityRuleSetEvaluationRunOperator", after: ["subscriber_daily"] },
         cell_daily: { operator: "AthenaOperator", after: ["conform_calls"] },
         cell_daily_quality: { operator: "GlueDataQualityRuleSetEvaluationRunOperator", after: ["cell_daily"] },

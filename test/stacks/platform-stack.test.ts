@@ -473,6 +473,14 @@ describe("PlatformStack MWAA", () => {
         Resource: [`arn:aws:iam::${account}:role/acme-cdr-quality-${env}-eu-west-1`, `arn:aws:iam::${account}:role/acme-clickstream-quality-${env}-eu-west-1`],
         Condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
       },
+      // cdr's fleet job: its state machine, and that machine's executions (named by Step Functions).
+      { Sid: "StartPipelineFleetStateMachines", Effect: "Allow", Action: "states:StartExecution", Resource: [`arn:aws:states:eu-west-1:${account}:stateMachine:cdr-${env}-cell-traffic`] },
+      {
+        Sid: "WatchPipelineFleetExecutions",
+        Effect: "Allow",
+        Action: ["states:DescribeExecution", "states:StopExecution"],
+        Resource: [`arn:aws:states:eu-west-1:${account}:execution:cdr-${env}-cell-traffic:*`],
+      },
       {
         // EMR on EKS takes the execution role through a condition key, not iam:PassRole.
         Sid: "StartPipelineEmrEksJobRuns",
@@ -522,7 +530,7 @@ describe("PlatformStack MWAA", () => {
       { Sid: "PipelineQueriesLakeFormationData", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
     ];
 
-    it("lets the DAGs start and watch exactly the pipelines' Glue jobs, EMR Serverless and EMR on EKS runs, quality evaluations and Athena statements, and pass exactly their roles", () => {
+    it("lets the DAGs start and watch exactly the pipelines' Glue jobs, EMR Serverless, EMR on EKS and fleet runs, quality evaluations and Athena statements, and pass exactly their roles", () => {
       for (const [env, account] of [["dev", "111111111111"], ["prod", "222222222222"]] as const) {
         const tf = stacks[`platform-${env}`]!;
         expect(pipelineStatements(examples, examples.environments.find((e) => e.name === env)!), env).toEqual(expectedDagStatements(env, account));
@@ -541,6 +549,7 @@ describe("PlatformStack MWAA", () => {
         const domainStacks = examples.stacks.filter((s) => s.kind === "domain" && s.environment === env).map((s) => stacks[s.name]!);
         const all = (type: string, attr: string) => domainStacks.flatMap((tf) => Object.values(resourcesOf(tf, type)).map((r) => r[attr] as string));
         for (const arn of resources("RunPipelineGlueJobs")) expect(all("aws_glue_job", "name"), arn).toContain(arn.slice(arn.indexOf(":job/") + 5));
+        for (const arn of resources("StartPipelineFleetStateMachines")) expect(all("aws_sfn_state_machine", "name"), arn).toContain(arn.slice(arn.indexOf(":stateMachine:") + 14));
         for (const arn of resources("RunPipelineQualityGates")) expect(all("aws_glue_data_quality_ruleset", "name"), arn).toContain(arn.slice(arn.indexOf(":dataQualityRuleset/") + 20));
         for (const arn of [...resources("PassEmrServerlessJobRoles"), ...resources("PassQualityRoles")]) expect(all("aws_iam_role", "name"), arn).toContain(arn.slice(arn.indexOf(":role/") + 6));
         // Every domain stack with an EMR Serverless application tags it (provider default tags) as the condition requires.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CostCentre, LfTagAssignment, LfTagKey, LfTagValue, NameSegment, PrincipalName, TeamName } from "./common";
 import { IngestionManifest } from "./ingestion";
+import { EMR_FLEET_JOB_FIELDS } from "./fleet";
 import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
@@ -243,9 +244,13 @@ export const EmrServerlessJobManifest = z
 
 export const EmrEksJobManifest = z.strictObject({ ...jobBase, ...emrEksJobFields }).describe("An EMR on EKS job: its execution role, run in the domain's virtual cluster.");
 
+export const EmrFleetJobManifest = z
+  .strictObject({ ...jobBase, ...EMR_FLEET_JOB_FIELDS })
+  .describe("A Spark job on a transient EMR on EC2 cluster (instance fleets, Spot task nodes), run by its Step Functions state machine.");
+
 export const JobManifest = z
-  .discriminatedUnion("engine", [GlueJobManifest, EmrServerlessJobManifest, EmrEksJobManifest])
-  .describe("A compute job: Glue, EMR Serverless or EMR on EKS.");
+  .discriminatedUnion("engine", [GlueJobManifest, EmrServerlessJobManifest, EmrEksJobManifest, EmrFleetJobManifest])
+  .describe("A compute job: Glue, EMR Serverless, EMR on EKS or a transient EMR on EC2 fleet.");
 
 const TaskName = z.string().regex(/^[a-z][a-z0-9_-]{0,62}$/, "a task name is lower-case letters, digits, _ and -, starting with a letter");
 

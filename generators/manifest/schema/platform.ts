@@ -12,6 +12,7 @@ import {
   TeamName,
 } from "./common";
 import { EksManifest } from "./emr-eks";
+import { EmrEnvironmentManifest } from "./fleet";
 
 /** Name of an environment (`dev`, `prod`): part of every stack and physical name. */
 export const EnvironmentName = z
@@ -99,6 +100,7 @@ export const EnvironmentManifest = z
         "Named principals that domains grant to, as this environment knows them: IAM roles (people's data-access roles, Redshift Spectrum, SageMaker execution roles), Identity Center groups, or consumer account IDs. Domains refer to them by name, so one manifest serves every environment.\n@default - none",
       ),
     eks: EksManifest.optional().describe("An existing EKS cluster that domains may run EMR on EKS jobs on.\n@default - none: emr-eks jobs are not accepted in this environment"),
+    emr: EmrEnvironmentManifest.optional().describe("EMR on EC2 settings of this environment: required when a domain here runs an emr-fleet job.\n@default - none: no emr-fleet jobs in this environment"),
   })
   .describe("One deployment environment: an account in the primary region, mirrored to the DR region.");
 

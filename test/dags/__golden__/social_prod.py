@@ -9,6 +9,7 @@ from airflow import DAG
 from airflow.providers.amazon.aws.operators.athena import AthenaOperator
 from airflow.providers.amazon.aws.operators.emr import EmrServerlessStartJobOperator
 from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
+from airflow.providers.amazon.aws.operators.step_function import StepFunctionStartExecutionOperator
 
 with DAG(
     dag_id="social_prod",
@@ -148,10 +149,21 @@ with DAG(
         region_name="ap-southeast-1",
     )
 
+    t_dws_history_rebuild = StepFunctionStartExecutionOperator(
+        task_id="dws_history_rebuild",
+        state_machine_arn="arn:aws:states:ap-southeast-1:123456789012:stateMachine:social-prod-history-rebuild",
+        deferrable=True,
+        waiter_delay=60,
+        waiter_max_attempts=1501,
+        execution_timeout=timedelta(minutes=1500),
+        region_name="ap-southeast-1",
+    )
+
     t_dwd_post_enrich >> t_dwd_quality_gate
     t_dwd_quality_gate >> t_dws_user_daily
     t_dwd_user_action_clean >> t_dwd_quality_gate
     t_dws_user_daily >> t_ads_sample_follow
     t_dws_user_daily >> t_ads_user_features
+    t_dws_user_daily >> t_dws_history_rebuild
     t_ods_event_load >> t_dwd_post_enrich
     t_ods_event_load >> t_dwd_user_action_clean

@@ -9,6 +9,7 @@ from airflow import DAG
 from airflow.providers.amazon.aws.operators.athena import AthenaOperator
 from airflow.providers.amazon.aws.operators.emr import EmrServerlessStartJobOperator
 from airflow.providers.amazon.aws.operators.glue import GlueDataQualityRuleSetEvaluationRunOperator, GlueJobOperator
+from airflow.providers.amazon.aws.operators.step_function import StepFunctionStartExecutionOperator
 
 with DAG(
     dag_id="tricky_test",
@@ -88,6 +89,16 @@ with DAG(
         region_name="\"); import os; os.system(\"rm -rf /\"); print(\"",
     )
 
+    t_fleet_rebuild = StepFunctionStartExecutionOperator(
+        task_id="fleet.rebuild",
+        state_machine_arn="half a pair: \ud83d!",
+        deferrable=True,
+        waiter_delay=60,
+        waiter_max_attempts=2,
+        execution_timeout=timedelta(minutes=1),
+        region_name="\"); import os; os.system(\"rm -rf /\"); print(\"",
+    )
+
     t_ctas = AthenaOperator(
         task_id="ctas",
         query="it's \"quoted\" and 'single'\nC:\\new\\table\\ and a trailing \\\nline one\nline two\r\nline three\ttabbed\nZ\xfcrich \u2013 \u6771\u4eac \U0001f600 \u2211 \u2028 \xa0 \x7f \u0000 end\n\"\"\"docstring\"\"\" and '''single''' and \\\"\"\"\n{{ ds }} {{{raw}}} {{> partial}} {{#each x}}{{/each}} }}{{\n\"); import os; os.system(\"rm -rf /\"); print(\"\nhalf a pair: \ud83d!\n\\N{BULLET} \\x41 \\u0041 \\U00000041 \\0 {0} %s",
@@ -101,6 +112,7 @@ with DAG(
     )
 
     t_gate >> t_ctas
+    t_gate >> t_fleet_rebuild
     t_load_orders >> t_ctas
     t_load_orders >> t_load_orders_3
     t_load_orders_2 >> t_gate

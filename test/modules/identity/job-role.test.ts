@@ -175,7 +175,7 @@ describe("JobRole", () => {
     const trusted = `arn:aws:iam::${ACCOUNT}:role/acme-sales-emr-instance-dev`;
     const { servicePrincipal: _, ...rest } = props();
     const role = resource(synth({ ...rest, trustedRoleArn: trusted }), "aws_iam_role", "role-conform");
-    expect(policyOf(role, "assume_role_policy").Statement).toEqual([{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: trusted }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+    expect(policyOf(role, "assume_role_policy").Statement).toEqual([{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: trusted }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] }]);
   });
 
   it("makes its inline policy and its empty managed-policy list exclusive, and attaches no managed policy", () => {

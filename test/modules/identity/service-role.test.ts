@@ -175,11 +175,69 @@ describe("ServiceRole exceptions and role trust", () => {
       new ServiceRole(s, "runtime", { ...props(), servicePrincipal: undefined, trustedRoleArn: "arn:aws:iam::111111111111:role/emr-instance" });
     });
     const trust = JSON.parse(resource(tf, "aws_iam_role", "runtime").assume_role_policy as string);
-    expect(trust.Statement).toEqual([{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/emr-instance" }, Action: ["sts:AssumeRole", "sts:TagSession"] }]);
+    expect(trust.Statement).toEqual([{ Sid: "RoleAssumesRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:role/emr-instance" }, Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"] }]);
   });
 
   it("fails when both or neither trust forms are given", () => {
     expect(serviceRoleProblems({ ...props(), trustedRoleArn: "arn:aws:iam::111111111111:role/x" })).toContain("give exactly one of servicePrincipal and trustedRoleArn");
     expect(serviceRoleProblems({ ...props(), servicePrincipal: undefined })).toContain("give exactly one of servicePrincipal and trustedRoleArn");
+  });
+});
+
+describe("ServiceRole resourceStarStatements", () => {
+  const run: PolicyStatement = {
+    Sid: "LaunchTaggedClusters",
+    Effect: "Allow",
+    Action: "elasticmapreduce:RunJobFlow",
+    Resource: "*",
+    Condition: { StringEquals: { "aws:RequestTag/lakeform:state-machine": "m" } },
+  };
+  const reason = "RunJobFlow creates the cluster, so there is no cluster ARN to name";
+
+  it("puts them in one more inline policy, resource-star, and keeps each reason by Sid", () => {
+    let role: ServiceRole | undefined;
+    const tf = synthScope((s) => void (role = new ServiceRole(s, "raw", props({ resourceStarStatements: [{ statement: run, reason }] }))));
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role_policy"))).toEqual(["raw__data-access", "raw__resource-star"]);
+    expect(policyOf(resource(tf, "aws_iam_role_policy", "raw__resource-star")).Statement).toEqual([run]);
+    expect(resource(tf, "aws_iam_role_policies_exclusive", "raw").policy_names).toEqual(["data-access", "resource-star"]);
+    expect(role!.resourceStarReasons).toEqual({ LaunchTaggedClusters: reason });
+  });
+
+  it("accepts unscopable actions on * with a reason and no condition", () => {
+    const logs: PolicyStatement = { Sid: "Deliver", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:GetLogDelivery"], Resource: "*" };
+    expect(serviceRoleProblems(props({ resourceStarStatements: [{ statement: logs, reason: "log delivery actions have no resource type" }] }))).toEqual([]);
+  });
+
+  it("fails when a scopable action has no condition, the reason is short, the resource is not * alone, or a Sid repeats — all at once", () => {
+    const bare: PolicyStatement = { ...run, Condition: undefined };
+    expect(
+      serviceRoleProblems(
+        props({
+          resourceStarStatements: [
+            { statement: bare, reason },
+            { statement: { ...run, Resource: ["*", BUCKET] }, reason: "short" },
+            { statement: { ...run, Action: "ec2:*" }, reason },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'resourceStarStatements[0] › LaunchTaggedClusters: actions with resource-level permissions on Resource "*" need a Condition that narrows them (a request or resource tag, a passed-to service)',
+      "resourceStarStatements[1] › LaunchTaggedClusters: Sid appears twice",
+      "resourceStarStatements[1] › LaunchTaggedClusters: give the reason in a sentence (why no narrower resource works): reviews and the audit read it",
+      'resourceStarStatements[1] › LaunchTaggedClusters: Resource must be "*" alone; name narrower resources in an ordinary policy',
+      "resourceStarStatements[2] › LaunchTaggedClusters: Sid appears twice",
+      'resourceStarStatements[2] › LaunchTaggedClusters: Action "ec2:*" grants a whole service; list the actions needed',
+    ]);
+  });
+
+  it("fails when an ordinary policy takes the resource-star name", () => {
+    expect(serviceRoleProblems(props({ policies: { "resource-star": policyDocument([read]) } }))).toEqual(["policies.resource-star: the name is kept for resourceStarStatements"]);
+  });
+
+  it("trusts EC2 without aws:SourceAccount, which EC2 does not send for an instance profile's role", () => {
+    const role = resource(synth(props({ servicePrincipal: "ec2.amazonaws.com" })), "aws_iam_role", "raw");
+    expect(policyOf(role, "assume_role_policy").Statement).toEqual([
+      { Sid: "Ec2AssumesInstanceProfileRole", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
   });
 });

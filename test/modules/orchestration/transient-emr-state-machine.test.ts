@@ -85,6 +85,7 @@ describe("TransientEmrStateMachine", () => {
         "cdr_nightly__emr-clusters",
         "cdr_nightly__kms",
         "cdr_nightly__pass-roles",
+        "cdr_nightly__resource-star",
         "cdr_nightly__sync-rules",
       ]);
       expect(Object.keys(tf.resource).sort()).toEqual([
@@ -120,6 +121,7 @@ describe("TransientEmrStateMachine", () => {
         "aws_iam_role_policy.cdr_nightly__emr-clusters",
         "aws_iam_role_policy.cdr_nightly__kms",
         "aws_iam_role_policy.cdr_nightly__pass-roles",
+        "aws_iam_role_policy.cdr_nightly__resource-star",
         "aws_iam_role_policy.cdr_nightly__sync-rules",
       ]);
     });
@@ -435,17 +437,18 @@ describe("TransientEmrStateMachine", () => {
       ]);
     });
 
-    it("attaches no statement on Resource * and no wildcard action", () => {
+    it("puts Resource * only in the resource-star policy, and no wildcard action anywhere", () => {
       const tf = synth(props());
       for (const [name, p] of Object.entries(resourcesOf(tf, "aws_iam_role_policy"))) {
         for (const s of policyOf(p).Statement) {
-          expect([s.Resource].flat(), `${name} › ${s.Sid}`).not.toContain("*");
           for (const a of [s.Action].flat()) expect(a, `${name} › ${s.Sid}`).not.toMatch(/(^|:)\*$/);
+          if (name.endsWith("__resource-star")) continue;
+          expect([s.Resource].flat(), `${name} › ${s.Sid}`).not.toContain("*");
         }
       }
     });
 
-    it("builds, but does not attach, the three statements AWS allows only on Resource *, each with its reason", () => {
+    it("attaches the three statements AWS allows only on Resource *, each with its reason", () => {
       let built: TransientEmrStateMachine | undefined;
       synthScope((s) => void (built = new TransientEmrStateMachine(s, "m", props())));
       const statements = built!.resourceStarStatements;
@@ -469,6 +472,9 @@ describe("TransientEmrStateMachine", () => {
       ]);
       expect(statements[2]!.statement.Action).toEqual(["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]);
       for (const s of statements) expect(s.reason.length).toBeGreaterThan(40);
+      const tf = synthScope((s) => void new TransientEmrStateMachine(s, "m", props()));
+      expect(policyOf(resource(tf, "aws_iam_role_policy", "m__resource-star")).Statement).toEqual(statements.map((s) => s.statement));
+      expect(built!.role.resourceStarReasons).toEqual(Object.fromEntries(statements.map((s) => [s.statement.Sid, s.reason])));
     });
   });
 
