@@ -2,7 +2,7 @@
  * An independent audit of the synthesized Terraform JSON of every example
  * stack against the S3, KMS, Lake Formation, IAM and compute (Glue, CloudWatch
  * Logs, Athena, security groups, EMR) rules of
- * /work/shared/reference/security-rules.md (checkov, trivy-checks, cdk-nag),
+ * shared/reference/security-rules.md (checkov, trivy-checks, cdk-nag),
  * and, beyond that list, the upstream SNS rules for the failure alarms' topics.
  *
  * Each rule is a small pure function over the stacks that returns its
