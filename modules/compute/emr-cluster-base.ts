@@ -4,7 +4,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../identity/policy-document";
-import { INSTANCE_PROFILE_SERVICE, type ResourceStarStatement, ServiceRole } from "../identity/service-role";
+import { INSTANCE_PROFILE_SERVICE, type ResourceStarStatement, ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
 
 export interface EmrClusterBaseProps {
   /** Terraform name stem: `<stem>__emr_service`, `<stem>__emr_instance`, `<stem>__emr_primary`, …. @default - the construct id */
@@ -39,26 +39,8 @@ export interface EmrClusterBaseProps {
 /** The tag EMR's service role policy keys on: EMR tags what it creates with it; Lakeform tags the security groups. */
 export const EMR_MANAGED_TAG = "for-use-with-amazon-emr-managed-policies";
 
-const EC2_DESCRIBE = [
-  "ec2:DescribeAccountAttributes",
-  "ec2:DescribeCapacityReservations",
-  "ec2:DescribeDhcpOptions",
-  "ec2:DescribeImages",
-  "ec2:DescribeInstanceTypeOfferings",
-  "ec2:DescribeInstances",
-  "ec2:DescribeLaunchTemplates",
-  "ec2:DescribeNetworkAcls",
-  "ec2:DescribeNetworkInterfaces",
-  "ec2:DescribePlacementGroups",
-  "ec2:DescribeRouteTables",
-  "ec2:DescribeSecurityGroups",
-  "ec2:DescribeSubnets",
-  "ec2:DescribeVolumeStatus",
-  "ec2:DescribeVolumes",
-  "ec2:DescribeVpcAttribute",
-  "ec2:DescribeVpcEndpoints",
-  "ec2:DescribeVpcs",
-];
+/** What EMR reads as it launches a cluster: the EC2 Describe actions, which support no resource-level permissions. */
+const EC2_DESCRIBE = UNSCOPABLE_ACTIONS.filter((a) => a.startsWith("ec2:Describe"));
 const LAUNCH = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"];
 
 /**

@@ -41,3 +41,13 @@ export interface PolicyJson {
 export function policyOf(r: Record<string, unknown>, attr = "policy"): PolicyJson {
   return JSON.parse(r[attr] as string) as PolicyJson;
 }
+
+/** The message of the error `fn` throws; fails the test when it throws none. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected an error");
+}

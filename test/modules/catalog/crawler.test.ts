@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiscoveryCrawler, type DiscoveryCrawlerProps, crawlerLogGroup } from "../../../modules/catalog/crawler";
-import { policyOf, resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
+import { policyOf, resource, resourcesOf, synthScope, type TfJson, errorOf } from "../../helpers/synth";
 
 const ACCOUNT = "111111111111";
 const KEY = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/mrk-0123456789abcdef0123456789abcdef`;
@@ -31,15 +31,6 @@ function props(over: Partial<DiscoveryCrawlerProps> = {}): DiscoveryCrawlerProps
 }
 
 const synth = (p: DiscoveryCrawlerProps): TfJson => synthScope((s) => void new DiscoveryCrawler(s, "leads", p));
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error");
-};
-
 describe("DiscoveryCrawler", () => {
   const tf = synth(props());
   const crawler = resource(tf, "aws_glue_crawler", "leads");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GlueJob, type GlueJobProps, RESERVED_ARGUMENTS, glueJobLogGroupNames } from "../../../modules/compute/glue-job";
 import { GlueSecurityConfiguration } from "../../../modules/compute/glue-security-configuration";
 import { ServiceRole } from "../../../modules/identity/service-role";
-import { resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
+import { resource, resourcesOf, synthScope, type TfJson, errorOf } from "../../helpers/synth";
 
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef";
 const ROLE = "acme-sales-dev-orders";
@@ -25,15 +25,6 @@ function props(over: Partial<GlueJobProps> = {}): GlueJobProps {
 
 const synth = (p: GlueJobProps, id = "orders"): TfJson => synthScope((s) => void new GlueJob(s, id, p));
 const jobOf = (tf: TfJson, name = "orders") => resource(tf, "aws_glue_job", name);
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return "";
-}
 
 describe("GlueJob", () => {
   describe("job", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EncryptedLogGroup, type EncryptedLogGroupProps, LOG_RETENTION_DAYS, logsKeyStatements } from "../../../modules/compute/log-group";
 import { EncryptionKey } from "../../../modules/storage/encryption-key";
-import { policyOf, resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
+import { policyOf, resource, resourcesOf, synthScope, type TfJson, errorOf } from "../../helpers/synth";
 
 const KEY = "arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef";
 
@@ -10,15 +10,6 @@ function props(over: Partial<EncryptedLogGroupProps> = {}): EncryptedLogGroupPro
 }
 
 const synth = (p: EncryptedLogGroupProps, id = "orders"): TfJson => synthScope((s) => void new EncryptedLogGroup(s, id, p));
-
-function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return "";
-}
 
 describe("EncryptedLogGroup", () => {
   it("is encrypted under the given key, kept 400 days by default, in the STANDARD class, and nothing else", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiscoveryWorkflow, type DiscoveryWorkflowProps, arrivalsPattern } from "../../../modules/orchestration/discovery-workflow";
-import { policyOf, resource, resourcesOf, synthScope, type TfJson } from "../../helpers/synth";
+import { policyOf, resource, resourcesOf, synthScope, type TfJson, errorOf } from "../../helpers/synth";
 
 const ACCOUNT = "111111111111";
 const WF = "sales-dev-leads";
@@ -24,15 +24,6 @@ function props(over: Partial<DiscoveryWorkflowProps> = {}): DiscoveryWorkflowPro
 }
 
 const synth = (p: DiscoveryWorkflowProps): TfJson => synthScope((s) => void new DiscoveryWorkflow(s, "leads", p));
-const errorOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error("expected an error");
-};
-
 describe("DiscoveryWorkflow", () => {
   const tf = synth(props());
 
