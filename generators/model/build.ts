@@ -52,6 +52,7 @@ import { eksOf, emrEksDeploymentOf, emrEksTask } from "./emr-eks";
 import { discoveryOf } from "./discovery";
 import { type PipelineQueriesModel, defaultTaskTimeoutMinutes, queriesOf, queryGrants } from "./queries";
 import { fleetDagTask, fleetOf } from "./fleet";
+import { budgetOf, costAllocationTagsOf } from "./budget";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -337,6 +338,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         return { name: n, arn: bucketArn(partitionOf(platform.regions.primary), n) };
       })(),
       eks: eksOf(e.eks),
+      costAllocationTags: costAllocationTagsOf(platform, name),
     };
   });
 
@@ -479,6 +481,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         discovery: discoveryOf(m, ctx, env.partition, stack, zones, platform.pii),
         grants,
         ingestion: ingestionOf(m.ingestion, m.name, ctx, env, tables, envPrincipals),
+        budget: budgetOf(m, platform, env.name),
         resourceLinks,
         environment: env.name,
         accountId: env.accountId,

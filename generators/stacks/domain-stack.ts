@@ -27,6 +27,7 @@ import { emrEksJobs } from "./emr-eks-jobs";
 import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
 import { addDiscovery, discoveryFailureSources } from "./discovery";
 import { ingestion, partnerDropBucketOptions, partnerDropKeyOptions } from "./ingestion";
+import { domainBudget } from "./budget";
 import { pipelineQueryArtifactStatements, pipelineQueryBucketStatements, pipelineQueryKeyStatements, pipelineQueryUploadKeyArns, pipelineQueryWorkgroups } from "./pipeline-queries";
 
 /**
@@ -206,6 +207,7 @@ export class DomainStack extends AwsStack {
     const ingestFailures = ingestion(this, dep, zoneBuckets, zoneKeys, ops.key.arn);
     const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables, ingestFailures);
     addDiscovery(this, dep);
+    domainBudget(this, dep);
 
     // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
     for (const g of dep.grants) {

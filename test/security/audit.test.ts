@@ -5338,3 +5338,125 @@ describe("transient EMR checks", () => {
     expect(policy({ ...executions, Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:*` })).toHaveLength(1);
   });
 });
+
+// ---------------------------------------------------------------------------
+// Cost guardrails: every domain stack's budget counts its own domain's tagged
+// spend and tells someone; the tag it counts is activated for billing.
+
+const BUDGET = "aws_budgets_budget";
+const COST_ALLOCATION_TAG = "aws_ce_cost_allocation_tag";
+
+function defaultTagsOf(s: TfStack): Record<string, string> {
+  const p = blocks((s.json.provider as Json | undefined)?.aws)[0];
+  return (blocks(p?.default_tags)[0]?.tags as Record<string, string> | undefined) ?? {};
+}
+
+/**
+ * A domain stack (provider default tag `domain` other than `platform`) holds
+ * exactly one budget: COST, MONTHLY, in USD, in the stack's account, filtered
+ * by exactly its own `user:domain$<domain>` tag (never the whole account),
+ * with at least one notification, each a percentage with a subscriber. A
+ * platform stack holds no budget, and activates `domain` when it activates
+ * any tag.
+ */
+const checkBudgets: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const v = (address: string, message: string): Violation => ({ rule: "budgets", stack: s.name, address, message });
+    const domain = defaultTagsOf(s).domain;
+    const budgets = entries(s, BUDGET);
+    if (!domain || domain === "platform") {
+      const tags = entries(s, COST_ALLOCATION_TAG);
+      return [
+        ...budgets.map(([n]) => v(`${BUDGET}.${n}`, "a budget in a stack of no domain")),
+        ...(tags.length > 0 && !tags.some(([, t]) => t.tag_key === "domain" && t.status === "Active") ? [v("(stack)", "activates cost-allocation tags but not domain, which every budget filters on")] : []),
+      ];
+    }
+    if (budgets.length !== 1) return [v("(stack)", `${budgets.length} budgets; a domain stack holds exactly one`)];
+    const [name, b] = budgets[0]!;
+    const address = `${BUDGET}.${name}`;
+    const out: Violation[] = [];
+    for (const [attr, want] of [["budget_type", "COST"], ["time_unit", "MONTHLY"], ["limit_unit", "USD"]] as const) {
+      if (b[attr] !== want) out.push(v(address, `${attr} is ${JSON.stringify(b[attr])}, expected ${want}`));
+    }
+    if (b.account_id !== providerOf(s).account) out.push(v(address, `account_id ${JSON.stringify(b.account_id)} is not the stack's account ${providerOf(s).account}`));
+    const filters = blocks(b.cost_filter);
+    const want = `user:domain$${domain}`;
+    if (filters.length !== 1 || filters[0]!.name !== "TagKeyValue" || JSON.stringify(filters[0]!.values) !== JSON.stringify([want])) {
+      out.push(v(address, `cost_filter ${JSON.stringify(filters)} is not exactly TagKeyValue ${want}`));
+    }
+    const notifications = blocks(b.notification);
+    if (notifications.length === 0) out.push(v(address, "no notification"));
+    notifications.forEach((n, i) => {
+      if (n.threshold_type !== "PERCENTAGE" || typeof n.threshold !== "number") out.push(v(address, `notification ${i}: not a percentage threshold`));
+      if (list(n.subscriber_email_addresses).length + list(n.subscriber_sns_topic_arns).length === 0) out.push(v(address, `notification ${i}: no subscriber`));
+    });
+    return out;
+  });
+
+describe("cost guardrails of every example stack", () => {
+  let stacks: TfStack[] = [];
+  let model: Model;
+  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-budgets-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  beforeAll(async () => {
+    const result = await loadAndValidate(repo);
+    if (!result.ok) throw new Error(`the example manifests are invalid: ${JSON.stringify(result.problems)}`);
+    synthesizeModel(result.model, { outdir: out });
+    stacks = readStacks(out);
+    model = result.model;
+  });
+
+  it("every domain stack has its budget, and no violations", () => {
+    const domainStacks = model.stacks.filter((s) => s.kind === "domain").map((s) => s.name);
+    expect(domainStacks.length).toBeGreaterThan(0);
+    for (const name of domainStacks) expect(entries(stacks.find((s) => s.name === name)!, BUDGET).length, name).toBe(1);
+    expect(checkBudgets(stacks)).toEqual([]);
+  });
+
+  it("platform stacks activate the tags where the model says so, and only there", () => {
+    for (const env of model.environments) {
+      const s = stacks.find((x) => x.name === `platform-${env.name}`)!;
+      expect(entries(s, COST_ALLOCATION_TAG).map(([, t]) => t.tag_key), s.name).toEqual(env.costAllocationTags);
+    }
+    expect(stacks.reduce((n, s) => n + entries(s, COST_ALLOCATION_TAG).length, 0)).toBeGreaterThan(0);
+  });
+
+  const broken = (fn: (b: Json, s: TfStack) => void): string[] => {
+    const copy = stacks.map((s) => ({ ...s, json: structuredClone(s.json) }));
+    const s = copy.find((x) => x.name === "cdr-dev")!;
+    fn(s.json.resource![BUDGET]!.budget!, s);
+    return checkBudgets(copy).map((x) => `${x.stack}/${x.address}: ${x.message}`);
+  };
+
+  it("fails when a domain stack has no budget, or a platform stack has one", () => {
+    expect(broken((_, s) => delete s.json.resource![BUDGET])).toEqual(["cdr-dev/(stack): 0 budgets; a domain stack holds exactly one"]);
+    const copy = stacks.map((s) => ({ ...s, json: structuredClone(s.json) }));
+    const p = copy.find((x) => x.name === "platform-dev")!;
+    p.json.resource![BUDGET] = { stray: { budget_type: "COST" } };
+    expect(checkBudgets(copy).map((x) => `${x.stack}/${x.address}: ${x.message}`)).toEqual(["platform-dev/aws_budgets_budget.stray: a budget in a stack of no domain"]);
+  });
+
+  it("fails when the budget counts another domain's tag or the whole account, or tells nobody", () => {
+    expect(broken((b) => (b.cost_filter = [{ name: "TagKeyValue", values: ["user:domain$billing"] }]))).toEqual([
+      'cdr-dev/aws_budgets_budget.budget: cost_filter [{"name":"TagKeyValue","values":["user:domain$billing"]}] is not exactly TagKeyValue user:domain$cdr',
+    ]);
+    expect(broken((b) => delete b.cost_filter)).toEqual(["cdr-dev/aws_budgets_budget.budget: cost_filter [] is not exactly TagKeyValue user:domain$cdr"]);
+    expect(broken((b) => (b.notification = [{ threshold: 80, threshold_type: "PERCENTAGE", subscriber_email_addresses: [] }]))).toEqual(["cdr-dev/aws_budgets_budget.budget: notification 0: no subscriber"]);
+    expect(broken((b) => (b.notification = []))).toEqual(["cdr-dev/aws_budgets_budget.budget: no notification"]);
+  });
+
+  it("fails when the budget is not a monthly USD cost budget of the stack's account", () => {
+    expect(broken((b) => Object.assign(b, { budget_type: "USAGE", time_unit: "ANNUALLY", account_id: "999999999999" }))).toEqual([
+      'cdr-dev/aws_budgets_budget.budget: budget_type is "USAGE", expected COST',
+      'cdr-dev/aws_budgets_budget.budget: time_unit is "ANNUALLY", expected MONTHLY',
+      'cdr-dev/aws_budgets_budget.budget: account_id "999999999999" is not the stack\'s account 111111111111',
+    ]);
+  });
+
+  it("fails when a platform stack activates tags but not domain", () => {
+    const copy = stacks.map((s) => ({ ...s, json: structuredClone(s.json) }));
+    const p = copy.find((x) => x.name === "platform-dev")!;
+    delete p.json.resource![COST_ALLOCATION_TAG]!.domain;
+    expect(checkBudgets(copy).map((x) => `${x.stack}/${x.address}: ${x.message}`)).toEqual(["platform-dev/(stack): activates cost-allocation tags but not domain, which every budget filters on"]);
+  });
+});

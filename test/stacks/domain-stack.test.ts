@@ -43,6 +43,7 @@ describe("DomainStack storage", () => {
 
   it("holds exactly the resource types of storage, catalog, registration, audit and grants", () => {
     expect(Object.keys(tf.resource).sort()).toEqual([
+      "aws_budgets_budget",
       "aws_cloudtrail",
       "aws_glue_catalog_database",
       "aws_glue_catalog_table",

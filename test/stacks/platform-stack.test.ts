@@ -23,6 +23,7 @@ const dependencies = (r: Record<string, unknown>) => ((r.depends_on as string[] 
 describe("PlatformStack", () => {
   it("holds the Lake Formation settings, the LF-tag taxonomy, the VPC endpoints with their security group, and MWAA with its key, bucket, role and access-log bucket, and reads no data sources", () => {
     expect(Object.keys(dev.resource).sort()).toEqual([
+      "aws_ce_cost_allocation_tag",
       "aws_iam_role",
       "aws_iam_role_policies_exclusive",
       "aws_iam_role_policy",

@@ -6,6 +6,7 @@ import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
 import { queryTaskFields } from "./pipeline-task";
+import { DomainBudgetManifest } from "./budget";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -325,6 +326,9 @@ export const DomainManifest = z
       .default([])
       .describe("Crawlers started by arrivals under prefixes of a zone, cataloguing new folders as tables.\n@default - none"),
     ingestion: IngestionManifest.default({ streams: [], partnerDrops: [] }).describe("How data arrives in raw: Firehose streams and partner drop prefixes.\n@default - none"),
+    budget: DomainBudgetManifest.optional().describe(
+      "The domain's monthly AWS Budget per environment, alerting owner.email.\n@default - the platform's budgets.defaultMonthlyUsd in every environment, with the platform's alert thresholds",
+    ),
   })
   .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
 
