@@ -958,8 +958,6 @@ const UNSCOPABLE = new Set(UNSCOPABLE_ACTIONS_DOCUMENTED.map((a) => a.toLowerCas
 const RESOURCE_STAR_DOCUMENTED: Record<string, string> = {
   LaunchOnlyClustersTaggedForThisMachine:
     "RunJobFlow creates the cluster, so there is no cluster ARN to name; the request-tag condition limits it to clusters tagged for this state machine",
-  CreateEmrTaggedResources:
-    "EMR creates each cluster's launch templates, fleets, instances, volumes and network interfaces, which have no ID before the call; the request-tag condition admits only resources EMR tags as its own",
   ManageEmrTaggedResources:
     "the launch templates, instances and network interfaces of clusters created per run are not known to Terraform; the resource-tag condition admits only those EMR tagged as its own",
   TagOnCreate: "tags are written as EMR creates a cluster's resources, which have no ID yet; the create-action condition admits tagging only inside those calls",
@@ -1038,6 +1036,66 @@ function isTablesOfCrawledDatabase(s: TfStack, resource: string): boolean {
   });
 }
 
+/** The EC2 actions that put an instance or a network interface into a subnet and security groups (IAM action names are case-insensitive). */
+const EC2_LAUNCH_ACTIONS = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"];
+/** What EMR creates per cluster and tags as its own as it creates it (AmazonEMRServicePolicy_v2 scopes its tag statements to these types). */
+const EMR_CREATED_EC2_TYPES = ["fleet", "instance", "launch-template", "network-interface", "spot-instances-request", "volume"];
+const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
+
+/** The launch actions a statement allows, wildcards (`ec2:*`, `ec2:Run*`, `*`) and NotAction included. */
+function launchActionsOf(st: Statement): string[] {
+  if (st.NotAction !== undefined) return list(st.NotAction).some((a) => String(a) === "*") ? [] : EC2_LAUNCH_ACTIONS;
+  const patterns = list(st.Action).map((a) => new RegExp(`^${escapeRe(String(a)).replace(/\\\*/g, ".*").replace(/\\\?/g, ".")}$`, "i"));
+  return EC2_LAUNCH_ACTIONS.filter((a) => patterns.some((re) => re.test(a)));
+}
+
+/**
+ * `arn:…:ec2:<region>:<account>:<type>/*` for a type EMR creates per cluster,
+ * in a statement held by EMR's own tag (on the request or on the resource)
+ * and allowing nothing but EC2: an EMR service role's resources that have no
+ * ID before a run.
+ */
+function isEmrCreatedEc2Resources(s: TfStack, st: Statement, resource: string): boolean {
+  const { account, region, partition } = providerOf(s);
+  const m = new RegExp(`^arn:${partition}:ec2:${region}:${account}:([a-z-]+)/\\*$`).exec(resource);
+  if (!m || !EMR_CREATED_EC2_TYPES.includes(m[1]!)) return false;
+  const eq = st.Condition?.StringEquals ?? {};
+  const tagged = eq[`aws:RequestTag/${EMR_MANAGED_TAG_KEY}`] === "true" || eq[`aws:ResourceTag/${EMR_MANAGED_TAG_KEY}`] === "true";
+  return tagged && st.NotAction === undefined && list(st.Action).every((a) => /^ec2:[A-Za-z]+$/.test(String(a)));
+}
+
+/**
+ * Where a role may launch: EC2 authorizes RunInstances, CreateFleet and
+ * CreateNetworkInterface on every resource of the call, the subnet and the
+ * security groups included. So a launch action may be allowed on named
+ * subnets of the account, on security groups of the stack, and on what EMR
+ * creates per cluster (by type, under its tag) — never on `*` or a wildcard
+ * subnet or group, where a request-tag condition holds for the whole call and
+ * a resource-tag condition for every group anyone tagged. The one condition
+ * that keeps `*` off subnets and groups is `ec2:Owner`, a key only images
+ * carry. (AwsSolutions-IAM5 read for what it means; README: "launches only
+ * into the lake's subnets and the job's groups".)
+ */
+const checkEc2LaunchScope: Check = (stacks) =>
+  iamStatements("EC2 launch scope", stacks, (st, s) => {
+    if (st.Effect !== "Allow") return [];
+    const launch = launchActionsOf(st);
+    if (launch.length === 0) return [];
+    const { account, region, partition } = providerOf(s);
+    const subnet = new RegExp(`^arn:${partition}:ec2:${region}:${account}:subnet/subnet-[0-9a-f]{8,17}$`);
+    const imagesOnly = st.Condition !== undefined && Object.keys(st.Condition).length === 1 && Object.keys(st.Condition.StringEquals ?? {}).join() === "ec2:Owner";
+    const out: string[] = [];
+    if (st.NotResource !== undefined) out.push(`NotResource lets ${launch.join(", ")} use every other subnet and security group`);
+    for (const r of list(st.Resource).map(String)) {
+      if (r === "*") {
+        if (!imagesOnly) out.push(`Resource "*" lets ${launch.join(", ")} use any subnet or security group ${st.Condition ? "its condition admits" : "of the account"}`);
+      } else if (!subnet.test(r) && !(refName(r, SECURITY_GROUP) !== undefined && r.endsWith(".arn}") && s.json.resource?.[SECURITY_GROUP]?.[refName(r, SECURITY_GROUP)!] !== undefined) && !isEmrCreatedEc2Resources(s, st, r)) {
+        out.push(`Resource "${r}" is not a named subnet, a security group of the stack, nor what EMR creates under its tag`);
+      }
+    }
+    return out;
+  });
+
 /**
  * (e) AwsSolutions-IAM5 on resources, CKV_AWS_355: no Allow on Resource `*`
  * (but for statements of UNSCOPABLE_ACTIONS_DOCUMENTED alone) or NotResource;
@@ -1055,7 +1113,7 @@ const checkIamResources: Check = (stacks) =>
     for (const r of list(st.Resource).map(String)) {
       if (r === "*") {
         if (!onlyUnscopableActions(st) && !isDocumentedResourceStar(st, d.name)) out.push('Allow on Resource "*"');
-      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r) && !isClustersOfStackStateMachine(s, st, r) && !isExecutionsOfOneStateMachine(s, r)) {
+      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r) && !isClustersOfStackStateMachine(s, st, r) && !isExecutionsOfOneStateMachine(s, r) && !isEmrCreatedEc2Resources(s, st, r)) {
         out.push(`Resource "${r}" has a wildcard that is not the objects under one prefix of a bucket of the stack, nor the streams of one of its log groups`);
       }
     }
@@ -2290,6 +2348,7 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_382/AVD-AWS-0104 (no egress to the internet)": checkNoOpenEgress,
   "CKV2_AWS_5 (security groups in use)": checkSecurityGroupsAttached,
   "no standing EMR cluster": checkNoStandingEmr,
+  "EC2 launch scope: named subnets, the stack's security groups, what EMR creates under its tag": checkEc2LaunchScope,
   "CKV_AWS_284/285, AwsSolutions-SF1/SF2, state machines under a CMK": checkStateMachines,
   "CKV_AWS_171/349/350/351, AVD-AWS-0137-0139, AwsSolutions-EMR4/EMR5 (EMR security configurations)": checkEmrSecurityConfigurations,
   "EMR Serverless: in the VPC, capped, auto-stopping, no interactive endpoints": checkEmrServerless,
@@ -2523,8 +2582,7 @@ describe("security audit of every example stack", () => {
         `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("logs:")))}`,
         `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("xray:")))}`,
         `${emr} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("ec2:")))}`,
-        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"])}`,
-        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:RunInstances", "ec2:TerminateInstances"])}`,
+        `${emr} ${JSON.stringify(["ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:TerminateInstances"])}`,
         `${emr} "ec2:CreateTags"`,
         `${emr} ${JSON.stringify(launch)}`,
       ];
@@ -5319,6 +5377,59 @@ describe("transient EMR checks", () => {
     expect(star("other", tagged)).toEqual(['aws_iam_role_policy.raw__other: statement TagOnCreate: Allow on Resource "*"']);
     expect(star("resource-star", { ...tagged, Condition: undefined })).toEqual(['aws_iam_role_policy.raw__resource-star: statement TagOnCreate: Allow on Resource "*"']);
     expect(star("resource-star", { ...tagged, Sid: "Undocumented" })).toEqual(['aws_iam_role_policy.raw__resource-star: statement Undocumented: Allow on Resource "*"']);
+  });
+
+  describe("checkEc2LaunchScope (the EMR service role launches only into named subnets and the stack's groups)", () => {
+    const launch = (st: Json) =>
+      checkEc2LaunchScope(
+        stacksWith((d) => {
+          d[SECURITY_GROUP] = { ...d[SECURITY_GROUP], nodes: { name: "nodes", description: "EMR nodes", vpc_id: "vpc-0123456789abcdef0" } };
+          d[ROLE_POLICY] = { ...d[ROLE_POLICY], raw__network: { name: "network", role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } };
+        }),
+      ).map((v) => v.message);
+    const ec2 = (type: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/*`;
+    const requestTag = { StringEquals: { "aws:RequestTag/for-use-with-amazon-emr-managed-policies": "true" } };
+    const resourceTag = { StringEquals: { "aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true" } };
+    const RUN = ["ec2:CreateFleet", "ec2:RunInstances"];
+
+    it("accepts named subnets, groups of the stack, EMR's per-cluster resources under its tag, and * for Amazon's images only", () => {
+      expect(launch({ Sid: "Net", Effect: "Allow", Action: RUN, Resource: [`arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/subnet-0123456789abcdef1`, "${aws_security_group.nodes.arn}"] })).toEqual([]);
+      expect(launch({ Sid: "Created", Effect: "Allow", Action: RUN, Resource: [ec2("instance"), ec2("volume"), ec2("network-interface"), ec2("fleet")], Condition: requestTag })).toEqual([]);
+      expect(launch({ Sid: "Templates", Effect: "Allow", Action: RUN, Resource: ec2("launch-template"), Condition: resourceTag })).toEqual([]);
+      expect(launch({ Sid: "Images", Effect: "Allow", Action: RUN, Resource: "*", Condition: { StringEquals: { "ec2:Owner": "amazon" } } })).toEqual([]);
+      expect(launch({ Sid: "Other", Effect: "Allow", Action: ["ec2:TerminateInstances", "ec2:DeleteTags"], Resource: "*", Condition: resourceTag })).toEqual([]);
+    });
+
+    it("fails when a tag condition holds launches on * (the old CreateEmrTaggedResources): a request tag admits every subnet and group of the call", () => {
+      expect(launch({ Sid: "CreateEmrTaggedResources", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:RunInstances"], Resource: "*", Condition: requestTag })).toEqual([
+        'statement CreateEmrTaggedResources: Resource "*" lets ec2:CreateNetworkInterface, ec2:RunInstances use any subnet or security group its condition admits',
+      ]);
+      expect(launch({ Sid: "Manage", Effect: "Allow", Action: "ec2:RunInstances", Resource: "*", Condition: resourceTag })).toHaveLength(1);
+      expect(launch({ Sid: "Bare", Effect: "Allow", Action: "ec2:Run*", Resource: "*" })).toEqual(['statement Bare: Resource "*" lets ec2:RunInstances use any subnet or security group of the account']);
+      expect(launch({ Sid: "NotAction", Effect: "Allow", NotAction: "iam:*", Resource: "*", Condition: { StringEquals: { "ec2:Owner": "amazon", "aws:RequestedRegion": REGION } } })).toHaveLength(1);
+    });
+
+    it("fails on wildcard or foreign subnets and groups, groups outside the stack, untagged or non-EC2 per-cluster statements, and NotResource", () => {
+      const one = (r: string, cond: Json | undefined = undefined) => launch({ Sid: "X", Effect: "Allow", Action: "ec2:RunInstances", Resource: r, ...(cond ? { Condition: cond } : {}) });
+      expect(one(ec2("subnet"), resourceTag)).toEqual([`statement X: Resource "${ec2("subnet")}" is not a named subnet, a security group of the stack, nor what EMR creates under its tag`]);
+      expect(one(ec2("security-group"), resourceTag)).toHaveLength(1);
+      expect(one("arn:aws:ec2:eu-west-1:999999999999:subnet/subnet-0123456789abcdef1")).toHaveLength(1);
+      expect(one("${aws_security_group.elsewhere.arn}")).toHaveLength(1);
+      expect(one(ec2("instance"))).toHaveLength(1);
+      expect(one(ec2("image"), requestTag)).toHaveLength(1);
+      expect(launch({ Sid: "Mixed", Effect: "Allow", Action: ["ec2:RunInstances", "iam:PassRole"], Resource: ec2("instance"), Condition: requestTag })).toHaveLength(1);
+      expect(launch({ Sid: "Not", Effect: "Allow", Action: "ec2:RunInstances", NotResource: ec2("instance") })).toEqual(["statement Not: NotResource lets ec2:RunInstances use every other subnet and security group"]);
+    });
+
+    it("AwsSolutions-IAM5 accepts the per-cluster types only under EMR's tag", () => {
+      const iam5 = (st: Json) =>
+        checkIamResources(stacksWith((d) => void (d[ROLE_POLICY] = { ...d[ROLE_POLICY], raw__network: { name: "network", role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } }))).map(
+          (v) => v.message,
+        );
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("instance"), Condition: requestTag })).toEqual([]);
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("instance") })).toHaveLength(1);
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("subnet"), Condition: requestTag })).toHaveLength(1);
+    });
   });
 
   it("accepts cluster/* only under a state machine's tag, and execution:<name>:* only for one named machine", () => {
