@@ -1036,6 +1036,59 @@ function isTablesOfCrawledDatabase(s: TfStack, resource: string): boolean {
   });
 }
 
+const VPC_ENDPOINT = "aws_vpc_endpoint";
+
+/** Objects of the AWS-owned buckets the S3 gateway may serve to requests no principal of ours signs: ECR's image layers, EMR's and Amazon Linux 2023's package repositories. */
+const awsOwnedGatewayReads = (region: string) => [`arn:aws:s3:::prod-${region}-starport-layer-bucket/*`, `arn:aws:s3:::al2023-repos-${region}-de612dc2/*`, `arn:aws:s3:::repo.${region}.emr.amazonaws.com/*`];
+
+/**
+ * VPC endpoints (no upstream rule; security-rules.md lists them as needing
+ * custom ones): interface endpoints resolve the services' names privately
+ * (private DNS), sit in subnets behind security groups of the stack; the
+ * gateway is on route tables; every endpoint carries a literal policy whose
+ * only broad statement admits principals of the organization or the allowed
+ * accounts — no other condition, no Not* elements — and the gateway alone
+ * adds anonymous reads of the documented AWS-owned buckets of its Region.
+ */
+const checkVpcEndpoints: Check = (stacks) =>
+  perResource("VPC endpoints: private DNS, the stack's groups, an organization or account perimeter", stacks, VPC_ENDPOINT, (e, s) => {
+    const out: string[] = [];
+    const gateway = e.vpc_endpoint_type === "Gateway";
+    if (gateway) {
+      if (list(e.route_table_ids).length === 0) out.push("a gateway endpoint on no route table");
+    } else {
+      if (e.private_dns_enabled !== true) out.push("private DNS is off: the services' default names bypass the endpoint");
+      if (list(e.subnet_ids).length === 0) out.push("an interface endpoint in no subnet");
+      const groups = list(e.security_group_ids);
+      if (groups.length === 0) out.push("an interface endpoint behind no security group");
+      for (const g of groups) {
+        const n = refName(g, SECURITY_GROUP);
+        if (n === undefined || s.json.resource?.[SECURITY_GROUP]?.[n] === undefined) out.push(`security group ${String(g)} is not a group of the stack`);
+      }
+    }
+    const statements = statementsOf(e.policy);
+    if (!statements) return [...out, "no literal endpoint policy: the default one admits any principal of any account"];
+    const { region } = providerOf(s);
+    const owned = awsOwnedGatewayReads(region ?? "");
+    let perimeter = 0;
+    for (const st of statements) {
+      const at = `statement ${st.Sid ?? "?"}`;
+      if (st.NotPrincipal !== undefined || st.NotAction !== undefined || st.NotResource !== undefined) out.push(`${at}: NotPrincipal, NotAction or NotResource`);
+      if (st.Effect !== "Allow") continue;
+      const cond = st.Condition ?? {};
+      const eq = cond.StringEquals ?? {};
+      const keys = Object.keys(eq);
+      if (Object.keys(cond).length === 1 && keys.length === 1 && (keys[0] === "aws:PrincipalOrgID" || keys[0] === "aws:PrincipalAccount") && list(eq[keys[0]!]).length > 0 && !list(eq[keys[0]!]).some((v) => String(v).includes("*"))) {
+        perimeter += 1;
+        continue;
+      }
+      const awsOwnedReads = gateway && st.Condition === undefined && sameStrings(st.Action, ["s3:GetObject"]) && list(st.Resource).length > 0 && list(st.Resource).every((r) => owned.includes(String(r)));
+      if (!awsOwnedReads) out.push(`${at}: admits ${JSON.stringify(st.Principal)} to ${JSON.stringify(st.Action)} on ${JSON.stringify(st.Resource)} outside the organization or account perimeter`);
+    }
+    if (perimeter !== 1) out.push(`${perimeter} perimeter statements (principals of the organization or the allowed accounts), expected one`);
+    return out;
+  });
+
 /** The EC2 actions that put an instance or a network interface into a subnet and security groups (IAM action names are case-insensitive). */
 const EC2_LAUNCH_ACTIONS = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"];
 /** What EMR creates per cluster and tags as its own as it creates it (AmazonEMRServicePolicy_v2 scopes its tag statements to these types). */
@@ -2349,6 +2402,7 @@ const CHECKS: Record<string, Check> = {
   "CKV2_AWS_5 (security groups in use)": checkSecurityGroupsAttached,
   "no standing EMR cluster": checkNoStandingEmr,
   "EC2 launch scope: named subnets, the stack's security groups, what EMR creates under its tag": checkEc2LaunchScope,
+  "VPC endpoints: private DNS, the stack's groups, an organization or account perimeter": checkVpcEndpoints,
   "CKV_AWS_284/285, AwsSolutions-SF1/SF2, state machines under a CMK": checkStateMachines,
   "CKV_AWS_171/349/350/351, AVD-AWS-0137-0139, AwsSolutions-EMR4/EMR5 (EMR security configurations)": checkEmrSecurityConfigurations,
   "EMR Serverless: in the VPC, capped, auto-stopping, no interactive endpoints": checkEmrServerless,
@@ -2648,6 +2702,19 @@ describe("security audit of every example stack", () => {
   it.each(Object.keys(KNOWN_MWAA_ROLE_FINDINGS))("%s: finds nothing but MWAA's execution-role wildcards (known source bug, see above)", (name) => {
     expect(CHECKS[name], name).toBeDefined();
     expect(CHECKS[name]!(stacks).map((v) => `${v.stack}/${v.address}: ${v.message}`)).toEqual(KNOWN_MWAA_ROLE_FINDINGS[name]);
+  });
+
+  it("lets EMR on EC2 nodes reach their package repositories: the gateway of every platform stack whose account runs a transient cluster admits them", () => {
+    const launches = (s: TfStack) => entries(s, STATE_MACHINE).some(([, m]) => typeof m.definition === "string" && m.definition.includes("elasticmapreduce:createCluster"));
+    const accountOf = (s: TfStack) => providerOf(s).account;
+    const fleetAccounts = new Set(stacks.filter(launches).map(accountOf));
+    expect(fleetAccounts.size, "cdr runs a fleet job in dev and prod").toBe(2);
+    for (const s of stacks.filter((x) => x.name.startsWith("platform-"))) {
+      const gateway = entries(s, VPC_ENDPOINT).find(([, e]) => e.vpc_endpoint_type === "Gateway")?.[1];
+      const reads = (statementsOf(gateway?.policy) ?? []).filter((st) => st.Condition === undefined).flatMap((st) => list(st.Resource).map(String));
+      const repos = [`arn:aws:s3:::al2023-repos-${providerOf(s).region}-de612dc2/*`, `arn:aws:s3:::repo.${providerOf(s).region}.emr.amazonaws.com/*`];
+      if (fleetAccounts.has(accountOf(s))) expect(reads, s.name).toEqual(expect.arrayContaining(repos));
+    }
   });
 
   it("keeps exactly the MWAA keys single-Region: the one documented exception, used by MWAA alone", () => {
@@ -3169,7 +3236,15 @@ function fixture(): { platform: Resources; domain: Resources } {
         },
       },
       aws_vpc_endpoint: {
-        glue: { vpc_id: "vpc-0123456789abcdef0", service_name: `com.amazonaws.${REGION}.glue`, vpc_endpoint_type: "Interface", security_group_ids: ["${aws_security_group.endpoints.id}"], policy: endpointPolicy },
+        glue: {
+          vpc_id: "vpc-0123456789abcdef0",
+          service_name: `com.amazonaws.${REGION}.glue`,
+          vpc_endpoint_type: "Interface",
+          private_dns_enabled: true,
+          subnet_ids: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
+          security_group_ids: ["${aws_security_group.endpoints.id}"],
+          policy: endpointPolicy,
+        },
       },
     }),
     domain: merge(
@@ -4854,6 +4929,58 @@ describe("security group checks", () => {
 
   it("CKV2_AWS_5: fails when no resource uses a group", () => {
     expect(where(checkSecurityGroupsAttached(stacksWith((_, p) => void delete p.aws_vpc_endpoint)))).toEqual(["platform-dev/aws_security_group.endpoints"]);
+  });
+});
+
+describe("checkVpcEndpoints", () => {
+  const ep = (change: (e: Json, p: Resources) => void) => checkVpcEndpoints(stacksWith((_, p) => change(r(p, VPC_ENDPOINT, "glue"), p))).map((v) => v.message);
+  const owned = awsOwnedGatewayReads(REGION);
+  const gateway = (statements: Json[]) =>
+    checkVpcEndpoints(
+      stacksWith((_, p) => {
+        p[VPC_ENDPOINT] = {
+          ...p[VPC_ENDPOINT],
+          s3: { vpc_id: "vpc-0123456789abcdef0", service_name: `com.amazonaws.${REGION}.s3`, vpc_endpoint_type: "Gateway", route_table_ids: ["rtb-0123456789abcdef1"], policy: doc(statements) },
+        };
+      }),
+    ).map((v) => v.message);
+  const perimeter = { Sid: "OnlyPrincipalsOfTheOrganization", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } };
+
+  it("accepts an interface endpoint with private DNS behind the stack's group, and a gateway adding AWS-owned reads of its Region", () => {
+    expect(ep(() => {})).toEqual([]);
+    expect(gateway([perimeter, { Sid: "Owned", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: owned }])).toEqual([]);
+  });
+
+  it("fails when private DNS is off, there is no subnet, or the group is not the stack's", () => {
+    expect(
+      ep((e) => {
+        e.private_dns_enabled = false;
+        e.subnet_ids = [];
+        e.security_group_ids = ["sg-0123456789abcdef0"];
+      }),
+    ).toEqual(["private DNS is off: the services' default names bypass the endpoint", "an interface endpoint in no subnet", "security group sg-0123456789abcdef0 is not a group of the stack"]);
+  });
+
+  it("fails when there is no policy, the perimeter is missing, weakened or doubled, or anything else is admitted", () => {
+    expect(ep((e) => void delete e.policy)).toEqual(["no literal endpoint policy: the default one admits any principal of any account"]);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: undefined }])))).toEqual([
+      'statement OnlyPrincipalsOfTheOrganization: admits "*" to "*" on "*" outside the organization or account perimeter',
+      "0 perimeter statements (principals of the organization or the allowed accounts), expected one",
+    ]);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:SourceVpc": "vpc-1" } } }])))).toHaveLength(2);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: { StringLike: { "aws:PrincipalAccount": "*" } } }])))).toHaveLength(2);
+    expect(ep((e) => void (e.policy = doc([perimeter, perimeter])))).toEqual(["2 perimeter statements (principals of the organization or the allowed accounts), expected one"]);
+    expect(ep((e) => void (e.policy = doc([perimeter, { Sid: "Owned", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: owned }])))).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Wide", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::*/*" }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Put", Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: owned }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Other", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: awsOwnedGatewayReads("us-east-1") }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Deny", Effect: "Deny", NotPrincipal: { AWS: "x" }, Action: "*", Resource: "*" }])).toEqual(["statement Deny: NotPrincipal, NotAction or NotResource"]);
+  });
+
+  it("fails when the gateway is on no route table", () => {
+    expect(checkVpcEndpoints(stacksWith((_, p) => void (p[VPC_ENDPOINT] = { s3: { vpc_endpoint_type: "Gateway", route_table_ids: [], policy: doc([perimeter]) } }))).map((v) => v.message)).toEqual([
+      "a gateway endpoint on no route table",
+    ]);
   });
 });
 
