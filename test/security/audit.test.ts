@@ -1089,6 +1089,30 @@ const checkVpcEndpoints: Check = (stacks) =>
     return out;
   });
 
+/**
+ * Glue jobs that publish metrics (`--enable-metrics`, `--enable-observability-metrics`)
+ * do so with their role's credentials: the role must allow
+ * cloudwatch:PutMetricData in the `Glue` namespace, or the metrics — and
+ * alarms on them — silently never exist. The action has no resource type:
+ * `*`, held to that namespace.
+ */
+const checkGlueJobMetrics: Check = (stacks) =>
+  perResource("Glue job metrics published", stacks, GLUE_JOB, (j, s) => {
+    const args = { ...(j.default_arguments as Json | undefined), ...(j.non_overridable_arguments as Json | undefined) };
+    const publishes = ["--enable-metrics", "--enable-observability-metrics"].filter((a) => args[a] === "true");
+    if (publishes.length === 0) return [];
+    const role = refName(j.role_arn, ROLE);
+    const allowed = iamDocuments(s)
+      .filter((d) => d.kind === "role" && d.role === role)
+      .flatMap((d) => statementsOf(d.policy) ?? [])
+      .some((st) => {
+        if (st.Effect !== "Allow" || !list(st.Action).some((a) => String(a).toLowerCase() === "cloudwatch:putmetricdata") || !list(st.Resource).includes("*")) return false;
+        const ns = st.Condition?.StringEquals?.["cloudwatch:namespace"];
+        return st.Condition === undefined || list(ns).includes("Glue");
+      });
+    return allowed ? [] : [`${publishes.join(" and ")} on, but its role ${String(j.role_arn)} may not put metric data in the Glue namespace: the metrics are dropped`];
+  });
+
 /** The EC2 actions that put an instance or a network interface into a subnet and security groups (IAM action names are case-insensitive). */
 const EC2_LAUNCH_ACTIONS = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"];
 /** What EMR creates per cluster and tags as its own as it creates it (AmazonEMRServicePolicy_v2 scopes its tag statements to these types). */
@@ -2391,6 +2415,7 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_195 (Glue jobs and crawlers name a security configuration)": checkGlueSecurityConfigurationSet,
   "CKV_AWS_99 (Glue security configurations: everything under a CMK)": checkGlueSecurityConfigurations,
   "AwsSolutions-GL1/GL3 (each job's logs SSE-KMS, bookmarks CSE-KMS)": checkGlueJobEncryption,
+  "Glue jobs' metrics: their roles may publish them": checkGlueJobMetrics,
   "crawlers: GL1, Lake Formation credentials, new folders only, own PII-tagged database, location and database grants only": checkCrawlers,
   "EventBridge → Glue workflows: a role allowed glue:NotifyEvent on that workflow alone; one EVENT start trigger; object-created events of one lake bucket under prefixes": checkWorkflowTargets,
   "CKV_AWS_158/CKV_AWS_66/CKV_AWS_338 (log groups: CMK, a year's retention)": checkLogGroups,
@@ -2626,6 +2651,9 @@ describe("security audit of every example stack", () => {
       `${p}/${ROLE_POLICY}.mwaa__environment "cloudwatch:PutMetricData"`,
     ]);
     const dags = ["platform-dev", "platform-prod"].map((p) => `${p}/${ROLE_POLICY}.mwaa__dags "lakeformation:GetDataAccess"`);
+    // Every Glue job's role publishes the job's metrics (namespace Glue): billing's one, cdr's two, clickstream's one, in dev and prod.
+    const glueMetrics = stacks.flatMap((s) => entries(s, GLUE_JOB).map(([n]) => `${s.name}/${ROLE_POLICY}.job__${n}__run "cloudwatch:PutMetricData"`));
+    expect(glueMetrics).toHaveLength(8);
     // cdr's fleet job: its state machine's and its EMR service role's resource-star policies.
     const fleet = ["cdr-dev", "cdr-prod"].flatMap((stack) => {
       const sfn = `${stack}/${ROLE_POLICY}.cell-traffic__resource-star`;
@@ -2641,7 +2669,7 @@ describe("security audit of every example stack", () => {
         `${emr} ${JSON.stringify(launch)}`,
       ];
     });
-    expect([...onStar].sort()).toEqual([...dataAccess, ...mwaa, ...dags, ...fleet].sort());
+    expect([...onStar].sort()).toEqual([...dataAccess, ...mwaa, ...dags, ...fleet, ...glueMetrics].sort());
     // Each is one of the documented actions alone in its statement, or a documented statement held by a condition in a resource-star policy.
     for (const s of stacks) {
       for (const d of iamDocuments(s)) {
@@ -3037,6 +3065,9 @@ const jobAccess = (job: string, scratch: string[], logGroups: string[] = []): Js
     : []),
 ];
 
+/** What a Glue job's role needs for the metrics the job publishes with its credentials. */
+const GLUE_METRICS_STATEMENT = { Sid: "PublishJobMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } };
+
 /** A job role as ServiceRole writes it: the role, its run policy, and both exclusive lists. */
 const jobRole = (job: string, service: string, statements: Json[]): Resources => ({
   [ROLE]: { [`job__${job}`]: { name: `shop-job-${job}`, assume_role_policy: trust({ Principal: { Service: service } }), max_session_duration: 3600 } },
@@ -3067,7 +3098,7 @@ function computeResources(): Resources {
   };
   return merge(
     bucketResources("artifacts", ARTIFACTS, { kmsKey: OPS, logTo: "access_logs", notify: false, statements: [uploadKeys] }),
-    jobRole("etl", "glue.amazonaws.com", jobAccess("etl", ["tmp"], ETL_LOG_GROUPS)),
+    jobRole("etl", "glue.amazonaws.com", [...jobAccess("etl", ["tmp"], ETL_LOG_GROUPS), GLUE_METRICS_STATEMENT]),
     jobRole("backfill", "emr-serverless.amazonaws.com", jobAccess("backfill", ["logs", "tmp"])),
     {
       [S3_OBJECT]: {
@@ -3100,7 +3131,7 @@ function computeResources(): Resources {
           role_arn: "${aws_iam_role.job__etl.arn}",
           security_configuration: "${aws_glue_security_configuration.glue__raw.name}",
           command: { name: "glueetl", python_version: "3", script_location: `s3://${ARTIFACTS}/jobs/etl/0123456789abcdef.py` },
-          non_overridable_arguments: { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/` },
+          non_overridable_arguments: { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/`, "--enable-metrics": "true", "--enable-observability-metrics": "true" },
         },
       },
       [LOG_GROUP]: { "etl--error": logGroup("error"), "etl--output": logGroup("output") },
@@ -4612,6 +4643,23 @@ describe("Glue checks", () => {
       "security_configuration someone-elses is no security configuration of the stack",
     ]);
     expect(where(checkGlueSecurityConfigurationSet(stacksWith((d) => void (d[GLUE_CRAWLER] = { c: { name: "c", role: "x", database_name: "shop_raw_dev" } }))))).toEqual(["shop-dev/aws_glue_crawler.c"]);
+  });
+
+  it("fails when a job publishes metrics but its role may not put metric data in the Glue namespace", () => {
+    const metrics = (change: (run: Json[]) => Json[]) =>
+      checkGlueJobMetrics(
+        stacksWith((d) => {
+          const p = r(d, ROLE_POLICY, "job__etl__run");
+          p.policy = doc(change(JSON.parse(p.policy as string).Statement as Json[]));
+        }),
+      ).map((v) => `${v.address}: ${v.message}`);
+    expect(metrics((st) => st)).toEqual([]);
+    const dropped = 'aws_glue_job.etl: --enable-metrics and --enable-observability-metrics on, but its role ${aws_iam_role.job__etl.arn} may not put metric data in the Glue namespace: the metrics are dropped';
+    expect(metrics((st) => st.filter((x) => x.Sid !== "PublishJobMetrics"))).toEqual([dropped]);
+    expect(metrics((st) => st.map((x) => (x.Sid === "PublishJobMetrics" ? { ...x, Condition: { StringEquals: { "cloudwatch:namespace": "Custom" } } } : x)))).toEqual([dropped]);
+    expect(metrics((st) => st.map((x) => (x.Sid === "PublishJobMetrics" ? { ...x, Effect: "Deny" } : x)))).toEqual([dropped]);
+    // A job with metrics off asks nothing of its role.
+    expect(checkGlueJobMetrics(stacksWith((d) => void (r(d, GLUE_JOB, "etl").non_overridable_arguments = { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/` })))).toEqual([]);
   });
 
   it("CKV_AWS_195: accepts the configuration by its literal name", () => {
