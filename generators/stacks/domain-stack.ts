@@ -9,7 +9,7 @@ import { logsKeyStatements } from "../../modules/compute/log-group";
 import { FailureAlarms, type FailureSource, alarmsKeyStatements } from "../../modules/orchestration/failure-alarms";
 import { AthenaWorkgroup } from "../../modules/query/athena-workgroup";
 import { EmrServerlessApp } from "../../modules/compute/emr-serverless-app";
-import { GlueJob, glueJobLogGroupNames } from "../../modules/compute/glue-job";
+import { GLUE_METRICS_NAMESPACE, GlueJob, glueJobLogGroupNames } from "../../modules/compute/glue-job";
 import { GlueSecurityConfiguration } from "../../modules/compute/glue-security-configuration";
 import { JobRole, type JobTableArns } from "../../modules/identity/job-role";
 import { ArtifactObject, escapeTemplates } from "../../modules/storage/artifact-object";
@@ -311,6 +311,7 @@ export class DomainStack extends AwsStack {
         ...(logs
           ? { logGroupArns: [logs.error, logs.output].map((n) => `arn:${dep.partition}:logs:${dep.region}:${dep.accountId}:log-group:${n}`) }
           : {}),
+        ...(job.engine === "glue" ? { metricsNamespace: GLUE_METRICS_NAMESPACE } : {}),
       });
       roles.set(job.role.arn, role.role);
       const s = job.settings as Record<string, unknown>;

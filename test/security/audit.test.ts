@@ -958,8 +958,6 @@ const UNSCOPABLE = new Set(UNSCOPABLE_ACTIONS_DOCUMENTED.map((a) => a.toLowerCas
 const RESOURCE_STAR_DOCUMENTED: Record<string, string> = {
   LaunchOnlyClustersTaggedForThisMachine:
     "RunJobFlow creates the cluster, so there is no cluster ARN to name; the request-tag condition limits it to clusters tagged for this state machine",
-  CreateEmrTaggedResources:
-    "EMR creates each cluster's launch templates, fleets, instances, volumes and network interfaces, which have no ID before the call; the request-tag condition admits only resources EMR tags as its own",
   ManageEmrTaggedResources:
     "the launch templates, instances and network interfaces of clusters created per run are not known to Terraform; the resource-tag condition admits only those EMR tagged as its own",
   TagOnCreate: "tags are written as EMR creates a cluster's resources, which have no ID yet; the create-action condition admits tagging only inside those calls",
@@ -1038,6 +1036,143 @@ function isTablesOfCrawledDatabase(s: TfStack, resource: string): boolean {
   });
 }
 
+const VPC_ENDPOINT = "aws_vpc_endpoint";
+
+/** Objects of the AWS-owned buckets the S3 gateway may serve to requests no principal of ours signs: ECR's image layers, EMR's and Amazon Linux 2023's package repositories. */
+const awsOwnedGatewayReads = (region: string) => [`arn:aws:s3:::prod-${region}-starport-layer-bucket/*`, `arn:aws:s3:::al2023-repos-${region}-de612dc2/*`, `arn:aws:s3:::repo.${region}.emr.amazonaws.com/*`];
+
+/**
+ * VPC endpoints (no upstream rule; security-rules.md lists them as needing
+ * custom ones): interface endpoints resolve the services' names privately
+ * (private DNS), sit in subnets behind security groups of the stack; the
+ * gateway is on route tables; every endpoint carries a literal policy whose
+ * only broad statement admits principals of the organization or the allowed
+ * accounts — no other condition, no Not* elements — and the gateway alone
+ * adds anonymous reads of the documented AWS-owned buckets of its Region.
+ */
+const checkVpcEndpoints: Check = (stacks) =>
+  perResource("VPC endpoints: private DNS, the stack's groups, an organization or account perimeter", stacks, VPC_ENDPOINT, (e, s) => {
+    const out: string[] = [];
+    const gateway = e.vpc_endpoint_type === "Gateway";
+    if (gateway) {
+      if (list(e.route_table_ids).length === 0) out.push("a gateway endpoint on no route table");
+    } else {
+      if (e.private_dns_enabled !== true) out.push("private DNS is off: the services' default names bypass the endpoint");
+      if (list(e.subnet_ids).length === 0) out.push("an interface endpoint in no subnet");
+      const groups = list(e.security_group_ids);
+      if (groups.length === 0) out.push("an interface endpoint behind no security group");
+      for (const g of groups) {
+        const n = refName(g, SECURITY_GROUP);
+        if (n === undefined || s.json.resource?.[SECURITY_GROUP]?.[n] === undefined) out.push(`security group ${String(g)} is not a group of the stack`);
+      }
+    }
+    const statements = statementsOf(e.policy);
+    if (!statements) return [...out, "no literal endpoint policy: the default one admits any principal of any account"];
+    const { region } = providerOf(s);
+    const owned = awsOwnedGatewayReads(region ?? "");
+    let perimeter = 0;
+    for (const st of statements) {
+      const at = `statement ${st.Sid ?? "?"}`;
+      if (st.NotPrincipal !== undefined || st.NotAction !== undefined || st.NotResource !== undefined) out.push(`${at}: NotPrincipal, NotAction or NotResource`);
+      if (st.Effect !== "Allow") continue;
+      const cond = st.Condition ?? {};
+      const eq = cond.StringEquals ?? {};
+      const keys = Object.keys(eq);
+      if (Object.keys(cond).length === 1 && keys.length === 1 && (keys[0] === "aws:PrincipalOrgID" || keys[0] === "aws:PrincipalAccount") && list(eq[keys[0]!]).length > 0 && !list(eq[keys[0]!]).some((v) => String(v).includes("*"))) {
+        perimeter += 1;
+        continue;
+      }
+      const awsOwnedReads = gateway && st.Condition === undefined && sameStrings(st.Action, ["s3:GetObject"]) && list(st.Resource).length > 0 && list(st.Resource).every((r) => owned.includes(String(r)));
+      if (!awsOwnedReads) out.push(`${at}: admits ${JSON.stringify(st.Principal)} to ${JSON.stringify(st.Action)} on ${JSON.stringify(st.Resource)} outside the organization or account perimeter`);
+    }
+    if (perimeter !== 1) out.push(`${perimeter} perimeter statements (principals of the organization or the allowed accounts), expected one`);
+    return out;
+  });
+
+/**
+ * Glue jobs that publish metrics (`--enable-metrics`, `--enable-observability-metrics`)
+ * do so with their role's credentials: the role must allow
+ * cloudwatch:PutMetricData in the `Glue` namespace, or the metrics — and
+ * alarms on them — silently never exist. The action has no resource type:
+ * `*`, held to that namespace.
+ */
+const checkGlueJobMetrics: Check = (stacks) =>
+  perResource("Glue job metrics published", stacks, GLUE_JOB, (j, s) => {
+    const args = { ...(j.default_arguments as Json | undefined), ...(j.non_overridable_arguments as Json | undefined) };
+    const publishes = ["--enable-metrics", "--enable-observability-metrics"].filter((a) => args[a] === "true");
+    if (publishes.length === 0) return [];
+    const role = refName(j.role_arn, ROLE);
+    const allowed = iamDocuments(s)
+      .filter((d) => d.kind === "role" && d.role === role)
+      .flatMap((d) => statementsOf(d.policy) ?? [])
+      .some((st) => {
+        if (st.Effect !== "Allow" || !list(st.Action).some((a) => String(a).toLowerCase() === "cloudwatch:putmetricdata") || !list(st.Resource).includes("*")) return false;
+        const ns = st.Condition?.StringEquals?.["cloudwatch:namespace"];
+        return st.Condition === undefined || list(ns).includes("Glue");
+      });
+    return allowed ? [] : [`${publishes.join(" and ")} on, but its role ${String(j.role_arn)} may not put metric data in the Glue namespace: the metrics are dropped`];
+  });
+
+/** The EC2 actions that put an instance or a network interface into a subnet and security groups (IAM action names are case-insensitive). */
+const EC2_LAUNCH_ACTIONS = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"];
+/** What EMR creates per cluster and tags as its own as it creates it (AmazonEMRServicePolicy_v2 scopes its tag statements to these types). */
+const EMR_CREATED_EC2_TYPES = ["fleet", "instance", "launch-template", "network-interface", "spot-instances-request", "volume"];
+const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
+
+/** The launch actions a statement allows, wildcards (`ec2:*`, `ec2:Run*`, `*`) and NotAction included. */
+function launchActionsOf(st: Statement): string[] {
+  if (st.NotAction !== undefined) return list(st.NotAction).some((a) => String(a) === "*") ? [] : EC2_LAUNCH_ACTIONS;
+  const patterns = list(st.Action).map((a) => new RegExp(`^${escapeRe(String(a)).replace(/\\\*/g, ".*").replace(/\\\?/g, ".")}$`, "i"));
+  return EC2_LAUNCH_ACTIONS.filter((a) => patterns.some((re) => re.test(a)));
+}
+
+/**
+ * `arn:…:ec2:<region>:<account>:<type>/*` for a type EMR creates per cluster,
+ * in a statement held by EMR's own tag (on the request or on the resource)
+ * and allowing nothing but EC2: an EMR service role's resources that have no
+ * ID before a run.
+ */
+function isEmrCreatedEc2Resources(s: TfStack, st: Statement, resource: string): boolean {
+  const { account, region, partition } = providerOf(s);
+  const m = new RegExp(`^arn:${partition}:ec2:${region}:${account}:([a-z-]+)/\\*$`).exec(resource);
+  if (!m || !EMR_CREATED_EC2_TYPES.includes(m[1]!)) return false;
+  const eq = st.Condition?.StringEquals ?? {};
+  const tagged = eq[`aws:RequestTag/${EMR_MANAGED_TAG_KEY}`] === "true" || eq[`aws:ResourceTag/${EMR_MANAGED_TAG_KEY}`] === "true";
+  return tagged && st.NotAction === undefined && list(st.Action).every((a) => /^ec2:[A-Za-z]+$/.test(String(a)));
+}
+
+/**
+ * Where a role may launch: EC2 authorizes RunInstances, CreateFleet and
+ * CreateNetworkInterface on every resource of the call, the subnet and the
+ * security groups included. So a launch action may be allowed on named
+ * subnets of the account, on security groups of the stack, and on what EMR
+ * creates per cluster (by type, under its tag) — never on `*` or a wildcard
+ * subnet or group, where a request-tag condition holds for the whole call and
+ * a resource-tag condition for every group anyone tagged. The one condition
+ * that keeps `*` off subnets and groups is `ec2:Owner`, a key only images
+ * carry. (AwsSolutions-IAM5 read for what it means; README: "launches only
+ * into the lake's subnets and the job's groups".)
+ */
+const checkEc2LaunchScope: Check = (stacks) =>
+  iamStatements("EC2 launch scope", stacks, (st, s) => {
+    if (st.Effect !== "Allow") return [];
+    const launch = launchActionsOf(st);
+    if (launch.length === 0) return [];
+    const { account, region, partition } = providerOf(s);
+    const subnet = new RegExp(`^arn:${partition}:ec2:${region}:${account}:subnet/subnet-[0-9a-f]{8,17}$`);
+    const imagesOnly = st.Condition !== undefined && Object.keys(st.Condition).length === 1 && Object.keys(st.Condition.StringEquals ?? {}).join() === "ec2:Owner";
+    const out: string[] = [];
+    if (st.NotResource !== undefined) out.push(`NotResource lets ${launch.join(", ")} use every other subnet and security group`);
+    for (const r of list(st.Resource).map(String)) {
+      if (r === "*") {
+        if (!imagesOnly) out.push(`Resource "*" lets ${launch.join(", ")} use any subnet or security group ${st.Condition ? "its condition admits" : "of the account"}`);
+      } else if (!subnet.test(r) && !(refName(r, SECURITY_GROUP) !== undefined && r.endsWith(".arn}") && s.json.resource?.[SECURITY_GROUP]?.[refName(r, SECURITY_GROUP)!] !== undefined) && !isEmrCreatedEc2Resources(s, st, r)) {
+        out.push(`Resource "${r}" is not a named subnet, a security group of the stack, nor what EMR creates under its tag`);
+      }
+    }
+    return out;
+  });
+
 /**
  * (e) AwsSolutions-IAM5 on resources, CKV_AWS_355: no Allow on Resource `*`
  * (but for statements of UNSCOPABLE_ACTIONS_DOCUMENTED alone) or NotResource;
@@ -1055,7 +1190,7 @@ const checkIamResources: Check = (stacks) =>
     for (const r of list(st.Resource).map(String)) {
       if (r === "*") {
         if (!onlyUnscopableActions(st) && !isDocumentedResourceStar(st, d.name)) out.push('Allow on Resource "*"');
-      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r) && !isClustersOfStackStateMachine(s, st, r) && !isExecutionsOfOneStateMachine(s, r)) {
+      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r) && !isClustersOfStackStateMachine(s, st, r) && !isExecutionsOfOneStateMachine(s, r) && !isEmrCreatedEc2Resources(s, st, r)) {
         out.push(`Resource "${r}" has a wildcard that is not the objects under one prefix of a bucket of the stack, nor the streams of one of its log groups`);
       }
     }
@@ -2280,6 +2415,7 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_195 (Glue jobs and crawlers name a security configuration)": checkGlueSecurityConfigurationSet,
   "CKV_AWS_99 (Glue security configurations: everything under a CMK)": checkGlueSecurityConfigurations,
   "AwsSolutions-GL1/GL3 (each job's logs SSE-KMS, bookmarks CSE-KMS)": checkGlueJobEncryption,
+  "Glue jobs' metrics: their roles may publish them": checkGlueJobMetrics,
   "crawlers: GL1, Lake Formation credentials, new folders only, own PII-tagged database, location and database grants only": checkCrawlers,
   "EventBridge → Glue workflows: a role allowed glue:NotifyEvent on that workflow alone; one EVENT start trigger; object-created events of one lake bucket under prefixes": checkWorkflowTargets,
   "CKV_AWS_158/CKV_AWS_66/CKV_AWS_338 (log groups: CMK, a year's retention)": checkLogGroups,
@@ -2290,6 +2426,8 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_382/AVD-AWS-0104 (no egress to the internet)": checkNoOpenEgress,
   "CKV2_AWS_5 (security groups in use)": checkSecurityGroupsAttached,
   "no standing EMR cluster": checkNoStandingEmr,
+  "EC2 launch scope: named subnets, the stack's security groups, what EMR creates under its tag": checkEc2LaunchScope,
+  "VPC endpoints: private DNS, the stack's groups, an organization or account perimeter": checkVpcEndpoints,
   "CKV_AWS_284/285, AwsSolutions-SF1/SF2, state machines under a CMK": checkStateMachines,
   "CKV_AWS_171/349/350/351, AVD-AWS-0137-0139, AwsSolutions-EMR4/EMR5 (EMR security configurations)": checkEmrSecurityConfigurations,
   "EMR Serverless: in the VPC, capped, auto-stopping, no interactive endpoints": checkEmrServerless,
@@ -2513,6 +2651,9 @@ describe("security audit of every example stack", () => {
       `${p}/${ROLE_POLICY}.mwaa__environment "cloudwatch:PutMetricData"`,
     ]);
     const dags = ["platform-dev", "platform-prod"].map((p) => `${p}/${ROLE_POLICY}.mwaa__dags "lakeformation:GetDataAccess"`);
+    // Every Glue job's role publishes the job's metrics (namespace Glue): billing's one, cdr's two, clickstream's one, in dev and prod.
+    const glueMetrics = stacks.flatMap((s) => entries(s, GLUE_JOB).map(([n]) => `${s.name}/${ROLE_POLICY}.job__${n}__run "cloudwatch:PutMetricData"`));
+    expect(glueMetrics).toHaveLength(8);
     // cdr's fleet job: its state machine's and its EMR service role's resource-star policies.
     const fleet = ["cdr-dev", "cdr-prod"].flatMap((stack) => {
       const sfn = `${stack}/${ROLE_POLICY}.cell-traffic__resource-star`;
@@ -2523,13 +2664,12 @@ describe("security audit of every example stack", () => {
         `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("logs:")))}`,
         `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("xray:")))}`,
         `${emr} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("ec2:")))}`,
-        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"])}`,
-        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:RunInstances", "ec2:TerminateInstances"])}`,
+        `${emr} ${JSON.stringify(["ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:TerminateInstances"])}`,
         `${emr} "ec2:CreateTags"`,
         `${emr} ${JSON.stringify(launch)}`,
       ];
     });
-    expect([...onStar].sort()).toEqual([...dataAccess, ...mwaa, ...dags, ...fleet].sort());
+    expect([...onStar].sort()).toEqual([...dataAccess, ...mwaa, ...dags, ...fleet, ...glueMetrics].sort());
     // Each is one of the documented actions alone in its statement, or a documented statement held by a condition in a resource-star policy.
     for (const s of stacks) {
       for (const d of iamDocuments(s)) {
@@ -2590,6 +2730,19 @@ describe("security audit of every example stack", () => {
   it.each(Object.keys(KNOWN_MWAA_ROLE_FINDINGS))("%s: finds nothing but MWAA's execution-role wildcards (known source bug, see above)", (name) => {
     expect(CHECKS[name], name).toBeDefined();
     expect(CHECKS[name]!(stacks).map((v) => `${v.stack}/${v.address}: ${v.message}`)).toEqual(KNOWN_MWAA_ROLE_FINDINGS[name]);
+  });
+
+  it("lets EMR on EC2 nodes reach their package repositories: the gateway of every platform stack whose account runs a transient cluster admits them", () => {
+    const launches = (s: TfStack) => entries(s, STATE_MACHINE).some(([, m]) => typeof m.definition === "string" && m.definition.includes("elasticmapreduce:createCluster"));
+    const accountOf = (s: TfStack) => providerOf(s).account;
+    const fleetAccounts = new Set(stacks.filter(launches).map(accountOf));
+    expect(fleetAccounts.size, "cdr runs a fleet job in dev and prod").toBe(2);
+    for (const s of stacks.filter((x) => x.name.startsWith("platform-"))) {
+      const gateway = entries(s, VPC_ENDPOINT).find(([, e]) => e.vpc_endpoint_type === "Gateway")?.[1];
+      const reads = (statementsOf(gateway?.policy) ?? []).filter((st) => st.Condition === undefined).flatMap((st) => list(st.Resource).map(String));
+      const repos = [`arn:aws:s3:::al2023-repos-${providerOf(s).region}-de612dc2/*`, `arn:aws:s3:::repo.${providerOf(s).region}.emr.amazonaws.com/*`];
+      if (fleetAccounts.has(accountOf(s))) expect(reads, s.name).toEqual(expect.arrayContaining(repos));
+    }
   });
 
   it("keeps exactly the MWAA keys single-Region: the one documented exception, used by MWAA alone", () => {
@@ -2912,6 +3065,9 @@ const jobAccess = (job: string, scratch: string[], logGroups: string[] = []): Js
     : []),
 ];
 
+/** What a Glue job's role needs for the metrics the job publishes with its credentials. */
+const GLUE_METRICS_STATEMENT = { Sid: "PublishJobMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } };
+
 /** A job role as ServiceRole writes it: the role, its run policy, and both exclusive lists. */
 const jobRole = (job: string, service: string, statements: Json[]): Resources => ({
   [ROLE]: { [`job__${job}`]: { name: `shop-job-${job}`, assume_role_policy: trust({ Principal: { Service: service } }), max_session_duration: 3600 } },
@@ -2942,7 +3098,7 @@ function computeResources(): Resources {
   };
   return merge(
     bucketResources("artifacts", ARTIFACTS, { kmsKey: OPS, logTo: "access_logs", notify: false, statements: [uploadKeys] }),
-    jobRole("etl", "glue.amazonaws.com", jobAccess("etl", ["tmp"], ETL_LOG_GROUPS)),
+    jobRole("etl", "glue.amazonaws.com", [...jobAccess("etl", ["tmp"], ETL_LOG_GROUPS), GLUE_METRICS_STATEMENT]),
     jobRole("backfill", "emr-serverless.amazonaws.com", jobAccess("backfill", ["logs", "tmp"])),
     {
       [S3_OBJECT]: {
@@ -2975,7 +3131,7 @@ function computeResources(): Resources {
           role_arn: "${aws_iam_role.job__etl.arn}",
           security_configuration: "${aws_glue_security_configuration.glue__raw.name}",
           command: { name: "glueetl", python_version: "3", script_location: `s3://${ARTIFACTS}/jobs/etl/0123456789abcdef.py` },
-          non_overridable_arguments: { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/` },
+          non_overridable_arguments: { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/`, "--enable-metrics": "true", "--enable-observability-metrics": "true" },
         },
       },
       [LOG_GROUP]: { "etl--error": logGroup("error"), "etl--output": logGroup("output") },
@@ -3111,7 +3267,15 @@ function fixture(): { platform: Resources; domain: Resources } {
         },
       },
       aws_vpc_endpoint: {
-        glue: { vpc_id: "vpc-0123456789abcdef0", service_name: `com.amazonaws.${REGION}.glue`, vpc_endpoint_type: "Interface", security_group_ids: ["${aws_security_group.endpoints.id}"], policy: endpointPolicy },
+        glue: {
+          vpc_id: "vpc-0123456789abcdef0",
+          service_name: `com.amazonaws.${REGION}.glue`,
+          vpc_endpoint_type: "Interface",
+          private_dns_enabled: true,
+          subnet_ids: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
+          security_group_ids: ["${aws_security_group.endpoints.id}"],
+          policy: endpointPolicy,
+        },
       },
     }),
     domain: merge(
@@ -4481,6 +4645,23 @@ describe("Glue checks", () => {
     expect(where(checkGlueSecurityConfigurationSet(stacksWith((d) => void (d[GLUE_CRAWLER] = { c: { name: "c", role: "x", database_name: "shop_raw_dev" } }))))).toEqual(["shop-dev/aws_glue_crawler.c"]);
   });
 
+  it("fails when a job publishes metrics but its role may not put metric data in the Glue namespace", () => {
+    const metrics = (change: (run: Json[]) => Json[]) =>
+      checkGlueJobMetrics(
+        stacksWith((d) => {
+          const p = r(d, ROLE_POLICY, "job__etl__run");
+          p.policy = doc(change(JSON.parse(p.policy as string).Statement as Json[]));
+        }),
+      ).map((v) => `${v.address}: ${v.message}`);
+    expect(metrics((st) => st)).toEqual([]);
+    const dropped = 'aws_glue_job.etl: --enable-metrics and --enable-observability-metrics on, but its role ${aws_iam_role.job__etl.arn} may not put metric data in the Glue namespace: the metrics are dropped';
+    expect(metrics((st) => st.filter((x) => x.Sid !== "PublishJobMetrics"))).toEqual([dropped]);
+    expect(metrics((st) => st.map((x) => (x.Sid === "PublishJobMetrics" ? { ...x, Condition: { StringEquals: { "cloudwatch:namespace": "Custom" } } } : x)))).toEqual([dropped]);
+    expect(metrics((st) => st.map((x) => (x.Sid === "PublishJobMetrics" ? { ...x, Effect: "Deny" } : x)))).toEqual([dropped]);
+    // A job with metrics off asks nothing of its role.
+    expect(checkGlueJobMetrics(stacksWith((d) => void (r(d, GLUE_JOB, "etl").non_overridable_arguments = { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/` })))).toEqual([]);
+  });
+
   it("CKV_AWS_195: accepts the configuration by its literal name", () => {
     expect(checkGlueSecurityConfigurationSet(stacksWith((d) => void (job(d).security_configuration = "shop-dev-raw")))).toEqual([]);
   });
@@ -4796,6 +4977,58 @@ describe("security group checks", () => {
 
   it("CKV2_AWS_5: fails when no resource uses a group", () => {
     expect(where(checkSecurityGroupsAttached(stacksWith((_, p) => void delete p.aws_vpc_endpoint)))).toEqual(["platform-dev/aws_security_group.endpoints"]);
+  });
+});
+
+describe("checkVpcEndpoints", () => {
+  const ep = (change: (e: Json, p: Resources) => void) => checkVpcEndpoints(stacksWith((_, p) => change(r(p, VPC_ENDPOINT, "glue"), p))).map((v) => v.message);
+  const owned = awsOwnedGatewayReads(REGION);
+  const gateway = (statements: Json[]) =>
+    checkVpcEndpoints(
+      stacksWith((_, p) => {
+        p[VPC_ENDPOINT] = {
+          ...p[VPC_ENDPOINT],
+          s3: { vpc_id: "vpc-0123456789abcdef0", service_name: `com.amazonaws.${REGION}.s3`, vpc_endpoint_type: "Gateway", route_table_ids: ["rtb-0123456789abcdef1"], policy: doc(statements) },
+        };
+      }),
+    ).map((v) => v.message);
+  const perimeter = { Sid: "OnlyPrincipalsOfTheOrganization", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } };
+
+  it("accepts an interface endpoint with private DNS behind the stack's group, and a gateway adding AWS-owned reads of its Region", () => {
+    expect(ep(() => {})).toEqual([]);
+    expect(gateway([perimeter, { Sid: "Owned", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: owned }])).toEqual([]);
+  });
+
+  it("fails when private DNS is off, there is no subnet, or the group is not the stack's", () => {
+    expect(
+      ep((e) => {
+        e.private_dns_enabled = false;
+        e.subnet_ids = [];
+        e.security_group_ids = ["sg-0123456789abcdef0"];
+      }),
+    ).toEqual(["private DNS is off: the services' default names bypass the endpoint", "an interface endpoint in no subnet", "security group sg-0123456789abcdef0 is not a group of the stack"]);
+  });
+
+  it("fails when there is no policy, the perimeter is missing, weakened or doubled, or anything else is admitted", () => {
+    expect(ep((e) => void delete e.policy)).toEqual(["no literal endpoint policy: the default one admits any principal of any account"]);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: undefined }])))).toEqual([
+      'statement OnlyPrincipalsOfTheOrganization: admits "*" to "*" on "*" outside the organization or account perimeter',
+      "0 perimeter statements (principals of the organization or the allowed accounts), expected one",
+    ]);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:SourceVpc": "vpc-1" } } }])))).toHaveLength(2);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: { StringLike: { "aws:PrincipalAccount": "*" } } }])))).toHaveLength(2);
+    expect(ep((e) => void (e.policy = doc([perimeter, perimeter])))).toEqual(["2 perimeter statements (principals of the organization or the allowed accounts), expected one"]);
+    expect(ep((e) => void (e.policy = doc([perimeter, { Sid: "Owned", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: owned }])))).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Wide", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::*/*" }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Put", Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: owned }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Other", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: awsOwnedGatewayReads("us-east-1") }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Deny", Effect: "Deny", NotPrincipal: { AWS: "x" }, Action: "*", Resource: "*" }])).toEqual(["statement Deny: NotPrincipal, NotAction or NotResource"]);
+  });
+
+  it("fails when the gateway is on no route table", () => {
+    expect(checkVpcEndpoints(stacksWith((_, p) => void (p[VPC_ENDPOINT] = { s3: { vpc_endpoint_type: "Gateway", route_table_ids: [], policy: doc([perimeter]) } }))).map((v) => v.message)).toEqual([
+      "a gateway endpoint on no route table",
+    ]);
   });
 });
 
@@ -5319,6 +5552,59 @@ describe("transient EMR checks", () => {
     expect(star("other", tagged)).toEqual(['aws_iam_role_policy.raw__other: statement TagOnCreate: Allow on Resource "*"']);
     expect(star("resource-star", { ...tagged, Condition: undefined })).toEqual(['aws_iam_role_policy.raw__resource-star: statement TagOnCreate: Allow on Resource "*"']);
     expect(star("resource-star", { ...tagged, Sid: "Undocumented" })).toEqual(['aws_iam_role_policy.raw__resource-star: statement Undocumented: Allow on Resource "*"']);
+  });
+
+  describe("checkEc2LaunchScope (the EMR service role launches only into named subnets and the stack's groups)", () => {
+    const launch = (st: Json) =>
+      checkEc2LaunchScope(
+        stacksWith((d) => {
+          d[SECURITY_GROUP] = { ...d[SECURITY_GROUP], nodes: { name: "nodes", description: "EMR nodes", vpc_id: "vpc-0123456789abcdef0" } };
+          d[ROLE_POLICY] = { ...d[ROLE_POLICY], raw__network: { name: "network", role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } };
+        }),
+      ).map((v) => v.message);
+    const ec2 = (type: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/*`;
+    const requestTag = { StringEquals: { "aws:RequestTag/for-use-with-amazon-emr-managed-policies": "true" } };
+    const resourceTag = { StringEquals: { "aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true" } };
+    const RUN = ["ec2:CreateFleet", "ec2:RunInstances"];
+
+    it("accepts named subnets, groups of the stack, EMR's per-cluster resources under its tag, and * for Amazon's images only", () => {
+      expect(launch({ Sid: "Net", Effect: "Allow", Action: RUN, Resource: [`arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/subnet-0123456789abcdef1`, "${aws_security_group.nodes.arn}"] })).toEqual([]);
+      expect(launch({ Sid: "Created", Effect: "Allow", Action: RUN, Resource: [ec2("instance"), ec2("volume"), ec2("network-interface"), ec2("fleet")], Condition: requestTag })).toEqual([]);
+      expect(launch({ Sid: "Templates", Effect: "Allow", Action: RUN, Resource: ec2("launch-template"), Condition: resourceTag })).toEqual([]);
+      expect(launch({ Sid: "Images", Effect: "Allow", Action: RUN, Resource: "*", Condition: { StringEquals: { "ec2:Owner": "amazon" } } })).toEqual([]);
+      expect(launch({ Sid: "Other", Effect: "Allow", Action: ["ec2:TerminateInstances", "ec2:DeleteTags"], Resource: "*", Condition: resourceTag })).toEqual([]);
+    });
+
+    it("fails when a tag condition holds launches on * (the old CreateEmrTaggedResources): a request tag admits every subnet and group of the call", () => {
+      expect(launch({ Sid: "CreateEmrTaggedResources", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:RunInstances"], Resource: "*", Condition: requestTag })).toEqual([
+        'statement CreateEmrTaggedResources: Resource "*" lets ec2:CreateNetworkInterface, ec2:RunInstances use any subnet or security group its condition admits',
+      ]);
+      expect(launch({ Sid: "Manage", Effect: "Allow", Action: "ec2:RunInstances", Resource: "*", Condition: resourceTag })).toHaveLength(1);
+      expect(launch({ Sid: "Bare", Effect: "Allow", Action: "ec2:Run*", Resource: "*" })).toEqual(['statement Bare: Resource "*" lets ec2:RunInstances use any subnet or security group of the account']);
+      expect(launch({ Sid: "NotAction", Effect: "Allow", NotAction: "iam:*", Resource: "*", Condition: { StringEquals: { "ec2:Owner": "amazon", "aws:RequestedRegion": REGION } } })).toHaveLength(1);
+    });
+
+    it("fails on wildcard or foreign subnets and groups, groups outside the stack, untagged or non-EC2 per-cluster statements, and NotResource", () => {
+      const one = (r: string, cond: Json | undefined = undefined) => launch({ Sid: "X", Effect: "Allow", Action: "ec2:RunInstances", Resource: r, ...(cond ? { Condition: cond } : {}) });
+      expect(one(ec2("subnet"), resourceTag)).toEqual([`statement X: Resource "${ec2("subnet")}" is not a named subnet, a security group of the stack, nor what EMR creates under its tag`]);
+      expect(one(ec2("security-group"), resourceTag)).toHaveLength(1);
+      expect(one("arn:aws:ec2:eu-west-1:999999999999:subnet/subnet-0123456789abcdef1")).toHaveLength(1);
+      expect(one("${aws_security_group.elsewhere.arn}")).toHaveLength(1);
+      expect(one(ec2("instance"))).toHaveLength(1);
+      expect(one(ec2("image"), requestTag)).toHaveLength(1);
+      expect(launch({ Sid: "Mixed", Effect: "Allow", Action: ["ec2:RunInstances", "iam:PassRole"], Resource: ec2("instance"), Condition: requestTag })).toHaveLength(1);
+      expect(launch({ Sid: "Not", Effect: "Allow", Action: "ec2:RunInstances", NotResource: ec2("instance") })).toEqual(["statement Not: NotResource lets ec2:RunInstances use every other subnet and security group"]);
+    });
+
+    it("AwsSolutions-IAM5 accepts the per-cluster types only under EMR's tag", () => {
+      const iam5 = (st: Json) =>
+        checkIamResources(stacksWith((d) => void (d[ROLE_POLICY] = { ...d[ROLE_POLICY], raw__network: { name: "network", role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } }))).map(
+          (v) => v.message,
+        );
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("instance"), Condition: requestTag })).toEqual([]);
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("instance") })).toHaveLength(1);
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("subnet"), Condition: requestTag })).toHaveLength(1);
+    });
   });
 
   it("accepts cluster/* only under a state machine's tag, and execution:<name>:* only for one named machine", () => {

@@ -883,6 +883,8 @@ describe("DomainStack jobs", () => {
         Action: ["logs:AssociateKmsKey", "logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: [logGroupArn("conform-orders", "error"), `${logGroupArn("conform-orders", "error")}:*`, logGroupArn("conform-orders", "output"), `${logGroupArn("conform-orders", "output")}:*`],
       },
+      // --enable-metrics and observability metrics are published with the role's credentials, in Glue's namespace only.
+      { Sid: "PublishJobMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } },
     ]);
   });
 
