@@ -54,6 +54,13 @@ import { type PipelineQueriesModel, defaultTaskTimeoutMinutes, queriesOf, queryG
 import { fleetDagTask, fleetOf } from "./fleet";
 import { budgetOf, costAllocationTagsOf } from "./budget";
 
+/**
+ * The run reads and writes through Lake Formation (fine-grained access
+ * control): masks and row filters apply, and the lake buckets' objects are
+ * reached with Lake Formation's credentials, never the role's.
+ */
+export const EMR_SERVERLESS_LAKE_FORMATION = "--conf spark.emr-serverless.lakeformation.enabled=true";
+
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
 
@@ -167,6 +174,7 @@ function dagOf(
         executionRoleArn: job.role.arn,
         entryPoint: job.script.uri,
         entryPointArguments: [job.arguments["--source_database"] ?? "", job.arguments["--target_database"] ?? ""],
+        sparkSubmitParameters: EMR_SERVERLESS_LAKE_FORMATION,
         logUri: `s3://${artifactsBucket}/logs/${job.name}/`,
       };
     }

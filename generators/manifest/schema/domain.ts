@@ -224,7 +224,15 @@ export const EmrServerlessJobManifest = z
   .strictObject({
     ...jobBase,
     engine: z.literal("emr-serverless").describe("EMR Serverless: Spark with no cluster, scales to zero; for spiky and ad-hoc work."),
-    releaseLabel: z.string().regex(/^emr-[67]\.\d+\.\d+$/, "a release label looks like emr-7.5.0").default("emr-7.5.0").describe("EMR release.\n@default - \"emr-7.5.0\""),
+    releaseLabel: z
+      .string()
+      .regex(/^emr-\d+\.\d+\.\d+$/, "a release label looks like emr-7.12.0")
+      .refine((v) => {
+        const [major, minor] = v.slice(4).split(".").map(Number) as [number, number];
+        return major > 7 || (major === 7 && minor >= 12);
+      }, "EMR Serverless reads and writes Lake Formation tables (fine-grained access) from emr-7.12.0 on; use emr-7.12.0 or later")
+      .default("emr-7.12.0")
+      .describe("EMR release; emr-7.12.0 or later, the first that writes Lake Formation tables with fine-grained access.\n@default - \"emr-7.12.0\""),
     architecture: z.enum(["ARM64", "X86_64"]).default("ARM64").describe("CPU architecture.\n@default - \"ARM64\" (Graviton)"),
     idleTimeoutMinutes: z.int().min(1).max(10080).default(15).describe("Stop the application after this long idle.\n@default - 15"),
     maximumCapacity: z
@@ -235,7 +243,7 @@ export const EmrServerlessJobManifest = z
       .describe("Upper bound of the application's capacity: a runaway job stops here."),
     preInitialized: z
       .strictObject({
-        drivers: z.int().min(1).max(100).describe("Warm driver workers."),
+        drivers: z.int().min(2, "a Lake Formation job uses two drivers (user and system profile): pre-initialize at least 2").max(100).describe("Warm driver workers; at least 2, as every Lake Formation job runs a user and a system driver."),
         executors: z.int().min(0).max(1000).describe("Warm executor workers."),
       })
       .optional()
