@@ -51,6 +51,8 @@ import { type ColumnAccess, analyzeAccess } from "../../generators/access/analyz
 import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
+import { synthesizeDr } from "../../generators/stacks/dr-app";
+import { EXAMPLE_DR_STACKS, exampleDrRebuild } from "../helpers/dr-examples";
 import { emrServiceResourceStarStatements } from "../../modules/compute/emr-cluster-base";
 import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
@@ -5336,5 +5338,147 @@ describe("transient EMR checks", () => {
     const executions = { Sid: "Watch", Effect: "Allow", Action: "states:DescribeExecution", Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:shop-dev-rebuild:*` };
     expect(policy(executions)).toEqual([]);
     expect(policy({ ...executions, Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:*` })).toHaveLength(1);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The DR stacks (lakeform dr synth): catalog and governance rebuilt from exports
+
+/**
+ * A DR domain stack registers DR buckets of another stack (the always-on DR
+ * storage), so the zone-bucket checks have nothing to find; this is (d) for
+ * them: each registration, hybrid access off, through a role of its own whose
+ * policies name only the registered bucket, its objects, and the replica key
+ * — by alias, since its ID is not known in advance: `key/*` of the stack's
+ * account and region, held by `kms:ResourceAliases` naming exactly that
+ * zone's alias (`…/<zone>`). Exclusive policy lists, as for every role.
+ */
+const checkDrRegistrations: Check = (stacks) =>
+  stacks.flatMap((s) =>
+    entries(s, LF_RESOURCE).flatMap(([rn, reg]) => {
+      const at = (message: string) => violation("dr/registration", s.name, `${LF_RESOURCE}.${rn}`, message);
+      const out: string[] = [];
+      if (reg.hybrid_access_enabled !== false) out.push(`hybrid_access_enabled is ${String(reg.hybrid_access_enabled)}, must be false`);
+      if (reg.use_service_linked_role === true) out.push("uses the service-linked role, which cannot be scoped to one bucket");
+      const role = refName(reg.role_arn, ROLE);
+      if (!role || !s.json.resource?.[ROLE]?.[role]) return [...out, "role_arn is not a role of the stack"].map(at);
+      const bucket = String(reg.arn);
+      const { account, region, partition } = providerOf(s);
+      const keys = `arn:${partition}:kms:${region}:${account}:key/*`;
+      const docs = iamDocuments(s).filter((d) => d.kind === "role" && d.role === role);
+      if (docs.length === 0) out.push(`${ROLE}.${role} has no policy`);
+      for (const d of docs) {
+        for (const st of statementsOf(d.policy) ?? []) {
+          for (const r of list(st.Resource).map(String)) {
+            if (r === bucket || r === `${bucket}/*`) continue;
+            if (r !== keys) {
+              out.push(`${d.address} › ${st.Sid ?? "?"}: Resource ${r} is neither the registered bucket nor the replica key`);
+              continue;
+            }
+            const c = st.Condition ?? {};
+            const aliases = list(c["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"]);
+            if (Object.keys(c).length !== 1 || Object.keys(c["ForAnyValue:StringEquals"] ?? {}).length !== 1 || aliases.length !== 1 || !String(aliases[0]).endsWith(`/${rn}`)) {
+              out.push(`${d.address} › ${st.Sid ?? "?"}: ${keys} must be held by kms:ResourceAliases naming exactly the zone's alias (…/${rn}), has ${JSON.stringify(c)}`);
+            }
+          }
+        }
+      }
+      const exclusive = entries(s, POLICIES_EXCLUSIVE).filter(([, e]) => refersTo(e.role_name, ROLE, role));
+      if (exclusive.length !== 1 || !sameStrings(exclusive[0]![1].policy_names, docs.map((d) => String(d.name)))) out.push(`${ROLE}.${role}: no ${POLICIES_EXCLUSIVE} listing exactly its inline policies`);
+      const attachments = entries(s, ATTACHMENTS_EXCLUSIVE).filter(([, e]) => refersTo(e.role_name, ROLE, role));
+      if (attachments.length !== 1 || list(attachments[0]![1].policy_arns).length !== 0) out.push(`${ROLE}.${role}: no ${ATTACHMENTS_EXCLUSIVE} with an empty policy_arns`);
+      return out.map(at);
+    }),
+  );
+
+/** Data-lake settings: exactly one in each dr-platform stack (Lake Formation is regional), none in a DR domain stack, no default permissions. */
+const checkDrDataLakeSettings: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const settings = entries(s, SETTINGS);
+    const v = (address: string, message: string): Violation => ({ rule: "dr/lf-settings", stack: s.name, address, message });
+    const out: Violation[] = [];
+    if (s.name.startsWith("dr-platform-") ? settings.length !== 1 : settings.length !== 0) out.push(v("(stack)", `holds ${settings.length} ${SETTINGS}`));
+    for (const [n, r] of settings) for (const k of ["create_database_default_permissions", "create_table_default_permissions"]) if (blocks(r[k]).length > 0) out.push(v(`${SETTINGS}.${n}`, `${k} has entries`));
+    return out;
+  });
+
+/**
+ * The IAM5 findings DR stacks may have, both in registration roles (checkDrRegistrations holds them): the replica key, `key/*`
+ * under its alias, and the objects of the registered DR bucket, which lives in the always-on DR storage, not in the stack.
+ */
+const DR_KEY_BY_ALIAS = /^statement UseZoneKey: Resource "arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\*" has a wildcard/;
+const drObjectsOfRegistered = (s: TfStack, message: string) =>
+  entries(s, LF_RESOURCE).some(([, r]) => message.startsWith(`statement ReadWriteObjects: Resource "${String(r.arn)}/*" has a wildcard`));
+
+describe("security audit of the DR stacks", () => {
+  let stacks: TfStack[] = [];
+  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  beforeAll(async () => {
+    synthesizeDr((await exampleDrRebuild()).set, { outdir: out });
+    stacks = readStacks(out);
+  });
+
+  it("audits a dr-platform stack per environment and a DR stack per domain and environment, with registrations, grants and filters", () => {
+    expect(stacks.map((s) => s.name)).toEqual(EXAMPLE_DR_STACKS);
+    const domains = stacks.filter((s) => !s.name.startsWith("dr-platform-"));
+    for (const s of domains) expect(entries(s, LF_RESOURCE).length, s.name).toBeGreaterThan(0);
+    for (const s of domains) expect(entries(s, LF_PERMISSIONS).length, s.name).toBeGreaterThan(0);
+    expect(domains.reduce((n, s) => n + entries(s, "aws_lakeformation_data_cells_filter").length, 0)).toBeGreaterThan(0);
+    for (const type of [BUCKET, KMS_KEY, "aws_kms_replica_key"]) expect(stacks.reduce((n, s) => n + entries(s, type).length, 0), type).toBe(0);
+  });
+
+  const skip = new Set<Check>([checkDataLakeSettings, checkIamResources]);
+  it.each(Object.entries(CHECKS).filter(([, c]) => !skip.has(c)))("%s: no violations", (_, check) => {
+    expect(check(stacks)).toEqual([]);
+  });
+
+  it("data-lake settings in each dr-platform stack only, without defaults", () => {
+    expect(checkDrDataLakeSettings(stacks)).toEqual([]);
+  });
+
+  it("(d) registrations of the DR buckets: hybrid access off, a role scoped to the bucket and the replica key's alias", () => {
+    expect(checkDrRegistrations(stacks)).toEqual([]);
+  });
+
+  it("AwsSolutions-IAM5, CKV_AWS_355: only the registration roles' replica keys by alias and registered buckets' objects (the documented exception)", () => {
+    const found = checkIamResources(stacks);
+    const stackOf = (v: Violation) => stacks.find((s) => s.name === v.stack)!;
+    expect(found.filter((v) => !(v.address.endsWith("__data-access") && (DR_KEY_BY_ALIAS.test(v.message) || drObjectsOfRegistered(stackOf(v), v.message))))).toEqual([]);
+    expect(found.length).toBe(2 * stacks.reduce((n, s) => n + entries(s, LF_RESOURCE).length, 0));
+  });
+
+  describe("checkDrRegistrations", () => {
+    const broken = (fn: (st: Json) => void) =>
+      checkDrRegistrations(
+        stacks.map((s) => {
+          const json = JSON.parse(s.text) as TfStack["json"];
+          for (const p of Object.values((json.resource?.[ROLE_POLICY] ?? {}) as Record<string, Json>)) {
+            const doc = JSON.parse(String(p.policy)) as { Statement: Json[] };
+            doc.Statement.forEach(fn);
+            p.policy = JSON.stringify(doc);
+          }
+          return { ...s, json };
+        }),
+      );
+
+    it("fails when the replica key's wildcard is not held by its alias", () => {
+      expect(broken((st) => void (st.Sid === "UseZoneKey" && delete st.Condition)).length).toBeGreaterThan(0);
+    });
+
+    it("fails when the alias is another zone's", () => {
+      expect(broken((st) => void (st.Sid === "UseZoneKey" && (st.Condition = { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/acme/prod/x/curated" } }))).length).toBeGreaterThan(0);
+    });
+
+    it("fails when the role reaches another bucket", () => {
+      expect(broken((st) => void (st.Sid === "ListBucket" && (st.Resource = "arn:aws:s3:::another-bucket"))).map((v) => v.message)[0]).toMatch(/Resource arn:aws:s3:::another-bucket is neither the registered bucket nor the replica key/);
+    });
+
+    it("fails when hybrid access is on", () => {
+      const s = stacks.find((x) => entries(x, LF_RESOURCE).length > 0)!;
+      const json = JSON.parse(s.text) as TfStack["json"];
+      for (const r of Object.values((json.resource?.[LF_RESOURCE] ?? {}) as Record<string, Json>)) r.hybrid_access_enabled = true;
+      expect(checkDrRegistrations([{ ...s, json }]).map((v) => v.message)).toContain("hybrid_access_enabled is true, must be false");
+    });
   });
 });
