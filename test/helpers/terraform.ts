@@ -422,6 +422,7 @@ const RULES: Record<string, (address: string, body: Record<string, unknown>) => 
   aws_mwaa_environment: (a, b) => [eq(`${a}.webserver_access_mode`, "PRIVATE_ONLY"), ...configured(`${a}.kms_key`, b.kms_key)],
   aws_s3_bucket: (a, b) => [...configured(`${a}.bucket`, b.bucket), ...configured(`${a}.force_destroy`, b.force_destroy)],
   aws_glue_catalog_database: (a, b) => [...configured(`${a}.name`, b.name), ...configured(`${a}.catalog_id`, b.catalog_id)],
+  aws_lakeformation_resource: (a) => [eq(`${a}.hybrid_access_enabled`, false)],
   aws_lakeformation_lf_tag: (a, b) => [...configured(`${a}.key`, b.key), ...configured(`${a}.values`, b.values, true)],
   aws_lakeformation_data_lake_settings: (a, b) => [
     ...configured(`${a}.catalog_id`, b.catalog_id),

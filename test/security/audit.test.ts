@@ -52,7 +52,7 @@ import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { synthesizeDr } from "../../generators/stacks/dr-app";
-import { EXAMPLE_DR_STACKS, exampleDrRebuild } from "../helpers/dr-examples";
+import { exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
 import { emrServiceResourceStarStatements } from "../../modules/compute/emr-cluster-base";
 import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
@@ -5414,13 +5414,18 @@ describe("security audit of the DR stacks", () => {
   let stacks: TfStack[] = [];
   const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
+  let model: Model;
   beforeAll(async () => {
-    synthesizeDr((await exampleDrRebuild()).set, { outdir: out });
+    const result = await loadAndValidate(repo);
+    if (!result.ok) throw new Error(`the example manifests are invalid: ${JSON.stringify(result.problems)}`);
+    model = result.model;
+    synthesizeDr(exampleDrRebuild(model).set, { outdir: out });
     stacks = readStacks(out);
   });
 
   it("audits a dr-platform stack per environment and a DR stack per domain and environment, with registrations, grants and filters", () => {
-    expect(stacks.map((s) => s.name)).toEqual(EXAMPLE_DR_STACKS);
+    expect(stacks.map((s) => s.name)).toEqual(exampleDrStackNames(model));
+    expect(stacks.map((s) => s.name)).toEqual(["dr-billing-dev", "dr-billing-prod", "dr-cdr-dev", "dr-cdr-prod", "dr-clickstream-dev", "dr-clickstream-prod", "dr-platform-dev", "dr-platform-prod"]);
     const domains = stacks.filter((s) => !s.name.startsWith("dr-platform-"));
     for (const s of domains) expect(entries(s, LF_RESOURCE).length, s.name).toBeGreaterThan(0);
     for (const s of domains) expect(entries(s, LF_PERMISSIONS).length, s.name).toBeGreaterThan(0);
