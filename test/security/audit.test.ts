@@ -5518,3 +5518,80 @@ describe("transient EMR checks", () => {
     expect(policy({ ...executions, Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:*` })).toHaveLength(1);
   });
 });
+
+describe("checkReplication and the replica rules, on a synthesized stack broken on purpose", () => {
+  let base: TfStack;
+  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  beforeAll(async () => {
+    const result = await loadAndValidate(repo);
+    if (!result.ok) throw new Error("invalid examples");
+    synthesizeModel(result.model, { outdir: out, stacks: ["cdr-dev", "platform-dev"] });
+    base = readStacks(out).find((s) => s.name === "cdr-dev")!;
+  });
+  /** cdr-dev with `fn` applied to its resources. */
+  const broken = (fn: (res: Resources) => void): TfStack[] => {
+    const json = JSON.parse(base.text) as TfStack["json"];
+    fn(json.resource as Resources);
+    return [{ name: base.name, text: JSON.stringify(json), json }];
+  };
+  const editPolicy = (res: Resources, type: string, name: string, fn: (st: Json[]) => void) => {
+    const doc = JSON.parse(r(res, type, name).policy as string) as { Statement: Json[] };
+    fn(doc.Statement);
+    r(res, type, name).policy = JSON.stringify(doc);
+  };
+
+  it("finds nothing in the stack as synthesized", () => {
+    expect(checkReplication([base])).toEqual([]);
+    expect(checkObjectReadsOnlyByRegistrationRole([base])).toEqual([]);
+    expect(checkObjectReadGuard([base])).toEqual([]);
+  });
+
+  it("fails when the replication role may read objects with s3:GetObject", () => {
+    const s = broken((res) => editPolicy(res, ROLE_POLICY, "replication__replicate", (st) => st[1]!.Action.push("s3:GetObject")));
+    expect(where(checkObjectReadsOnlyByRegistrationRole(s))).toEqual(["cdr-dev/aws_iam_role_policy.replication__replicate", "cdr-dev/aws_iam_role_policy.replication__replicate"]);
+    expect(checkReplication(s).map((v) => v.message)).toEqual(['statement ReadSourceVersions: actions ["s3:GetObjectVersionAcl","s3:GetObjectVersionForReplication","s3:GetObjectVersionTagging","s3:GetObject"] are not replication\'s']);
+  });
+
+  it("fails when the replication role may use a key outside S3, or write elsewhere", () => {
+    const s = broken((res) =>
+      editPolicy(res, ROLE_POLICY, "replication__replicate", (st) => {
+        delete st.find((x) => x.Sid === "DecryptSourceRaw")!.Condition;
+        st.find((x) => x.Sid === "WriteReplicas")!.Resource.push("arn:aws:s3:::elsewhere/*");
+      }),
+    );
+    expect(checkReplication(s).map((v) => v.message).sort()).toEqual(["statement DecryptSourceRaw: a key is usable outside S3 (no kms:ViaService)", "statement WriteReplicas: resource arn:aws:s3:::elsewhere/* is not one replication needs for these actions"]);
+  });
+
+  it("fails when a replica bucket can be read by a role of the stack, or is encrypted under another key", () => {
+    const s = broken((res) => {
+      editPolicy(res, POLICY, "dr__raw", (st) => (st.find((x) => x.Sid === READ_GUARD)!.Condition = { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/acme-cdr-lf-raw-dev-eu-west-1"] } }));
+      (r(res, REPLICATION, "raw").rule as Json[])[0]!.destination.encryption_configuration.replica_kms_key_id = "${aws_kms_replica_key.dr__processed.arn}";
+    });
+    expect(checkReplication(s).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_s3_bucket.dr__raw: DenyObjectReadsOutsideLakeFormation excepts arn:aws:iam::111111111111:role/acme-cdr-lf-raw-dev-eu-west-1, which must be a role of the account outside this stack",
+      "aws_s3_bucket_replication_configuration.raw: replicas are not encrypted under the replica of the source bucket's zone key",
+      "aws_s3_bucket_replication_configuration.raw: replicas are encrypted under another key than the replica bucket's",
+    ]);
+  });
+
+  it("fails when a replica key has a wildcard principal or replicates a key that is not the stack's", () => {
+    const s = broken((res) => {
+      editPolicy(res, REPLICA_KEY, "dr__raw", (st) => (st[0]!.Principal = { AWS: "*" }));
+      r(res, REPLICA_KEY, "dr__curated").primary_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/mrk-1";
+    });
+    expect(checkReplication(s).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_kms_replica_key.dr__curated: primary_key_arn is not a multi-Region key of the stack",
+      "aws_kms_replica_key.dr__raw: key policy allows a wildcard principal (CKV_AWS_33)",
+    ]);
+  });
+
+  it("fails when SSE-KMS objects are not selected, or the source guard lets another role read", () => {
+    const s = broken((res) => {
+      (r(res, REPLICATION, "processed").rule as Json[])[0]!.source_selection_criteria = {};
+      editPolicy(res, POLICY, "raw", (st) => st.find((x) => x.Sid === READ_GUARD)!.Condition.ArnNotEquals["aws:PrincipalArn"].push("arn:aws:iam::111111111111:role/someone"));
+    });
+    expect(checkReplication(s).map((v) => v.message)).toEqual(["does not replicate SSE-KMS objects"]);
+    expect(where(checkObjectReadGuard(s))).toEqual(["cdr-dev/aws_s3_bucket.raw"]);
+  });
+});
