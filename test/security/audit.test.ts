@@ -5535,8 +5535,9 @@ describe("checkReplication and the replica rules, on a synthesized stack broken 
     fn(json.resource as Resources);
     return [{ name: base.name, text: JSON.stringify(json), json }];
   };
-  const editPolicy = (res: Resources, type: string, name: string, fn: (st: Json[]) => void) => {
-    const doc = JSON.parse(r(res, type, name).policy as string) as { Statement: Json[] };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- statements are edited freely here
+  const editPolicy = (res: Resources, type: string, name: string, fn: (st: any[]) => void) => {
+    const doc = JSON.parse(r(res, type, name).policy as string) as { Statement: unknown[] };
     fn(doc.Statement);
     r(res, type, name).policy = JSON.stringify(doc);
   };
@@ -5566,7 +5567,7 @@ describe("checkReplication and the replica rules, on a synthesized stack broken 
   it("fails when a replica bucket can be read by a role of the stack, or is encrypted under another key", () => {
     const s = broken((res) => {
       editPolicy(res, POLICY, "dr__raw", (st) => (st.find((x) => x.Sid === READ_GUARD)!.Condition = { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/acme-cdr-lf-raw-dev-eu-west-1"] } }));
-      (r(res, REPLICATION, "raw").rule as Json[])[0]!.destination.encryption_configuration.replica_kms_key_id = "${aws_kms_replica_key.dr__processed.arn}";
+      ((r(res, REPLICATION, "raw").rule as Json[])[0]!.destination as { encryption_configuration: Json }).encryption_configuration.replica_kms_key_id = "${aws_kms_replica_key.dr__processed.arn}";
     });
     expect(checkReplication(s).map((v) => `${v.address}: ${v.message}`)).toEqual([
       "aws_s3_bucket.dr__raw: DenyObjectReadsOutsideLakeFormation excepts arn:aws:iam::111111111111:role/acme-cdr-lf-raw-dev-eu-west-1, which must be a role of the account outside this stack",
