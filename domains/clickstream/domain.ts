@@ -18,6 +18,8 @@ export default defineDomain({
       description: "Firehose deliveries of impression and click events, JSON, partitioned by ingest hour",
       lfTags: { retention: "1y" },
       lifecycle: { intelligentTiering: true, glacierAfterDays: 180, expireAfterDays: 400 },
+      // Erasure requests delete device events here; the DR copy must forget them too.
+      replicateDeletes: true,
     },
     processed: {
       lfTags: { retention: "1y" },

@@ -7,10 +7,12 @@ import { formatJson, formatMarkdown, formatText, selectAccess } from "../access/
 import { formatProblems } from "../manifest/errors";
 import { DomainManifest } from "../manifest/schema/domain";
 import { PlatformManifest } from "../manifest/schema/platform";
+import { CatalogExport } from "../export/format";
 import { loadAndValidate } from "../manifest/validate";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
 import { newDomain } from "../scaffold/new-domain";
+import { runDr } from "./dr";
 
 /** Exit codes: the CLI contract. */
 export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
@@ -26,6 +28,7 @@ Commands:
   schema     write the JSON Schemas of the manifests, for editor autocompletion
   access     who reads which column, masked or not, under which row filter
   new-domain scaffold domains/<name>/ for a team: manifest, sample job, README
+  dr         disaster recovery: validate catalog exports, plan and synthesize the DR stacks
 
 Options:
   --dir DIR  project root holding domains/ (default: the current directory)
@@ -64,8 +67,8 @@ Exit 0, or 2 on bad manifests or an unknown column or principal.
 `,
   schema: `Usage: lakeform schema [--dir DIR] [--out DIR]
 
-Writes platform.schema.json and domain.schema.json (JSON Schema, draft
-2020-12) into <out> (default: <dir>/domains/_schema). Point YAML manifests at
+Writes platform.schema.json, domain.schema.json and catalog-export.schema.json
+(JSON Schema, draft 2020-12) into <out> (default: <dir>/domains/_schema). Point YAML manifests at
 them for autocompletion:
   # yaml-language-server: $schema=../_schema/domain.schema.json
 `,
@@ -89,6 +92,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     return command ? EXIT.ok : EXIT.badInput;
   }
   if (command === "new-domain") return newDomain(rest);
+  // Subcommands and export files as positionals: parsed by the dr module.
+  if (command === "dr") return runDr(rest);
   if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
 
   let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; help?: boolean };
@@ -215,6 +220,7 @@ function schema(out: string): number {
   const files: [string, z.ZodType][] = [
     ["platform.schema.json", PlatformManifest],
     ["domain.schema.json", DomainManifest],
+    ["catalog-export.schema.json", CatalogExport],
   ];
   for (const [name, s] of files) {
     const json = z.toJSONSchema(s, { io: "input", target: "draft-2020-12", unrepresentable: "any" });

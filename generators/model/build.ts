@@ -60,6 +60,7 @@ import { budgetOf, costAllocationTagsOf } from "./budget";
  * reached with Lake Formation's credentials, never the role's.
  */
 export const EMR_SERVERLESS_LAKE_FORMATION = "--conf spark.emr-serverless.lakeformation.enabled=true";
+import { domainDrOf, environmentDrOf } from "./dr";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -347,6 +348,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       })(),
       eks: eksOf(e.eks),
       costAllocationTags: costAllocationTagsOf(platform, name),
+      dr: environmentDrOf({ organization: platform.organization, environment: name, accountId: e.accountId, region: platform.regions.primary }, partitionOf(platform.regions.primary), platform.regions.dr, ACCESS_LOG_RETENTION_DAYS),
     };
   });
 
@@ -506,6 +508,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         },
         zones,
         tables,
+        dr: domainDrOf(ctx, env.partition, env.drRegion, m.name, zones.map((z, i) => ({ name: z.name, lifecycle: z.bucket.lifecycle, manifest: zoneEntries[i]![1] })), ACCESS_LOG_RETENTION_DAYS, platform.lfTags),
       });
       stacks.push({
         name: stack,

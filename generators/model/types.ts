@@ -5,6 +5,7 @@ import type { IngestionModel } from "./ingestion";
 import type { PipelineQueriesModel } from "./queries";
 import type { FleetModel } from "./fleet";
 import type { BudgetModel } from "./budget";
+import type { DomainDrModel, EnvironmentDrModel } from "./dr";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -73,6 +74,8 @@ export interface EnvironmentModel {
   readonly eks: EksModel | null;
   /** Tag keys the platform stack activates for cost allocation in this account (empty: activated elsewhere). */
   readonly costAllocationTags: readonly string[];
+  /** The catalog-export bucket, its key and log bucket, in the DR region (platform stack, DR provider). */
+  readonly dr: EnvironmentDrModel;
 }
 
 export type BackendModel =
@@ -167,6 +170,8 @@ export interface DomainDeploymentModel {
   readonly ingestion: IngestionModel;
   /** The monthly AWS Budget of the domain in this environment, alerting the owner. */
   readonly budget: BudgetModel;
+  /** Always-on DR storage: zone key replicas, replica buckets, replication, and where the catalog export goes. */
+  readonly dr: DomainDrModel;
 }
 
 export interface WorkgroupModel {

@@ -29,6 +29,7 @@ import { addDiscovery, discoveryFailureSources } from "./discovery";
 import { ingestion, partnerDropBucketOptions, partnerDropKeyOptions } from "./ingestion";
 import { domainBudget } from "./budget";
 import { pipelineQueryArtifactStatements, pipelineQueryBucketStatements, pipelineQueryKeyStatements, pipelineQueryUploadKeyArns, pipelineQueryWorkgroups } from "./pipeline-queries";
+import { alwaysOnDrStorage, replicationReaders } from "./dr-storage";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -93,7 +94,7 @@ export class DomainStack extends AwsStack {
       const l = zone.bucket.lifecycle;
       const bucket = new LakeBucket(this, `${zone.name}-bucket`, {
         terraformName: zone.name,
-        onlyObjectReaders: [zone.registrationRole.arn],
+        onlyObjectReaders: [zone.registrationRole.arn, ...replicationReaders(dep, zone.name)],
         policyStatements: pipelineQueryBucketStatements(dep, zone.name),
         bucketName: zone.bucket.name,
         bucketArn: zone.bucket.arn,
@@ -131,6 +132,9 @@ export class DomainStack extends AwsStack {
         }),
       );
     }
+
+    // Zone key replicas, replica buckets and replication into the DR region.
+    alwaysOnDrStorage(this, stack, dep, zoneKeys, zoneBuckets);
 
     for (const link of dep.resourceLinks) {
       new ResourceLink(this, `link-${link.producer}-${link.zone}`, {

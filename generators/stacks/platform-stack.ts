@@ -12,6 +12,7 @@ import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 import { emrEksPipelineStatements } from "./emr-eks-jobs";
 import { pipelineQueryStatements } from "./pipeline-queries";
 import { costAllocationTags } from "./budget";
+import { catalogExportStorage } from "./dr-storage";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -72,6 +73,8 @@ export class PlatformStack extends AwsStack {
       extraStatements: pipelineStatements(model, env),
     });
     costAllocationTags(this, env);
+    // The environment's catalog-export bucket, in the DR region.
+    catalogExportStorage(this, stack, env);
   }
 }
 

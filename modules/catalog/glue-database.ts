@@ -11,8 +11,11 @@ export interface GlueDatabaseProps {
   readonly name: string;
   readonly catalogId: string;
   readonly description: string;
-  /** `s3://bucket/`: where the database's tables live. */
-  readonly locationUri: string;
+  /**
+   * `s3://bucket/`: where the database's tables live.
+   * @default - none (a database whose tables say where they live, such as one rebuilt from an export that had none)
+   */
+  readonly locationUri?: string;
   /**
    * LF-tags on the database; its tables inherit them.
    * @default - none
@@ -41,7 +44,7 @@ export class GlueDatabase extends Construct {
       name: props.name,
       catalogId: props.catalogId,
       description: props.description,
-      locationUri: props.locationUri,
+      ...(props.locationUri !== undefined ? { locationUri: props.locationUri } : {}),
     });
     this.database.overrideLogicalId(name);
     if (props.lfTags && props.lfTags.length > 0) {

@@ -17,7 +17,13 @@ export interface LocationRegistrationProps {
    * the bucket's `arn` also makes the registration wait for the bucket.
    */
   readonly bucketArn: string;
-  /** Key ARN (not an alias ARN) of the zone key, usually a reference to the key's `arn`. */
+  /**
+   * Key ARN of the zone key, usually a reference to the key's `arn`; or, for
+   * a key of another stack whose ID is not known in advance (a multi-Region
+   * replica in the DR region), its alias ARN: the role may then use keys of
+   * that account and region only while they carry that alias
+   * (`kms:ResourceAliases`), since an alias ARN as a Resource grants nothing.
+   */
   readonly kmsKeyArn: string;
   readonly accountId: string;
   readonly partition: string;
@@ -90,6 +96,7 @@ export class LocationRegistration extends Construct {
 
 /** The registration role's inline policy: the bucket's objects, the bucket listing, the zone key. */
 export function locationAccessPolicy(bucketArn: string, kmsKeyArn: string) {
+  const alias = /^(arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:)(alias\/.+)$/.exec(kmsKeyArn);
   return policyDocument([
     {
       Sid: "ReadWriteObjects",
@@ -107,7 +114,9 @@ export function locationAccessPolicy(bucketArn: string, kmsKeyArn: string) {
       Sid: "UseZoneKey",
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
-      Resource: kmsKeyArn,
+      ...(alias
+        ? { Resource: `${alias[1]}key/*`, Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias[2]! } } }
+        : { Resource: kmsKeyArn }),
     },
   ]);
 }
@@ -124,8 +133,8 @@ export function locationRegistrationProblems(props: LocationRegistrationProps): 
   if (literal(props.bucketArn) && !new RegExp(`^arn:${pRe}:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`).test(props.bucketArn)) {
     out.push(`bucketArn "${props.bucketArn}" is not a bucket ARN (arn:${p}:s3:::<bucket>, no prefix: the whole bucket is registered)`);
   }
-  if (literal(props.kmsKeyArn) && !new RegExp(`^arn:${pRe}:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$`).test(props.kmsKeyArn)) {
-    out.push(`kmsKeyArn "${props.kmsKeyArn}" is not a key ARN (arn:${p}:kms:<region>:<account>:key/<id>; an alias ARN in an IAM policy grants no use of the key)`);
+  if (literal(props.kmsKeyArn) && !new RegExp(`^arn:${pRe}:kms:[a-z0-9-]+:\\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$`).test(props.kmsKeyArn)) {
+    out.push(`kmsKeyArn "${props.kmsKeyArn}" is not a key or alias ARN (arn:${p}:kms:<region>:<account>:key/<id> or …:alias/<name>)`);
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import { checkDiscovery } from "../../generators/manifest/discovery-rules";
 import { formatProblems } from "../../generators/manifest/errors";
 import { checkIngestion } from "../../generators/manifest/ingestion-rules";
+import { checkReplication } from "../../generators/manifest/replication-rules";
 import { checkFleetJobs } from "../../generators/manifest/fleet-rules";
 import { type ParsedDomain, checkConsumes, checkDomain, checkGrants, checkJobs, checkPipeline, checkPlatform } from "../../generators/manifest/rules";
 import { checkQueryTasks } from "../../generators/manifest/query-rules";
@@ -40,6 +41,7 @@ export function modelFrom(
     ...parsed.flatMap((d) => [...checkDomain(d, p), ...checkGrants(d, p), ...checkJobs(d), ...checkPipeline(d), ...checkDiscovery(d), ...checkQueryTasks(d), ...checkFleetJobs(d, p)]),
     ...checkConsumes(parsed, p),
     ...parsed.flatMap((d) => checkIngestion(d, p)),
+    ...parsed.flatMap((d) => checkReplication(d)),
   ];
   const built = buildModel(p, "domains/platform.yaml", parsed);
   problems.push(...built.problems);

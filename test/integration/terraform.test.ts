@@ -15,6 +15,8 @@ import { type TestContext, afterAll, beforeAll, describe, expect, it } from "vit
 import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
+import { synthesizeDr } from "../../generators/stacks/dr-app";
+import { exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
@@ -42,7 +44,9 @@ const terraform = await detectTerraform();
 const examples = await loadAndValidate(repoRoot);
 if (!examples.ok) throw new Error(`the example manifests under ${repoRoot}/domains do not validate:\n${JSON.stringify(examples.problems, null, 2)}`);
 const exampleModel: Model = examples.model;
-const stackNames = exampleModel.stacks.map((s) => s.name);
+// The DR stacks `lakeform dr synth` writes from the examples' exports run like the others.
+const drStackNames = exampleDrStackNames(exampleModel);
+const stackNames = [...exampleModel.stacks.map((s) => s.name), ...drStackNames];
 
 const readTf = (file: string) => JSON.parse(readFileSync(file, "utf8")) as TfJson;
 const stackFile = (outdir: string, name: string) => join(outdir, "stacks", name, "cdk.tf.json");
@@ -246,14 +250,17 @@ function suite(): void {
     );
     const outdir = join(ts.root, "_synth");
     synthesizeModel(exampleModel, { outdir });
+    const drOutdir = join(ts.root, "_synth-dr");
+    synthesizeDr(exampleDrRebuild(exampleModel).set, { outdir: drOutdir });
+    const outdirOf = (name: string) => (drStackNames.includes(name) ? drOutdir : outdir);
     // Plans validate state machine definitions with Step Functions: answered on loopback.
     sfn = await startSfnStandIn();
 
     for (const run of runs.values()) {
       try {
-        const tf = readTf(stackFile(outdir, run.name));
+        const tf = readTf(stackFile(outdirOf(run.name), run.name));
         run.resources = countResources(tf);
-        run.workdir = prepareWorkdir(ts, join(outdir, "stacks", run.name), run.name, { endpoints: { sfn: sfn.url } });
+        run.workdir = prepareWorkdir(ts, join(outdirOf(run.name), "stacks", run.name), run.name, { endpoints: { sfn: sfn.url } });
         run.assertions = writeApplyTest(run.workdir, tf);
       } catch (e) {
         run.failure = `preparing the working directory failed: ${(e as Error).stack ?? e}`;

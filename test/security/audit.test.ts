@@ -51,6 +51,8 @@ import { type ColumnAccess, analyzeAccess } from "../../generators/access/analyz
 import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
+import { synthesizeDr } from "../../generators/stacks/dr-app";
+import { exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
 import { emrServiceResourceStarStatements } from "../../modules/compute/emr-cluster-base";
 import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
@@ -212,8 +214,8 @@ const checkSseKms: Check = (stacks) =>
           const key = a.kms_master_key_id;
           if (typeof key !== "string" || key === "") out.push("kms_master_key_id is empty");
           else {
-            const ref = /\$\{aws_kms_key\.([\w-]+)\./.exec(key);
-            if (ref && !s.json.resource?.[KMS_KEY]?.[ref[1]!]) out.push(`kms_master_key_id refers to ${KMS_KEY}.${ref[1]}, which is not in the stack`);
+            const ref = /\$\{(aws_kms_key|aws_kms_replica_key)\.([\w-]+)\./.exec(key);
+            if (ref && !s.json.resource?.[ref[1]!]?.[ref[2]!]) out.push(`kms_master_key_id refers to ${ref[1]}.${ref[2]}, which is not in the stack`);
           }
         }
       }
@@ -584,9 +586,50 @@ function isMwaaSourceBucket(s: TfStack, bucket: string, r: Json): boolean {
   return !isAccessLogBucket(s, bucket, r) && !isTrailBucket(s, bucket, r) && !holdsCatalogData(s, bucket) && namedAsMwaaSource(s, bucket);
 }
 
-/** The zone buckets: every bucket but the access-log and trail buckets (logs, not data), the artifacts bucket and MWAA source buckets. */
+/**
+ * The zone buckets: every bucket but the access-log and trail buckets (logs, not data), the artifacts bucket and MWAA source buckets,
+ * and the DR region's replica and catalog-export buckets (audited by checkReplication and checkCatalogExportBuckets).
+ */
 function lakeBuckets(s: TfStack): [string, Json][] {
-  return entries(s, BUCKET).filter(([n, r]) => !isAccessLogBucket(s, n, r) && !isTrailBucket(s, n, r) && !isArtifactsBucket(s, n, r) && !isMwaaSourceBucket(s, n, r));
+  return entries(s, BUCKET).filter(
+    ([n, r]) => !isAccessLogBucket(s, n, r) && !isTrailBucket(s, n, r) && !isArtifactsBucket(s, n, r) && !isMwaaSourceBucket(s, n, r) && !isReplicaBucket(s, n, r) && !isCatalogExportBucket(s, n, r),
+  );
+}
+
+const REPLICATION = "aws_s3_bucket_replication_configuration";
+const REPLICA_KEY = "aws_kms_replica_key";
+/** What S3 replication reads from a source bucket: object versions with their ACLs and tags, nothing a person could use to read data. */
+const REPLICATION_READS = ["s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionTagging"];
+
+/** The resource sits in another region: its provider is an aliased one (`aws.dr`). */
+const inOtherRegion = (r: Json) => typeof r.provider === "string" && r.provider !== "aws";
+
+/** Replication configurations of the stack that write into the bucket (destination by reference or ARN). */
+function replicationsInto(s: TfStack, bucket: string): [string, Json][] {
+  const arn = bucketArnOf(s, bucket);
+  return entries(s, REPLICATION).filter(([, c]) =>
+    blocks(c.rule).some((rule) => blocks(rule.destination).some((d) => refersTo(d.bucket, BUCKET, bucket) || (arn !== undefined && d.bucket === arn))),
+  );
+}
+
+/** A DR replica of a zone bucket: in the DR region, and a replication configuration of the stack writes into it. */
+function isReplicaBucket(s: TfStack, bucket: string, r: Json): boolean {
+  return inOtherRegion(r) && replicationsInto(s, bucket).length > 0;
+}
+
+/** The catalog-export bucket: in the DR region, no replica, no log bucket, and neither the catalog nor Lake Formation points at it. */
+function isCatalogExportBucket(s: TfStack, bucket: string, r: Json): boolean {
+  return inOtherRegion(r) && !isReplicaBucket(s, bucket, r) && !isAccessLogBucket(s, bucket, r) && !holdsCatalogData(s, bucket);
+}
+
+function replicaBuckets(s: TfStack): [string, Json][] {
+  return entries(s, BUCKET).filter(([n, r]) => isReplicaBucket(s, n, r));
+}
+
+/** Terraform name of the role the bucket is replicated with, when a replication configuration of the stack is on it. */
+function replicationRoleOf(s: TfStack, bucket: string): string | undefined {
+  const configs = entries(s, REPLICATION).filter(([, c]) => refersTo(c.bucket, BUCKET, bucket));
+  return configs.length === 1 ? refName(configs[0]![1].role, ROLE) : undefined;
 }
 
 function artifactsBuckets(s: TfStack): [string, Json][] {
@@ -766,7 +809,8 @@ const checkObjectReadsOnlyByRegistrationRole: Check = (stacks) =>
   stacks.flatMap((s) => {
     const out: Violation[] = [];
     const rule = "no-back-doors/object-reads";
-    const lake = lakeBuckets(s).map(([n]) => n);
+    // Replicas hold the same data: nobody in the stack reads them (their registration role lives with the DR rebuild).
+    const lake = [...lakeBuckets(s), ...replicaBuckets(s)].map(([n]) => n);
     for (const d of iamDocuments(s)) {
       const statements = statementsOf(d.policy);
       if (!statements) {
@@ -778,6 +822,8 @@ const checkObjectReadsOnlyByRegistrationRole: Check = (stacks) =>
         if (reached.some(([, r]) => r === "unknown")) out.push(violation(rule, s.name, d.address, `statement ${st.Sid ?? "?"} allows object reads on a resource that cannot be resolved`));
         for (const [b] of reached.filter(([, r]) => r === true)) {
           if (d.kind === "role" && d.role !== undefined && d.role === registrationRoleOf(s, b)) continue;
+          // S3 replication reads object versions of the bucket it replicates, with those actions alone.
+          if (d.kind === "role" && d.role !== undefined && d.role === replicationRoleOf(s, b) && st.NotAction === undefined && list(st.Action).every((a) => REPLICATION_READS.includes(a as string))) continue;
           const who = d.kind === "role" ? (d.role ? `${ROLE}.${d.role}` : "an unknown role") : `a ${d.kind} policy`;
           out.push(violation(rule, s.name, d.address, `statement ${st.Sid ?? "?"} lets ${who} read objects of ${BUCKET}.${b}, which is not registered through it`));
         }
@@ -803,6 +849,10 @@ const checkObjectReadGuard: Check = (stacks) =>
       const role = registrationRoleOf(s, b);
       const expected = role ? roleArnOf(s, role) : undefined;
       if (!expected) return [at(`no registration role with a known ARN, so ${READ_GUARD} cannot name it`)];
+      // A replicated bucket also lets S3's replication role read (checkReplication holds that role to the replication reads).
+      const replicator = replicationRoleOf(s, b);
+      const replicatorArn = replicator ? roleArnOf(s, replicator) : undefined;
+      if (replicator && !replicatorArn) return [at(`replicated with ${ROLE}.${replicator}, whose ARN is not known`)];
       const guards = attached(s, POLICY, b).flatMap(([, p]) => (statementsOf(p.policy) ?? []).filter((st) => st.Sid === READ_GUARD));
       if (guards.length !== 1) return [at(`has ${guards.length} ${READ_GUARD} statements, expected 1`)];
       const g = guards[0]!;
@@ -815,8 +865,9 @@ const checkObjectReadGuard: Check = (stacks) =>
       if (list(g.Resource).length !== 1 || !objects.includes(list(g.Resource)[0] as string)) problems.push(`${READ_GUARD} is on ${JSON.stringify(g.Resource)}, expected the bucket's objects`);
       const c = g.Condition ?? {};
       const readers = c.ArnNotEquals?.["aws:PrincipalArn"];
-      if (Object.keys(c).length !== 1 || Object.keys(c.ArnNotEquals ?? {}).length !== 1 || !sameStrings(readers, [expected])) {
-        problems.push(`${READ_GUARD} must except exactly ${expected} (ArnNotEquals aws:PrincipalArn), has ${JSON.stringify(c)}`);
+      const allowed = [expected, ...(replicatorArn ? [replicatorArn] : [])];
+      if (Object.keys(c).length !== 1 || Object.keys(c.ArnNotEquals ?? {}).length !== 1 || !sameStrings(readers, allowed)) {
+        problems.push(`${READ_GUARD} must except exactly ${allowed.join(" and ")} (ArnNotEquals aws:PrincipalArn), has ${JSON.stringify(c)}`);
       }
       return problems.map(at);
     }),
@@ -2381,6 +2432,120 @@ const checkWorkflowTargets: Check = (stacks) =>
     return out;
   });
 
+/**
+ * Cross-region replication (README, "Disaster recovery: what is always on"):
+ * - every replication configuration is on a zone bucket of the stack, enabled,
+ *   selects SSE-KMS objects, writes into a replica bucket of the stack and
+ *   encrypts replicas with the replica of the source bucket's own zone key;
+ * - every replica key replicates a multi-Region key of the stack, is enabled,
+ *   keeps the 30-day window, and has an explicit policy with no wildcard
+ *   principal (CKV_AWS_33/CKV2_AWS_64/CKV_AWS_227 for replicas; rotation
+ *   follows the primary);
+ * - a replica bucket is encrypted under a replica key of the stack, and its
+ *   read guard excepts exactly one role of the account that is no role of
+ *   this stack (the DR registration role): nothing here reads replicas;
+ * - the replication role may only read the replication configuration and
+ *   object versions of its source buckets, write replicas (and delete markers)
+ *   into its replica buckets, and use the source and replica keys through S3
+ *   in their regions.
+ */
+const checkReplication: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const out: Violation[] = [];
+    const rule = "replication";
+    const keyRef = (v: unknown, type: string) => refName(v, type);
+    const zoneKeyOf = (b: string) => zoneKeysOf(s, b).map((k) => keyRef(k, KMS_KEY)).find((k) => k !== undefined);
+    for (const [n, k] of entries(s, REPLICA_KEY)) {
+      const at = (m: string) => out.push(violation(rule, s.name, `${REPLICA_KEY}.${n}`, m));
+      const primary = keyRef(k.primary_key_arn, KMS_KEY);
+      if (!primary || s.json.resource?.[KMS_KEY]?.[primary]?.multi_region !== true) at("primary_key_arn is not a multi-Region key of the stack");
+      if (!inOtherRegion(k)) at("is in the stack's own region");
+      if (k.enabled !== true) at("is not enabled (CKV_AWS_227)");
+      if (k.deletion_window_in_days !== 30) at(`deletion window is ${String(k.deletion_window_in_days)} days, expected 30`);
+      const statements = statementsOf(k.policy);
+      if (!statements) at("has no literal key policy (CKV2_AWS_64)");
+      else if (statements.some((st) => st.Effect === "Allow" && isWildcardPrincipal(st.Principal))) at("key policy allows a wildcard principal (CKV_AWS_33)");
+    }
+    const replicaKeyOfBucket = (b: string) => zoneKeysOf(s, b).map((k) => keyRef(k, REPLICA_KEY)).find((k) => k !== undefined);
+    for (const [b, r] of replicaBuckets(s)) {
+      const at = (m: string) => out.push(violation(rule, s.name, `${BUCKET}.${b}`, m));
+      if (!replicaKeyOfBucket(b)) at("is not encrypted under a replica key of the stack");
+      if (registrationsOf(s, b).length > 0) at("is registered here; the DR rebuild registers it in its own region");
+      const guards = attached(s, POLICY, b).flatMap(([, p]) => (statementsOf(p.policy) ?? []).filter((st) => st.Sid === READ_GUARD));
+      const readers = list(guards[0]?.Condition?.ArnNotEquals?.["aws:PrincipalArn"]).map(String);
+      const own = entries(s, ROLE).map(([rn]) => roleArnOf(s, rn));
+      const account = providerOf(s).account;
+      if (guards.length !== 1 || guards[0]!.Effect !== "Deny" || !sameStrings(guards[0]!.Action, OBJECT_READS) || readers.length !== 1) at(`needs one ${READ_GUARD} excepting exactly one role`);
+      else if (own.includes(readers[0]) || !new RegExp(`^arn:aws(-cn|-us-gov)?:iam::${account}:role/`).test(readers[0]!)) at(`${READ_GUARD} excepts ${readers[0]}, which must be a role of the account outside this stack`);
+      if (!inOtherRegion(r)) at("is in the stack's own region");
+      if (attached(s, NOTIFICATION, b).length === 0) at("sends no events (CKV2_AWS_62): a rebuilt lake starts crawlers from them");
+    }
+    for (const [n, c] of entries(s, REPLICATION)) {
+      const at = (m: string) => out.push(violation(rule, s.name, `${REPLICATION}.${n}`, m));
+      const source = refName(c.bucket, BUCKET);
+      if (!source || !lakeBuckets(s).some(([b]) => b === source)) at("is not on a zone bucket of the stack");
+      const rules = blocks(c.rule);
+      if (rules.length !== 1) at(`has ${rules.length} rules, expected 1`);
+      for (const rl of rules) {
+        if (rl.status !== "Enabled") at("rule is not enabled");
+        if (blocks(blocks(rl.source_selection_criteria)[0]?.sse_kms_encrypted_objects)[0]?.status !== "Enabled") at("does not replicate SSE-KMS objects");
+        const d = blocks(rl.destination)[0] ?? {};
+        const dest = refName(d.bucket, BUCKET) ?? entries(s, BUCKET).find(([b]) => bucketArnOf(s, b) === d.bucket)?.[0];
+        if (!dest || !replicaBuckets(s).some(([b]) => b === dest)) at("destination is not a replica bucket of the stack");
+        const replicaKey = keyRef(blocks(d.encryption_configuration)[0]?.replica_kms_key_id, REPLICA_KEY);
+        const primary = replicaKey ? keyRef(s.json.resource?.[REPLICA_KEY]?.[replicaKey]?.primary_key_arn, KMS_KEY) : undefined;
+        if (!primary || !source || primary !== zoneKeyOf(source)) at("replicas are not encrypted under the replica of the source bucket's zone key");
+        if (dest && replicaKey && replicaKeyOfBucket(dest) !== replicaKey) at("replicas are encrypted under another key than the replica bucket's");
+      }
+    }
+    const replicationRoles = new Set(entries(s, REPLICATION).map(([, c]) => refName(c.role, ROLE)));
+    for (const role of replicationRoles) {
+      const sources = entries(s, REPLICATION).filter(([, c]) => refName(c.role, ROLE) === role).map(([, c]) => refName(c.bucket, BUCKET)!);
+      const dests = replicaBuckets(s).map(([b]) => b);
+      const arns = (bs: string[], objects: boolean) => bs.flatMap((b) => [`\${${BUCKET}.${b}.arn}${objects ? "/*" : ""}`, ...(bucketArnOf(s, b) ? [`${bucketArnOf(s, b)}${objects ? "/*" : ""}`] : [])]);
+      const sourceKeys = sources.map((b) => `\${${KMS_KEY}.${zoneKeyOf(b)}.arn}`);
+      const replicaKeys = dests.map((b) => `\${${REPLICA_KEY}.${replicaKeyOfBucket(b)}.arn}`);
+      const allowedActions: [string[], string[]][] = [
+        [["s3:GetReplicationConfiguration", "s3:ListBucket"], arns(sources, false)],
+        [REPLICATION_READS, arns(sources, true)],
+        [["s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"], arns(dests, true)],
+        [["kms:Decrypt"], sourceKeys],
+        [["kms:Encrypt", "kms:GenerateDataKey"], replicaKeys],
+      ];
+      for (const d of iamDocuments(s).filter((x) => x.kind === "role" && x.role === role)) {
+        for (const st of statementsOf(d.policy) ?? []) {
+          const at = (m: string) => out.push(violation(rule, s.name, d.address, `statement ${st.Sid ?? "?"}: ${m}`));
+          if (st.Effect !== "Allow") continue;
+          const actions = list(st.Action).map(String);
+          const fit = allowedActions.find(([acts]) => actions.length > 0 && actions.every((a) => acts.includes(a)));
+          if (!fit || st.NotAction !== undefined) {
+            at(`actions ${JSON.stringify(st.Action)} are not replication's`);
+            continue;
+          }
+          for (const res of list(st.Resource).map(String)) if (!fit[1].includes(res)) at(`resource ${res} is not one replication needs for these actions`);
+          if (actions.some((a) => a.startsWith("kms:")) && typeof st.Condition?.StringEquals?.["kms:ViaService"] !== "string") at("a key is usable outside S3 (no kms:ViaService)");
+        }
+      }
+    }
+    return out;
+  });
+
+/**
+ * The catalog-export bucket (platform stacks, DR region): what every lake
+ * bucket has (checked above for all buckets), SSE-KMS under a key of the
+ * stack, and no Allow in its policy: domain stacks upload with their own
+ * credentials, operators read exports with IAM.
+ */
+const checkCatalogExportBuckets: Check = (stacks) =>
+  perBucket("catalog-export", stacks, (s, b, r) => {
+    if (!isCatalogExportBucket(s, b, r)) return [];
+    const out: string[] = [];
+    if (!zoneKeysOf(s, b).some((k) => refName(k, KMS_KEY) && inOtherRegion(s.json.resource![KMS_KEY]![refName(k, KMS_KEY)!]!))) out.push("is not encrypted under a key of the stack in its region");
+    const allows = attached(s, POLICY, b).flatMap(([, p]) => (statementsOf(p.policy) ?? []).filter((st) => st.Effect === "Allow"));
+    if (allows.length > 0) out.push(`its policy allows ${allows.map((st) => st.Sid ?? "?").join(", ")}`);
+    return out;
+  });
+
 /** Checks that must find nothing in the examples; CKV2_AWS_62 is asserted on its own (documented exception). */
 const CHECKS: Record<string, Check> = {
   "CKV_AWS_145/AVD-AWS-0132/S3DefaultEncryptionKMS/CKV_AWS_19 (SSE-KMS)": checkSseKms,
@@ -2439,6 +2604,8 @@ const CHECKS: Record<string, Check> = {
   "MWAA source bucket: its environment's key, read by its execution role only, holding only its requirements and DAG files": checkMwaaSourceBuckets,
   "CKV_AWS_240/241, Firehose: Direct PUT into a zone bucket under a key it accepts, errors apart, logged, role on its prefixes": checkFirehoseStreams,
   "partner drops: other accounts upload under a prefix only, the zone key through S3 only, for that bucket only": checkPrefixWriters,
+  "CKV_AWS_144 (cross-region replication): replica keys of the zone keys, replica buckets nobody here reads, least-privilege replication role": checkReplication,
+  "catalog-export bucket: a key of its region, no Allow": checkCatalogExportBuckets,
 };
 
 // ---------------------------------------------------------------------------
@@ -2488,10 +2655,17 @@ describe("security audit of every example stack", () => {
     const crawlers = deployments.flatMap((d) => d.discovery.crawlers);
     const withCrawlers = deployments.filter((d) => d.discovery.crawlers.length > 0).length;
     const streams = deployments.reduce((n, d) => n + d.ingestion.streams.length, 0);
-    // Three zones, the access-log, audit and artifacts buckets per domain stack; MWAA's source bucket and its access-log bucket per platform stack: the checks cannot pass vacuously.
-    expect(count(BUCKET)).toBe(domainStacks.length * 6 + platformStacks * 2);
-    // A key per zone, the audit key and the ops key; MWAA's key.
-    expect(count(KMS_KEY)).toBe(domainStacks.length * 5 + platformStacks);
+    // DR: a replica bucket per replicated zone and a DR access-log bucket per deployment that replicates; a replica key per zone.
+    const replicated = deployments.reduce((n, d) => n + d.dr.zones.filter((z) => z.replication).length, 0);
+    const replicating = deployments.filter((d) => d.dr.replicationRole !== null).length;
+    expect(replicated).toBeGreaterThan(replicating);
+    expect(count(REPLICATION)).toBe(replicated);
+    expect(count(REPLICA_KEY)).toBe(domainStacks.length * 3);
+    // Three zones, the access-log, audit and artifacts buckets per domain stack (and the DR ones); MWAA's source bucket and its access-log bucket,
+    // the catalog-export bucket and its access-log bucket per platform stack: the checks cannot pass vacuously.
+    expect(count(BUCKET)).toBe(domainStacks.length * 6 + replicated + replicating + platformStacks * 4);
+    // A key per zone, the audit key and the ops key; MWAA's key and the catalog-export key.
+    expect(count(KMS_KEY)).toBe(domainStacks.length * 5 + platformStacks * 2);
     expect(count(POLICY)).toBe(count(BUCKET));
     expect(count(SETTINGS)).toBe(2);
     // One registration and one role per zone, one role per job, a quality role per deployment with rules, MWAA's execution role; one trail per domain stack, grants in every domain stack.
@@ -2502,7 +2676,7 @@ describe("security audit of every example stack", () => {
     // Discovery: a crawler role and an EventBridge role per crawler (clickstream and cdr, in dev and prod); ingestion: a role per Firehose stream;
     // a fleet job has three roles beyond its runtime role: its state machine's, the EMR service role and the nodes' role.
     expect(crawlers.length).toBe(4);
-    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + streams + platformStacks + crawlers.length * 2 + fleetJobs * 3);
+    expect(count(ROLE)).toBe(domainStacks.length * 3 + jobs.length + withRules + streams + platformStacks + crawlers.length * 2 + fleetJobs * 3 + replicating);
     // Every role has one policy, but MWAA's execution role, which has a second (the DAGs') when the environment has pipelines, EMR on EKS execution roles (their log lookups),
     // a fleet's state machine role (five: emr-clusters, kms, pass-roles, resource-star, sync-rules) and EMR service role (four: keys, network, pass-role, resource-star).
     expect(count(ROLE_POLICY)).toBe(count(ROLE) + platformStacks + emrEksJobs + fleetJobs * (4 + 3));
@@ -2537,9 +2711,9 @@ describe("security audit of every example stack", () => {
     expect(count(ATHENA)).toBe(deployments.reduce((n, d) => n + d.workgroups.length + d.queries.workgroups.length, 0));
     expect(deployments.reduce((n, d) => n + d.queries.workgroups.length, 0)).toBe(2);
     expect(count(ATHENA)).toBeGreaterThan(0);
-    // Scripts, one DAG per deployment with a pipeline, MWAA's requirements file per platform stack.
+    // Scripts, one DAG per deployment with a pipeline, MWAA's requirements file per platform stack, a catalog export per domain stack.
     expect(withPipelines).toBe(4);
-    expect(count(S3_OBJECT)).toBe(jobs.length + withPipelines + platformStacks);
+    expect(count(S3_OBJECT)).toBe(jobs.length + withPipelines + platformStacks + domainStacks.length);
     expect(count("aws_vpc_endpoint")).toBe(2 * 19);
     // Quality: a ruleset per table with rules; MWAA: one environment per platform stack.
     expect(count("aws_glue_data_quality_ruleset")).toBe(deployments.reduce((n, d) => n + d.quality.rulesets.length, 0));
@@ -2553,6 +2727,9 @@ describe("security audit of every example stack", () => {
     for (const s of stacks.filter((x) => !domainStacks.includes(x.name))) {
       // A platform stack holds no data: MWAA's source bucket, and the log bucket it logs into.
       expect(lakeBuckets(s).map(([n]) => n), s.name).toEqual([]);
+      // In the DR region: the catalog-export bucket, logging into its own access-log bucket.
+      expect(entries(s, BUCKET).filter(([n, r]) => isCatalogExportBucket(s, n, r)).map(([n]) => n), s.name).toEqual(["catalog_export"]);
+      expect(isAccessLogBucket(s, "dr__access_logs", s.json.resource![BUCKET]!.dr__access_logs!), s.name).toBe(true);
       expect(artifactsBuckets(s).map(([n]) => n), s.name).toEqual([]);
       expect(mwaaSourceBuckets(s).map(([n]) => n), s.name).toEqual(["mwaa"]);
       expect(isAccessLogBucket(s, "access_logs", s.json.resource![BUCKET]!.access_logs!), s.name).toBe(true);
@@ -2563,6 +2740,9 @@ describe("security audit of every example stack", () => {
     }
     for (const s of domainStacksOf()) {
       expect(lakeBuckets(s).map(([n]) => n), s.name).toEqual(["curated", "processed", "raw"]);
+      // raw is replicated in every example; cdr replicates processed too.
+      expect(replicaBuckets(s).map(([n]) => n), s.name).toEqual(s.name.startsWith("cdr-") ? ["dr__processed", "dr__raw"] : ["dr__raw"]);
+      expect(entries(s, BUCKET).filter(([n, r]) => isCatalogExportBucket(s, n, r)), s.name).toEqual([]);
       expect(artifactsBuckets(s).map(([n]) => n), s.name).toEqual(["artifacts"]);
       expect(mwaaSourceBuckets(s).map(([n]) => n), s.name).toEqual([]);
       expect(isAccessLogBucket(s, "access_logs", s.json.resource![BUCKET]!.access_logs!), s.name).toBe(true);
@@ -2784,10 +2964,10 @@ describe("security audit of every example stack", () => {
         .filter(([, c]) => blocks(c.rule).some((r) => blocks(r.apply_server_side_encryption_by_default).some((a) => a.sse_algorithm !== "aws:kms")))
         .map(([n]) => `${s.name}/${n}`),
     );
-    // Every stack's access-log bucket: the domain stacks', and the platform stacks' (MWAA's bucket logs there).
-    expect(sseS3).toEqual(stacks.map((s) => `${s.name}/access_logs`));
+    // Every stack's access-log buckets: the domain stacks', and the platform stacks' (MWAA's bucket logs there); in the DR region, the replicas' and the export bucket's.
+    expect(sseS3).toEqual(stacks.flatMap((s) => [`${s.name}/access_logs`, `${s.name}/dr__access_logs`]));
     for (const s of stacks) {
-      expect(isAccessLogBucket(s, "access_logs", s.json.resource![BUCKET]!.access_logs!), s.name).toBe(true);
+      for (const b of ["access_logs", "dr__access_logs"]) expect(isAccessLogBucket(s, b, s.json.resource![BUCKET]![b]!), `${s.name} ${b}`).toBe(true);
     }
   });
 
@@ -2826,14 +3006,14 @@ describe("security audit of every example stack", () => {
    */
   it("leaves exactly the access-log, artifacts, audit and MWAA source buckets without event notifications (CKV2_AWS_62 exception)", () => {
     expect(where(checkNotifications(stacks))).toEqual([
-      ...domainStacks.flatMap((s) => [`${s}/aws_s3_bucket.access_logs`, `${s}/aws_s3_bucket.artifacts`, `${s}/aws_s3_bucket.audit`]),
-      ...["platform-dev", "platform-prod"].flatMap((s) => [`${s}/aws_s3_bucket.access_logs`, `${s}/aws_s3_bucket.mwaa`]),
+      ...domainStacks.flatMap((s) => [`${s}/aws_s3_bucket.access_logs`, `${s}/aws_s3_bucket.artifacts`, `${s}/aws_s3_bucket.audit`, `${s}/aws_s3_bucket.dr__access_logs`]),
+      ...["platform-dev", "platform-prod"].flatMap((s) => [`${s}/aws_s3_bucket.access_logs`, `${s}/aws_s3_bucket.catalog_export`, `${s}/aws_s3_bucket.dr__access_logs`, `${s}/aws_s3_bucket.mwaa`]),
     ]);
     for (const s of stacks) {
       for (const v of checkNotifications([s])) {
         const name = v.address.slice(`${BUCKET}.`.length);
         const r = s.json.resource![BUCKET]![name]!;
-        expect(isAccessLogBucket(s, name, r) || isTrailBucket(s, name, r) || isArtifactsBucket(s, name, r) || isMwaaSourceBucket(s, name, r), `${s.name}/${v.address}`).toBe(true);
+        expect(isAccessLogBucket(s, name, r) || isTrailBucket(s, name, r) || isArtifactsBucket(s, name, r) || isMwaaSourceBucket(s, name, r) || isCatalogExportBucket(s, name, r), `${s.name}/${v.address}`).toBe(true);
       }
     }
   });
@@ -2855,7 +3035,9 @@ describe("security audit of every example stack", () => {
       expect(new Set(roles).size, s.name).toBe(3);
       for (const [b] of lakeBuckets(s)) {
         const guard = statementsOf(s.json.resource![POLICY]![b]!.policy)!.find((st) => st.Sid === READ_GUARD)!;
-        expect(guard.Condition, `${s.name} ${b}`).toEqual({ ArnNotEquals: { "aws:PrincipalArn": [roleArnOf(s, b)] } });
+        // A replicated zone's guard also lets S3's replication role through (checkReplication holds it to replication reads).
+        const replicator = replicationRoleOf(s, b);
+        expect(guard.Condition, `${s.name} ${b}`).toEqual({ ArnNotEquals: { "aws:PrincipalArn": [roleArnOf(s, b), ...(replicator ? [roleArnOf(s, replicator)] : [])].sort() } });
       }
     }
   });
@@ -2928,7 +3110,7 @@ describe("security audit of every example stack", () => {
       const raw = statementsOf(attached(cdr, POLICY, "raw")[0]![1].policy)!;
       expect(raw.filter((st) => st.Effect === "Allow").map(rootAccountOf), env).toEqual([partner]);
       const guard = raw.find((st) => st.Sid === READ_GUARD)!;
-      expect(guard.Condition?.ArnNotEquals?.["aws:PrincipalArn"], env).toEqual([roleArnOf(cdr, registrationRoleOf(cdr, "raw")!)]);
+      expect(guard.Condition?.ArnNotEquals?.["aws:PrincipalArn"], env).toEqual([roleArnOf(cdr, registrationRoleOf(cdr, "raw")!), roleArnOf(cdr, "replication")]);
       expect((statementsOf(cdr.json.resource![KMS_KEY]!.raw!.policy) ?? []).map(rootAccountOf).filter((a) => a === partner), env).toEqual([partner]);
     }
     // No other stack lets another account write or use a key.
@@ -5744,5 +5926,230 @@ describe("cost guardrails of every example stack", () => {
     const p = copy.find((x) => x.name === "platform-dev")!;
     delete p.json.resource![COST_ALLOCATION_TAG]!.domain;
     expect(checkBudgets(copy).map((x) => `${x.stack}/${x.address}: ${x.message}`)).toEqual(["platform-dev/(stack): activates cost-allocation tags but not domain, which every budget filters on"]);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The DR stacks (lakeform dr synth): catalog and governance rebuilt from exports
+
+/**
+ * A DR domain stack registers DR buckets of another stack (the always-on DR
+ * storage), so the zone-bucket checks have nothing to find; this is (d) for
+ * them: each registration, hybrid access off, through a role of its own whose
+ * policies name only the registered bucket, its objects, and the replica key
+ * — by alias, since its ID is not known in advance: `key/*` of the stack's
+ * account and region, held by `kms:ResourceAliases` naming exactly that
+ * zone's alias (`…/<zone>`). Exclusive policy lists, as for every role.
+ */
+const checkDrRegistrations: Check = (stacks) =>
+  stacks.flatMap((s) =>
+    entries(s, LF_RESOURCE).flatMap(([rn, reg]) => {
+      const at = (message: string) => violation("dr/registration", s.name, `${LF_RESOURCE}.${rn}`, message);
+      const out: string[] = [];
+      if (reg.hybrid_access_enabled !== false) out.push(`hybrid_access_enabled is ${String(reg.hybrid_access_enabled)}, must be false`);
+      if (reg.use_service_linked_role === true) out.push("uses the service-linked role, which cannot be scoped to one bucket");
+      const role = refName(reg.role_arn, ROLE);
+      if (!role || !s.json.resource?.[ROLE]?.[role]) return [...out, "role_arn is not a role of the stack"].map(at);
+      const bucket = String(reg.arn);
+      const { account, region, partition } = providerOf(s);
+      const keys = `arn:${partition}:kms:${region}:${account}:key/*`;
+      const docs = iamDocuments(s).filter((d) => d.kind === "role" && d.role === role);
+      if (docs.length === 0) out.push(`${ROLE}.${role} has no policy`);
+      for (const d of docs) {
+        for (const st of statementsOf(d.policy) ?? []) {
+          for (const r of list(st.Resource).map(String)) {
+            if (r === bucket || r === `${bucket}/*`) continue;
+            if (r !== keys) {
+              out.push(`${d.address} › ${st.Sid ?? "?"}: Resource ${r} is neither the registered bucket nor the replica key`);
+              continue;
+            }
+            const c = st.Condition ?? {};
+            const aliases = list(c["ForAnyValue:StringEquals"]?.["kms:ResourceAliases"]);
+            if (Object.keys(c).length !== 1 || Object.keys(c["ForAnyValue:StringEquals"] ?? {}).length !== 1 || aliases.length !== 1 || !String(aliases[0]).endsWith(`/${rn}`)) {
+              out.push(`${d.address} › ${st.Sid ?? "?"}: ${keys} must be held by kms:ResourceAliases naming exactly the zone's alias (…/${rn}), has ${JSON.stringify(c)}`);
+            }
+          }
+        }
+      }
+      const exclusive = entries(s, POLICIES_EXCLUSIVE).filter(([, e]) => refersTo(e.role_name, ROLE, role));
+      if (exclusive.length !== 1 || !sameStrings(exclusive[0]![1].policy_names, docs.map((d) => String(d.name)))) out.push(`${ROLE}.${role}: no ${POLICIES_EXCLUSIVE} listing exactly its inline policies`);
+      const attachments = entries(s, ATTACHMENTS_EXCLUSIVE).filter(([, e]) => refersTo(e.role_name, ROLE, role));
+      if (attachments.length !== 1 || list(attachments[0]![1].policy_arns).length !== 0) out.push(`${ROLE}.${role}: no ${ATTACHMENTS_EXCLUSIVE} with an empty policy_arns`);
+      return out.map(at);
+    }),
+  );
+
+/** Data-lake settings: exactly one in each dr-platform stack (Lake Formation is regional), none in a DR domain stack, no default permissions. */
+const checkDrDataLakeSettings: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const settings = entries(s, SETTINGS);
+    const v = (address: string, message: string): Violation => ({ rule: "dr/lf-settings", stack: s.name, address, message });
+    const out: Violation[] = [];
+    if (s.name.startsWith("dr-platform-") ? settings.length !== 1 : settings.length !== 0) out.push(v("(stack)", `holds ${settings.length} ${SETTINGS}`));
+    for (const [n, r] of settings) for (const k of ["create_database_default_permissions", "create_table_default_permissions"]) if (blocks(r[k]).length > 0) out.push(v(`${SETTINGS}.${n}`, `${k} has entries`));
+    return out;
+  });
+
+/**
+ * The IAM5 findings DR stacks may have, both in registration roles (checkDrRegistrations holds them): the replica key, `key/*`
+ * under its alias, and the objects of the registered DR bucket, which lives in the always-on DR storage, not in the stack.
+ */
+const DR_KEY_BY_ALIAS = /^statement UseZoneKey: Resource "arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\*" has a wildcard/;
+const drObjectsOfRegistered = (s: TfStack, message: string) =>
+  entries(s, LF_RESOURCE).some(([, r]) => message.startsWith(`statement ReadWriteObjects: Resource "${String(r.arn)}/*" has a wildcard`));
+
+describe("security audit of the DR stacks", () => {
+  let stacks: TfStack[] = [];
+  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  let model: Model;
+  beforeAll(async () => {
+    const result = await loadAndValidate(repo);
+    if (!result.ok) throw new Error(`the example manifests are invalid: ${JSON.stringify(result.problems)}`);
+    model = result.model;
+    synthesizeDr(exampleDrRebuild(model).set, { outdir: out });
+    stacks = readStacks(out);
+  });
+
+  it("audits a dr-platform stack per environment and a DR stack per domain and environment, with registrations, grants and filters", () => {
+    expect(stacks.map((s) => s.name)).toEqual(exampleDrStackNames(model));
+    expect(stacks.map((s) => s.name)).toEqual(["dr-billing-dev", "dr-billing-prod", "dr-cdr-dev", "dr-cdr-prod", "dr-clickstream-dev", "dr-clickstream-prod", "dr-platform-dev", "dr-platform-prod"]);
+    const domains = stacks.filter((s) => !s.name.startsWith("dr-platform-"));
+    for (const s of domains) expect(entries(s, LF_RESOURCE).length, s.name).toBeGreaterThan(0);
+    for (const s of domains) expect(entries(s, LF_PERMISSIONS).length, s.name).toBeGreaterThan(0);
+    expect(domains.reduce((n, s) => n + entries(s, "aws_lakeformation_data_cells_filter").length, 0)).toBeGreaterThan(0);
+    for (const type of [BUCKET, KMS_KEY, "aws_kms_replica_key"]) expect(stacks.reduce((n, s) => n + entries(s, type).length, 0), type).toBe(0);
+  });
+
+  const skip = new Set<Check>([checkDataLakeSettings, checkIamResources]);
+  it.each(Object.entries(CHECKS).filter(([, c]) => !skip.has(c)))("%s: no violations", (_, check) => {
+    expect(check(stacks)).toEqual([]);
+  });
+
+  it("data-lake settings in each dr-platform stack only, without defaults", () => {
+    expect(checkDrDataLakeSettings(stacks)).toEqual([]);
+  });
+
+  it("(d) registrations of the DR buckets: hybrid access off, a role scoped to the bucket and the replica key's alias", () => {
+    expect(checkDrRegistrations(stacks)).toEqual([]);
+  });
+
+  it("AwsSolutions-IAM5, CKV_AWS_355: only the registration roles' replica keys by alias and registered buckets' objects (the documented exception)", () => {
+    const found = checkIamResources(stacks);
+    const stackOf = (v: Violation) => stacks.find((s) => s.name === v.stack)!;
+    expect(found.filter((v) => !(v.address.endsWith("__data-access") && (DR_KEY_BY_ALIAS.test(v.message) || drObjectsOfRegistered(stackOf(v), v.message))))).toEqual([]);
+    expect(found.length).toBe(2 * stacks.reduce((n, s) => n + entries(s, LF_RESOURCE).length, 0));
+  });
+
+  describe("checkDrRegistrations", () => {
+    const broken = (fn: (st: Json) => void) =>
+      checkDrRegistrations(
+        stacks.map((s) => {
+          const json = JSON.parse(s.text) as TfStack["json"];
+          for (const p of Object.values((json.resource?.[ROLE_POLICY] ?? {}) as Record<string, Json>)) {
+            const doc = JSON.parse(String(p.policy)) as { Statement: Json[] };
+            doc.Statement.forEach(fn);
+            p.policy = JSON.stringify(doc);
+          }
+          return { ...s, json };
+        }),
+      );
+
+    it("fails when the replica key's wildcard is not held by its alias", () => {
+      expect(broken((st) => void (st.Sid === "UseZoneKey" && delete st.Condition)).length).toBeGreaterThan(0);
+    });
+
+    it("fails when the alias is another zone's", () => {
+      expect(broken((st) => void (st.Sid === "UseZoneKey" && (st.Condition = { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/acme/prod/x/curated" } }))).length).toBeGreaterThan(0);
+    });
+
+    it("fails when the role reaches another bucket", () => {
+      expect(broken((st) => void (st.Sid === "ListBucket" && (st.Resource = "arn:aws:s3:::another-bucket"))).map((v) => v.message)[0]).toMatch(/Resource arn:aws:s3:::another-bucket is neither the registered bucket nor the replica key/);
+    });
+
+    it("fails when hybrid access is on", () => {
+      const s = stacks.find((x) => entries(x, LF_RESOURCE).length > 0)!;
+      const json = JSON.parse(s.text) as TfStack["json"];
+      for (const r of Object.values((json.resource?.[LF_RESOURCE] ?? {}) as Record<string, Json>)) r.hybrid_access_enabled = true;
+      expect(checkDrRegistrations([{ ...s, json }]).map((v) => v.message)).toContain("hybrid_access_enabled is true, must be false");
+    });
+  });
+});
+
+describe("checkReplication and the replica rules, on a synthesized stack broken on purpose", () => {
+  let base: TfStack;
+  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  beforeAll(async () => {
+    const result = await loadAndValidate(repo);
+    if (!result.ok) throw new Error("invalid examples");
+    synthesizeModel(result.model, { outdir: out, stacks: ["cdr-dev", "platform-dev"] });
+    base = readStacks(out).find((s) => s.name === "cdr-dev")!;
+  });
+  /** cdr-dev with `fn` applied to its resources. */
+  const broken = (fn: (res: Resources) => void): TfStack[] => {
+    const json = JSON.parse(base.text) as TfStack["json"];
+    fn(json.resource as Resources);
+    return [{ name: base.name, text: JSON.stringify(json), json }];
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- statements are edited freely here
+  const editPolicy = (res: Resources, type: string, name: string, fn: (st: any[]) => void) => {
+    const doc = JSON.parse(r(res, type, name).policy as string) as { Statement: unknown[] };
+    fn(doc.Statement);
+    r(res, type, name).policy = JSON.stringify(doc);
+  };
+
+  it("finds nothing in the stack as synthesized", () => {
+    expect(checkReplication([base])).toEqual([]);
+    expect(checkObjectReadsOnlyByRegistrationRole([base])).toEqual([]);
+    expect(checkObjectReadGuard([base])).toEqual([]);
+  });
+
+  it("fails when the replication role may read objects with s3:GetObject", () => {
+    const s = broken((res) => editPolicy(res, ROLE_POLICY, "replication__replicate", (st) => st[1]!.Action.push("s3:GetObject")));
+    expect(where(checkObjectReadsOnlyByRegistrationRole(s))).toEqual(["cdr-dev/aws_iam_role_policy.replication__replicate", "cdr-dev/aws_iam_role_policy.replication__replicate"]);
+    expect(checkReplication(s).map((v) => v.message)).toEqual(['statement ReadSourceVersions: actions ["s3:GetObjectVersionAcl","s3:GetObjectVersionForReplication","s3:GetObjectVersionTagging","s3:GetObject"] are not replication\'s']);
+  });
+
+  it("fails when the replication role may use a key outside S3, or write elsewhere", () => {
+    const s = broken((res) =>
+      editPolicy(res, ROLE_POLICY, "replication__replicate", (st) => {
+        delete st.find((x) => x.Sid === "DecryptSourceRaw")!.Condition;
+        st.find((x) => x.Sid === "WriteReplicas")!.Resource.push("arn:aws:s3:::elsewhere/*");
+      }),
+    );
+    expect(checkReplication(s).map((v) => v.message).sort()).toEqual(["statement DecryptSourceRaw: a key is usable outside S3 (no kms:ViaService)", "statement WriteReplicas: resource arn:aws:s3:::elsewhere/* is not one replication needs for these actions"]);
+  });
+
+  it("fails when a replica bucket can be read by a role of the stack, or is encrypted under another key", () => {
+    const s = broken((res) => {
+      editPolicy(res, POLICY, "dr__raw", (st) => (st.find((x) => x.Sid === READ_GUARD)!.Condition = { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/acme-cdr-lf-raw-dev-eu-west-1"] } }));
+      ((r(res, REPLICATION, "raw").rule as Json[])[0]!.destination as { encryption_configuration: Json }).encryption_configuration.replica_kms_key_id = "${aws_kms_replica_key.dr__processed.arn}";
+    });
+    expect(checkReplication(s).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_s3_bucket.dr__raw: DenyObjectReadsOutsideLakeFormation excepts arn:aws:iam::111111111111:role/acme-cdr-lf-raw-dev-eu-west-1, which must be a role of the account outside this stack",
+      "aws_s3_bucket_replication_configuration.raw: replicas are not encrypted under the replica of the source bucket's zone key",
+      "aws_s3_bucket_replication_configuration.raw: replicas are encrypted under another key than the replica bucket's",
+    ]);
+  });
+
+  it("fails when a replica key has a wildcard principal or replicates a key that is not the stack's", () => {
+    const s = broken((res) => {
+      editPolicy(res, REPLICA_KEY, "dr__raw", (st) => (st[0]!.Principal = { AWS: "*" }));
+      r(res, REPLICA_KEY, "dr__curated").primary_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/mrk-1";
+    });
+    expect(checkReplication(s).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_kms_replica_key.dr__curated: primary_key_arn is not a multi-Region key of the stack",
+      "aws_kms_replica_key.dr__raw: key policy allows a wildcard principal (CKV_AWS_33)",
+    ]);
+  });
+
+  it("fails when SSE-KMS objects are not selected, or the source guard lets another role read", () => {
+    const s = broken((res) => {
+      (r(res, REPLICATION, "processed").rule as Json[])[0]!.source_selection_criteria = {};
+      editPolicy(res, POLICY, "raw", (st) => st.find((x) => x.Sid === READ_GUARD)!.Condition.ArnNotEquals["aws:PrincipalArn"].push("arn:aws:iam::111111111111:role/someone"));
+    });
+    expect(checkReplication(s).map((v) => v.message)).toEqual(["does not replicate SSE-KMS objects"]);
+    expect(where(checkObjectReadGuard(s))).toEqual(["cdr-dev/aws_s3_bucket.raw"]);
   });
 });

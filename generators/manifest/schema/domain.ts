@@ -7,6 +7,7 @@ import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
 import { queryTaskFields } from "./pipeline-task";
 import { DomainBudgetManifest } from "./budget";
+import { ZoneReplicationFields } from "./replication";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -77,6 +78,7 @@ export const ZoneManifest = z
       abortIncompleteMultipartUploadDays: 7,
       staging: { prefix: "_staging/", expireAfterDays: 7 },
     }),
+    ...ZoneReplicationFields,
   })
   .describe("One storage zone: a KMS key, a bucket and a Glue database.");
 

@@ -100,13 +100,26 @@ describe("LocationRegistration", () => {
     expect(policyOf(resource(tf, "aws_iam_role_policy", "raw__data-access")).Statement[2]!.Resource).toBe(key);
   });
 
+  it("reaches a key of another stack by its alias: keys of that account and region carrying the alias, nothing else", () => {
+    const alias = "arn:aws:kms:eu-central-1:111111111111:alias/acme/dev/sales/raw";
+    const tf = synth(props({ kmsKeyArn: alias }));
+    const use = policyOf(resource(tf, "aws_iam_role_policy", "raw__data-access")).Statement[2]!;
+    expect(use).toEqual({
+      Sid: "UseZoneKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+      Resource: "arn:aws:kms:eu-central-1:111111111111:key/*",
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/acme/dev/sales/raw" } },
+    });
+  });
+
   it("fails when the ARNs are not a bucket and a key of the partition, with the role's problems in the same error", () => {
     expect(() =>
       synth(
         props({
           roleName: `r${"x".repeat(64)}`,
           bucketArn: `${BUCKET}/tables/`,
-          kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:alias/acme/dev/sales/raw",
+          kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:acme/dev/sales/raw",
         }),
       ),
     ).toThrow(
@@ -114,7 +127,7 @@ describe("LocationRegistration", () => {
         [
           "LocationRegistration stack/raw: 3 problems:",
           `  - bucketArn "${BUCKET}/tables/" is not a bucket ARN (arn:aws:s3:::<bucket>, no prefix: the whole bucket is registered)`,
-          '  - kmsKeyArn "arn:aws:kms:eu-west-1:111111111111:alias/acme/dev/sales/raw" is not a key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias ARN in an IAM policy grants no use of the key)',
+          '  - kmsKeyArn "arn:aws:kms:eu-west-1:111111111111:acme/dev/sales/raw" is not a key or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or …:alias/<name>)',
           `  - roleName "r${"x".repeat(64)}" is 65 characters (1-64 allowed)`,
         ].join("\n"),
       ),

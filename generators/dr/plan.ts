@@ -1,0 +1,84 @@
+import type { ExportGrantResource } from "../export/format";
+import type { DrRebuildSet } from "./load";
+import type { DrDomainRebuild } from "./types";
+
+/**
+ * What `lakeform dr plan` shows: per DR stack, what a rebuild would create —
+ * registrations, databases, tables, tag assignments, filters and grants —
+ * and what it leaves out, with the reason. Sorted as the exports are, so
+ * the same exports always print the same plan.
+ */
+
+const onResource = (r: ExportGrantResource): string => {
+  switch (r.kind) {
+    case "catalog":
+      return "the catalog";
+    case "lfTagPolicy":
+      return `${r.resourceType === "TABLE" ? "tables" : "databases"} tagged ${r.expression.map((e) => `${e.key}=${e.values.join("|")}`).join(", ")}`;
+    case "lfTag":
+      return `LF-tag ${r.key}=${r.values.join("|")}`;
+    case "database":
+      return `database ${r.name}`;
+    case "table":
+      return r.name === null ? `every table of ${r.database}` : `table ${r.database}.${r.name}`;
+    case "tableColumns":
+      return `${r.columns === null ? (r.excludedColumns.length > 0 ? `all columns but ${r.excludedColumns.join(", ")} of` : "all columns of") : `columns ${r.columns.join(", ")} of`} ${r.database}.${r.table}`;
+    case "dataLocation":
+      return `location ${r.resourceArn}`;
+    case "dataCellsFilter":
+      return `filter ${r.name} on ${r.database}.${r.table}`;
+  }
+};
+
+/** Tag assignments a rebuild writes: databases, tables and columns with tags of their own. */
+export function tagAssignmentCount(d: DrDomainRebuild): number {
+  const e = d.export;
+  const own = (r: Readonly<Record<string, string>>) => (Object.keys(r).length > 0 ? 1 : 0);
+  return e.databases.reduce((n, x) => n + own(x.lfTags), 0) + e.tables.reduce((n, t) => n + own(t.lfTags) + [...t.columns, ...t.partitionKeys].reduce((m, c) => m + own(c.lfTags), 0), 0);
+}
+
+export function formatDrPlanText(set: DrRebuildSet): string {
+  const lines: string[] = [];
+  for (const p of set.platforms) {
+    lines.push(`${p.stack.name} (${p.stack.region}, account ${p.stack.accountId}): data-lake settings${p.admins.length > 0 ? ` with ${p.admins.length} admin${p.admins.length === 1 ? "" : "s"}` : ""}, ${p.lfTags.length} LF-tags (${p.lfTags.map((t) => t.key).join(", ")})`);
+  }
+  for (const d of set.domains) {
+    const e = d.export;
+    const s = d.primary.source;
+    lines.push("", `${d.stack.name} (${d.stack.region}, account ${d.stack.accountId}) from the ${s.domain} export of ${s.environment} in ${s.region}, ${d.primary.contentHash.slice(0, 19)}…:`);
+    const section = (title: string, items: readonly string[]) => {
+      lines.push(`  ${title} (${items.length})`);
+      for (const i of items) lines.push(`    ${i}`);
+    };
+    section("registrations", d.registrations.map((r) => `${r.zone}: ${r.bucketArn} through role ${r.roleName}, key ${r.keyArn}`));
+    section("databases", e.databases.map((x) => `${x.name}${x.locationUri ? ` at ${x.locationUri}` : ""}`));
+    if (e.resourceLinks.length > 0) section("resource links", e.resourceLinks.map((l) => `${l.name} → ${l.targetCatalogId}:${l.targetDatabase}`));
+    section("tables", e.tables.map((t) => `${t.database}.${t.name} (${t.format}) at ${t.location}`));
+    lines.push(`  tag assignments (${tagAssignmentCount(d)})`);
+    section("data-cells filters", e.dataCellsFilters.map((f) => `${f.database}.${f.table}.${f.name}: ${f.columns ? `columns ${f.columns.join(", ")}` : f.excludedColumns.length > 0 ? `without ${f.excludedColumns.join(", ")}` : "all columns"}; ${f.rowFilter ? `rows where ${f.rowFilter}` : "all rows"}`));
+    section("grants", e.grants.map((g) => `${g.name ?? "(unnamed)"}: ${g.principal} ${g.permissions.join(", ")}${g.permissionsWithGrantOption.length > 0 ? ` (grantable ${g.permissionsWithGrantOption.join(", ")})` : ""} on ${onResource(g.resource)}`));
+    if (d.skipped.length > 0) section("not rebuilt", d.skipped.map((x) => `${x.what}: ${x.why}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function formatDrPlanJson(set: DrRebuildSet): string {
+  const body = {
+    platforms: set.platforms.map((p) => ({ stack: p.stack.name, region: p.stack.region, accountId: p.stack.accountId, admins: p.admins, lfTags: p.lfTags })),
+    domains: set.domains.map((d) => ({
+      stack: d.stack.name,
+      region: d.stack.region,
+      accountId: d.stack.accountId,
+      from: { domain: d.primary.source.domain, environment: d.primary.source.environment, region: d.primary.source.region, contentHash: d.primary.contentHash },
+      registrations: d.registrations,
+      databases: d.export.databases.map((x) => x.name),
+      resourceLinks: d.export.resourceLinks.map((x) => x.name),
+      tables: d.export.tables.map((t) => `${t.database}.${t.name}`),
+      tagAssignments: tagAssignmentCount(d),
+      dataCellsFilters: d.export.dataCellsFilters.map((f) => `${f.database}.${f.table}.${f.name}`),
+      grants: d.export.grants.map((g) => ({ name: g.name, principal: g.principal, permissions: g.permissions, permissionsWithGrantOption: g.permissionsWithGrantOption, resource: g.resource })),
+      skipped: d.skipped,
+    })),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}

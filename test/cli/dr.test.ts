@@ -1,0 +1,133 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { serializeExport } from "../../generators/export/format";
+import { lakeform, treeDigest } from "../helpers/cli";
+import { exportFixture } from "../helpers/export-fixture";
+import { domainFixture, makeProject, platformFixture } from "../helpers/project";
+
+/** A project (platform fixture, domain sales) with the fixture export where `lakeform synth` writes exports. */
+function project(exports: Record<string, string> = { "prod/sales.json": serializeExport(exportFixture()) }): string {
+  const root = makeProject({ platform: platformFixture(), domains: { sales: domainFixture() } });
+  for (const [path, text] of Object.entries(exports)) {
+    mkdirSync(join(root, "cdktf.out/catalog-export", path, ".."), { recursive: true });
+    writeFileSync(join(root, "cdktf.out/catalog-export", path), text);
+  }
+  return root;
+}
+const tampered = () => serializeExport(exportFixture()).replace('"description": "Orders"', '"description": "Orders (edited)"');
+
+describe("lakeform dr validate", () => {
+  it("accepts a valid export and prints its content hash", async () => {
+    const r = await lakeform("dr", "validate", "--dir", project());
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`ok cdktf.out/catalog-export/prod/sales.json: sales (prod, eu-west-1), 3 databases, 3 tables, 2 filters, 12 grants, ${exportFixture().contentHash}`);
+  });
+
+  it("fails when an export was changed after it was written, naming the file and field", async () => {
+    const r = await lakeform("dr", "validate", "--dir", project({ "prod/sales.json": tampered() }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^cdktf\.out\/catalog-export\/prod\/sales\.json › contentHash: does not match the content \(expected sha256:[0-9a-f]{64}\): the export was changed after it was written, or is corrupt$/m);
+    expect(r.stderr).toMatch(/1 problem in 1 export; refused\.\n$/);
+  });
+
+  it("fails when an export is not JSON, not an export, or breaks the schema, reporting every file at once", async () => {
+    const bad = JSON.parse(serializeExport(exportFixture()));
+    bad.tables[0].format = "orc";
+    const r = await lakeform("dr", "validate", "--dir", project({ "prod/a.json": "{ truncated", "prod/b.json": '{"format":"x"}', "prod/c.json": JSON.stringify(bad) }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cdktf.out/catalog-export/prod/a.json: not JSON:");
+    expect(r.stderr).toContain('cdktf.out/catalog-export/prod/b.json › format: not a Lakeform catalog export: format must be "lakeform.catalog-export", got "x"');
+    expect(r.stderr).toMatch(/cdktf\.out\/catalog-export\/prod\/c\.json › tables\[0\]\.format: /);
+    expect(r.stderr).toMatch(/in 3 exports; refused\.\n$/);
+  });
+
+  it("fails when two exports describe one domain and environment", async () => {
+    const text = serializeExport(exportFixture());
+    const r = await lakeform("dr", "validate", "--dir", project({ "prod/sales.json": text, "old/sales.json": text }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cdktf.out/catalog-export/prod/sales.json › source: a second export of sales (prod); the first is cdktf.out/catalog-export/old/sales.json");
+  });
+
+  it("takes export files as arguments, and refuses a missing one", async () => {
+    const root = project();
+    const file = join(root, "cdktf.out/catalog-export/prod/sales.json");
+    expect((await lakeform("dr", "validate", "--dir", root, file)).code).toBe(0);
+    const r = await lakeform("dr", "validate", "--dir", root, join(root, "nope.json"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("nope.json: cannot be read: ENOENT");
+  });
+});
+
+describe("lakeform dr plan", () => {
+  it("shows what a rebuild in the exports' DR region would create, and what it leaves out", async () => {
+    const r = await lakeform("dr", "plan", "--dir", project());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("dr-platform-prod (eu-central-1, account 222222222222): data-lake settings, 2 LF-tags (confidentiality, domain)");
+    expect(r.stdout).toContain("dr-sales-prod (eu-central-1, account 222222222222) from the sales export of prod in eu-west-1, sha256:");
+    expect(r.stdout).toContain("  registrations (1)\n    raw: arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1 through role acme-sales-lf-raw-prod-eu-central-1, key arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/raw");
+    expect(r.stdout).toContain("    sales_processed_prod.orders (parquet) at s3://acme-sales-processed-prod-222222222222-eu-central-1/orders/");
+    expect(r.stdout).toContain("    sales_processed_prod.orders.eu-orders: without customer_id; rows where region = 'EU'");
+    expect(r.stdout).toContain("  grants (12)");
+    expect(r.stdout).toContain("  not rebuilt (1)\n    registration of arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1 (zone processed): the zone is not replicated");
+    const json = await lakeform("dr", "plan", "--dir", project(), "--format", "json");
+    expect(JSON.parse(json.stdout).domains[0]).toMatchObject({ stack: "dr-sales-prod", tables: ["sales_processed_prod.customers", "sales_processed_prod.orders", "sales_raw_prod.events"], tagAssignments: 6 });
+  });
+
+  it("fails when the region is not where the exports' replicas are", async () => {
+    const r = await lakeform("dr", "plan", "--dir", project(), "--region", "us-east-1");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cdktf.out/catalog-export/prod/sales.json › zones[1].dr.region: zone raw's DR bucket and key are in eu-central-1, not us-east-1");
+  });
+});
+
+describe("lakeform dr synth", () => {
+  it("writes the DR stacks for the region, identically twice, with no path of the machine", async () => {
+    const root = project();
+    const r = await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("synthesized 2 DR stacks for eu-central-1");
+    const first = treeDigest(join(root, "dr.out"));
+    expect(Object.keys(first).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual(["stacks/dr-platform-prod/cdk.tf.json", "stacks/dr-sales-prod/cdk.tf.json"]);
+    const tf = JSON.parse(readFileSync(join(root, "dr.out/stacks/dr-sales-prod/cdk.tf.json"), "utf8"));
+    // Local state beside the primary stacks' (the fixture's backend), tags of the primary domain stack.
+    expect(tf.terraform.backend.local.path).toBe("../../../terraform.dr-sales-prod.tfstate");
+    expect(tf.provider.aws[0].default_tags[0].tags).toMatchObject({ domain: "sales", environment: "prod", "managed-by": "lakeform" });
+    for (const f of Object.keys(first)) expect(readFileSync(join(root, "dr.out", f), "utf8"), f).not.toContain(root);
+    expect((await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1")).code).toBe(0);
+    expect(treeDigest(join(root, "dr.out"))).toEqual(first);
+  });
+
+  it("fails when any export is bad, and leaves an earlier output exactly as it was", async () => {
+    const root = project({ "prod/sales.json": serializeExport(exportFixture()), "dev/sales.json": tampered() });
+    mkdirSync(join(root, "dr.out"), { recursive: true });
+    writeFileSync(join(root, "dr.out", "earlier.txt"), "earlier");
+    const before = treeDigest(join(root, "dr.out"));
+    const r = await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/dev\/sales\.json › contentHash: does not match/);
+    expect(r.stderr).toMatch(/nothing was written\.\n$/);
+    expect(treeDigest(join(root, "dr.out"))).toEqual(before);
+  });
+
+  it("fails when an export belongs to another platform (account or environment)", async () => {
+    const foreign = serializeExport(exportFixture((c) => (c.source = { ...c.source, accountId: "999999999999", environment: "staging" })));
+    const r = await lakeform("dr", "synth", "--dir", project({ "prod/sales.json": foreign }), "--region", "eu-central-1");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cdktf.out/catalog-export/prod/sales.json › source.environment: the platform has no environment "staging"; it has "dev", "prod"');
+  });
+
+  it("fails when --region is missing or malformed, or an option does not apply", async () => {
+    const root = project();
+    expect((await lakeform("dr", "synth", "--dir", root)).stderr).toMatch(/^lakeform dr synth: --region is required/);
+    expect((await lakeform("dr", "synth", "--dir", root, "--region", "Frankfurt")).stderr).toMatch(/--region must be a region code such as eu-central-1, got "Frankfurt"/);
+    expect((await lakeform("dr", "validate", "--dir", root, "--out", "x")).stderr).toMatch(/option --out does not apply here/);
+    expect((await lakeform("dr", "nope")).code).toBe(2);
+    expect(existsSync(join(root, "dr.out"))).toBe(false);
+    const help = await lakeform("dr", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: lakeform dr <validate\|plan\|synth>/);
+  });
+});
