@@ -7,6 +7,7 @@ import { formatJson, formatMarkdown, formatText, selectAccess } from "../access/
 import { formatProblems } from "../manifest/errors";
 import { DomainManifest } from "../manifest/schema/domain";
 import { PlatformManifest } from "../manifest/schema/platform";
+import { CatalogExport } from "../export/format";
 import { loadAndValidate } from "../manifest/validate";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
@@ -62,8 +63,8 @@ Exit 0, or 2 on bad manifests or an unknown column or principal.
 `,
   schema: `Usage: lakeform schema [--dir DIR] [--out DIR]
 
-Writes platform.schema.json and domain.schema.json (JSON Schema, draft
-2020-12) into <out> (default: <dir>/domains/_schema). Point YAML manifests at
+Writes platform.schema.json, domain.schema.json and catalog-export.schema.json
+(JSON Schema, draft 2020-12) into <out> (default: <dir>/domains/_schema). Point YAML manifests at
 them for autocompletion:
   # yaml-language-server: $schema=../_schema/domain.schema.json
 `,
@@ -212,6 +213,7 @@ function schema(out: string): number {
   const files: [string, z.ZodType][] = [
     ["platform.schema.json", PlatformManifest],
     ["domain.schema.json", DomainManifest],
+    ["catalog-export.schema.json", CatalogExport],
   ];
   for (const [name, s] of files) {
     const json = z.toJSONSchema(s, { io: "input", target: "draft-2020-12", unrepresentable: "any" });
