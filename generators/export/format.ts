@@ -59,16 +59,17 @@ export const ExportZone = z
     name: Name.describe("Zone name, such as `raw`."),
     bucketArn: Arn.describe("The zone bucket."),
     keyArn: Arn.describe("The zone's KMS key, as the alias ARN (`arn:…:alias/…`): known before apply and stable across key replacement."),
-    replica: z
+    replicated: z.boolean().describe("Whether the zone's objects are replicated to `dr.bucketArn` (raw by default; processed and curated are recomputed from raw)."),
+    dr: z
       .strictObject({
-        region: Region.describe("Region of the replica bucket and key."),
-        bucketArn: Arn.describe("The replica bucket that receives the zone's objects."),
-        keyArn: Arn.describe("The replica key's alias ARN in the DR region."),
+        region: Region.describe("The DR region."),
+        bucketArn: Arn.describe("The zone's bucket in the DR region: the replica bucket when `replicated`, else the bucket a rebuild creates and recomputes into."),
+        keyArn: Arn.describe("Alias ARN of the zone key's multi-Region replica in the DR region (same alias name as the primary)."),
       })
       .nullable()
-      .describe("Where the zone is replicated to; null when it is not (processed and curated are recomputed from raw). @default null"),
+      .describe("Where the zone lives in the DR region; null when the export has no DR region (a live export of a foreign account)."),
   })
-  .describe("A storage zone: its bucket and key, and its replica.");
+  .describe("A storage zone: its bucket and key, and their counterparts in the DR region.");
 
 export const ExportDatabase = z
   .strictObject({
@@ -197,7 +198,7 @@ export const CatalogExport = z
     version: z.literal(EXPORT_VERSION).describe("Format version; a reader refuses versions it does not know."),
     source: ExportSource,
     lfTags: z.array(ExportLfTag).describe("The platform's LF-tag taxonomy, sorted by key."),
-    zones: z.array(ExportZone).describe("The domain's storage zones, sorted by name."),
+    zones: z.array(ExportZone).describe("The domain's storage zones, sorted by name. @default []"),
     databases: z.array(ExportDatabase).describe("Sorted by name."),
     resourceLinks: z.array(ExportResourceLink).describe("Sorted by name. @default []"),
     tables: z.array(ExportTable).describe("Sorted by database, then name."),
@@ -438,6 +439,9 @@ function referenceProblems(e: CatalogExport): ExportProblem[] {
   const filters = new Set(e.dataCellsFilters.map((f) => `${f.database}.${f.table}.${f.name}`));
   const zones = new Set(e.zones.map((z) => z.name));
 
+  e.zones.forEach((z, i) => {
+    if (z.replicated && z.dr === null) out.push({ path: `zones[${i}].dr`, message: "a replicated zone needs its DR bucket and key" });
+  });
   e.databases.forEach((d, i) => {
     tags(`databases[${i}].lfTags`, d.lfTags);
     if (d.zone !== null && !zones.has(d.zone)) out.push({ path: `databases[${i}].zone`, message: `zone "${d.zone}" is not in zones` });
