@@ -4,6 +4,7 @@ import type { Model } from "../model/types";
 import type { Problem } from "./errors";
 import { checkDiscovery } from "./discovery-rules";
 import { checkIngestion } from "./ingestion-rules";
+import { checkReplication } from "./replication-rules";
 import { checkFleetJobs } from "./fleet-rules";
 import { loadManifests, readDomainFiles } from "./load";
 import { checkQueryTasks } from "./query-rules";
@@ -50,6 +51,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
     problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform), ...checkDiscovery(parsed), ...checkQueryTasks(parsed), ...checkFleetJobs(parsed, platform));
     problems.push(...checkIngestion(parsed, platform));
+    problems.push(...checkReplication(parsed));
     domains.push(parsed);
   }
 

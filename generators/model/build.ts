@@ -52,6 +52,7 @@ import { eksOf, emrEksDeploymentOf, emrEksTask } from "./emr-eks";
 import { discoveryOf } from "./discovery";
 import { type PipelineQueriesModel, defaultTaskTimeoutMinutes, queriesOf, queryGrants } from "./queries";
 import { fleetDagTask, fleetOf } from "./fleet";
+import { domainDrOf, environmentDrOf } from "./dr";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -337,6 +338,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         return { name: n, arn: bucketArn(partitionOf(platform.regions.primary), n) };
       })(),
       eks: eksOf(e.eks),
+      dr: environmentDrOf({ organization: platform.organization, environment: name, accountId: e.accountId, region: platform.regions.primary }, partitionOf(platform.regions.primary), platform.regions.dr, ACCESS_LOG_RETENTION_DAYS),
     };
   });
 
@@ -495,6 +497,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         },
         zones,
         tables,
+        dr: domainDrOf(ctx, env.partition, env.drRegion, m.name, zones.map((z, i) => ({ name: z.name, lifecycle: z.bucket.lifecycle, manifest: zoneEntries[i]![1] })), ACCESS_LOG_RETENTION_DAYS),
       });
       stacks.push({
         name: stack,

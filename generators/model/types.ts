@@ -4,6 +4,7 @@ import type { DiscoveryModel } from "./discovery";
 import type { IngestionModel } from "./ingestion";
 import type { PipelineQueriesModel } from "./queries";
 import type { FleetModel } from "./fleet";
+import type { DomainDrModel, EnvironmentDrModel } from "./dr";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -70,6 +71,8 @@ export interface EnvironmentModel {
   };
   /** The existing EKS cluster emr-eks jobs run on; null when the platform names none. */
   readonly eks: EksModel | null;
+  /** The catalog-export bucket, its key and log bucket, in the DR region (platform stack, DR provider). */
+  readonly dr: EnvironmentDrModel;
 }
 
 export type BackendModel =
@@ -162,6 +165,8 @@ export interface DomainDeploymentModel {
   readonly grants: readonly GrantModel[];
   /** Firehose streams into raw tables, and prefixes of the raw bucket partner accounts upload to. */
   readonly ingestion: IngestionModel;
+  /** Always-on DR storage: zone key replicas, replica buckets, replication, and where the catalog export goes. */
+  readonly dr: DomainDrModel;
 }
 
 export interface WorkgroupModel {

@@ -6,6 +6,7 @@ import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
 import { queryTaskFields } from "./pipeline-task";
+import { ZoneReplicationFields } from "./replication";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -76,6 +77,7 @@ export const ZoneManifest = z
       abortIncompleteMultipartUploadDays: 7,
       staging: { prefix: "_staging/", expireAfterDays: 7 },
     }),
+    ...ZoneReplicationFields,
   })
   .describe("One storage zone: a KMS key, a bucket and a Glue database.");
 

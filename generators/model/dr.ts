@@ -1,0 +1,179 @@
+import { bucketArn, bucketName, iamRoleArn, iamRoleName, kmsAlias, kmsAliasArn, type NameContext } from "./names";
+import type { BucketModel, LifecycleModel, Partition } from "./types";
+
+/**
+ * Disaster-recovery names. A DR resource has the name its primary
+ * counterpart would have in the DR region: bucket and role names end in the
+ * region, and KMS aliases are per region, so the primary's naming functions
+ * with `region` set to the DR region give names that are unique, readable and
+ * known before apply — and a rebuild in the DR region finds its storage under
+ * the names its own stacks would derive.
+ *
+ * - zone bucket in the DR region: `<org>-<domain>-<zone>-<env>-<account>-<dr region>`
+ *   (the replica bucket of a replicated zone; for the others, the bucket a
+ *   rebuild creates and recomputes into);
+ * - zone key replica: the zone key's multi-Region replica, aliased
+ *   `alias/<org>/<env>/<domain>/<zone>` in the DR region;
+ * - DR access-log bucket: `<org>-<domain>-logs-<env>-<account>-<dr region>`;
+ * - Lake Formation registration role of a DR bucket:
+ *   `<org>-<domain>-lf-<zone>-<env>-<dr region>` (the only reader of its objects);
+ * - replication role: `<org>-<domain>-replication-<env>-<primary region>`;
+ * - catalog-export bucket, one per environment, in the DR region:
+ *   `<org>-platform-catalog-export-<env>-<account>-<dr region>`, encrypted
+ *   with `alias/<org>/<env>/platform/catalog-export`, its access logs in
+ *   `<org>-platform-logs-<env>-<account>-<dr region>`;
+ * - export object: `catalog-export/<env>/<domain>.json`, the same path as
+ *   the file written on synth under `cdktf.out/`.
+ */
+
+/** The name context of the DR region: the same organization, environment and account. */
+export const drContext = (ctx: NameContext, drRegion: string): NameContext => ({ ...ctx, region: drRegion });
+
+/** Purpose segment of the platform's DR buckets and keys. */
+export const PLATFORM_SEGMENT = "platform";
+
+/** The zone's bucket in the DR region. */
+export function drZoneBucket(ctx: NameContext, partition: Partition, drRegion: string, domain: string, zone: string): BucketModel {
+  const name = bucketName(drContext(ctx, drRegion), domain, zone);
+  return { name, arn: bucketArn(partition, name) };
+}
+
+/** The zone key's replica in the DR region: the primary's alias, in the DR region. */
+export function replicaKeyAlias(ctx: NameContext, partition: Partition, drRegion: string, domain: string, zone: string): { alias: string; aliasArn: string } {
+  const alias = kmsAlias(ctx, domain, zone);
+  return { alias, aliasArn: kmsAliasArn(partition, drContext(ctx, drRegion), alias) };
+}
+
+/** Receives the server access logs of the domain's DR buckets. */
+export function drLogBucket(ctx: NameContext, partition: Partition, drRegion: string, domain: string): BucketModel {
+  const name = bucketName(drContext(ctx, drRegion), domain, "logs");
+  return { name, arn: bucketArn(partition, name) };
+}
+
+/** The role Lake Formation uses to reach a zone's DR bucket: the only reader its read guard lets through. */
+export function drRegistrationRole(ctx: NameContext, partition: Partition, drRegion: string, domain: string, zone: string): { name: string; arn: string } {
+  const name = iamRoleName(drContext(ctx, drRegion), domain, `lf-${zone}`);
+  return { name, arn: iamRoleArn(partition, ctx.accountId, name) };
+}
+
+/** The role S3 replicates the domain's zones with (in the primary region). */
+export function replicationRole(ctx: NameContext, partition: Partition, domain: string): { name: string; arn: string } {
+  const name = iamRoleName(ctx, domain, "replication");
+  return { name, arn: iamRoleArn(partition, ctx.accountId, name) };
+}
+
+/** The environment's catalog-export bucket, in the DR region. */
+export function catalogExportBucket(ctx: NameContext, partition: Partition, drRegion: string): BucketModel {
+  const name = bucketName(drContext(ctx, drRegion), PLATFORM_SEGMENT, "catalog-export");
+  return { name, arn: bucketArn(partition, name) };
+}
+
+/** The key of the environment's catalog-export bucket (single-Region, in the DR region). */
+export function catalogExportKey(ctx: NameContext, partition: Partition, drRegion: string): { alias: string; aliasArn: string } {
+  const alias = kmsAlias(ctx, PLATFORM_SEGMENT, "catalog-export");
+  return { alias, aliasArn: kmsAliasArn(partition, drContext(ctx, drRegion), alias) };
+}
+
+/** Receives the server access logs of the platform's DR-region buckets (the export bucket). */
+export function platformDrLogBucket(ctx: NameContext, partition: Partition, drRegion: string): BucketModel {
+  const name = bucketName(drContext(ctx, drRegion), PLATFORM_SEGMENT, "logs");
+  return { name, arn: bucketArn(partition, name) };
+}
+
+/** `catalog-export/<env>/<domain>.json`: the object key in the export bucket, and the file's path under the synth output directory. */
+export const catalogExportPath = (environment: string, domain: string) => `catalog-export/${environment}/${domain}.json`;
+
+// ---------------------------------------------------------------------------
+// The Model's DR parts
+
+/** A zone's DR side: its key replica (every zone) and, when replicated, its replica bucket and replication settings. */
+export interface ZoneDrModel {
+  readonly zone: string;
+  /** The zone key's replica in the DR region. */
+  readonly key: { readonly alias: string; readonly aliasArn: string; readonly description: string };
+  /** The zone's bucket in the DR region (created here only when `replication` is set). */
+  readonly bucket: BucketModel & { readonly logPrefix: string; readonly lifecycle: LifecycleModel };
+  /** The DR registration role: the only reader the DR bucket's read guard lets through. */
+  readonly readerRoleArn: string;
+  /** null: the zone is not replicated (recomputed from raw in a rebuild). */
+  readonly replication: {
+    /** S3 Replication Time Control: 99.99 % of objects within 15 minutes, with metrics. */
+    readonly timeControl: boolean;
+    /** Replicate delete markers (off: a delete in the primary leaves the replica's current version). */
+    readonly deleteMarkers: boolean;
+  } | null;
+}
+
+/** The deployment's always-on DR storage, created by the domain stack under its DR-region provider. */
+export interface DomainDrModel {
+  readonly region: string;
+  readonly zones: readonly ZoneDrModel[];
+  /** null when no zone is replicated. */
+  readonly replicationRole: { readonly name: string; readonly arn: string } | null;
+  /** Server access logs of the DR buckets; null when no zone is replicated. */
+  readonly logBucket: (BucketModel & { readonly logRetentionDays: number }) | null;
+  /** Where the deployment's catalog export goes: the environment's export bucket, object key, and the bucket's key. */
+  readonly export: { readonly bucket: BucketModel; readonly objectKey: string; readonly keyAliasArn: string };
+}
+
+/** The environment's DR-region resources in the platform stack. */
+export interface EnvironmentDrModel {
+  readonly region: string;
+  readonly exportBucket: BucketModel;
+  readonly exportKey: { readonly alias: string; readonly aliasArn: string; readonly description: string };
+  /** Access logs of the export bucket. */
+  readonly logBucket: BucketModel & { readonly logRetentionDays: number };
+}
+
+/** A zone's replication settings as the manifest gives them (all optional). */
+export interface ZoneReplicationInput {
+  readonly replicate?: boolean | undefined;
+  readonly replicationTimeControl?: boolean | undefined;
+  readonly replicateDeletes?: boolean | undefined;
+}
+
+/** raw is the system of record: replicated unless the manifest says otherwise; other zones only when marked. */
+export const replicatesByDefault = (zone: string) => zone === "raw";
+
+export function environmentDrOf(ctx: NameContext, partition: Partition, drRegion: string, logRetentionDays: number): EnvironmentDrModel {
+  const key = catalogExportKey(ctx, partition, drRegion);
+  return {
+    region: drRegion,
+    exportBucket: catalogExportBucket(ctx, partition, drRegion),
+    exportKey: { ...key, description: `Catalog exports of every domain (${ctx.environment}), in the DR region` },
+    logBucket: { ...platformDrLogBucket(ctx, partition, drRegion), logRetentionDays },
+  };
+}
+
+export function domainDrOf(
+  ctx: NameContext,
+  partition: Partition,
+  drRegion: string,
+  domain: string,
+  zones: readonly { readonly name: string; readonly lifecycle: LifecycleModel; readonly manifest: ZoneReplicationInput }[],
+  logRetentionDays: number,
+): DomainDrModel {
+  const drZones: ZoneDrModel[] = zones.map((z) => {
+    const replicate = z.manifest.replicate ?? replicatesByDefault(z.name);
+    const key = replicaKeyAlias(ctx, partition, drRegion, domain, z.name);
+    return {
+      zone: z.name,
+      key: { ...key, description: `${domain} ${z.name} zone (${ctx.environment}): replica of the zone key in the DR region` },
+      bucket: { ...drZoneBucket(ctx, partition, drRegion, domain, z.name), logPrefix: `${z.name}/`, lifecycle: z.lifecycle },
+      readerRoleArn: drRegistrationRole(ctx, partition, drRegion, domain, z.name).arn,
+      replication: replicate ? { timeControl: z.manifest.replicationTimeControl ?? false, deleteMarkers: z.manifest.replicateDeletes ?? false } : null,
+    };
+  });
+  const any = drZones.some((z) => z.replication);
+  return {
+    region: drRegion,
+    zones: drZones,
+    replicationRole: any ? replicationRole(ctx, partition, domain) : null,
+    logBucket: any ? { ...drLogBucket(ctx, partition, drRegion, domain), logRetentionDays } : null,
+    export: {
+      bucket: catalogExportBucket(ctx, partition, drRegion),
+      objectKey: catalogExportPath(ctx.environment, domain),
+      keyAliasArn: catalogExportKey(ctx, partition, drRegion).aliasArn,
+    },
+  };
+}
