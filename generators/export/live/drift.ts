@@ -1,4 +1,4 @@
-import { type CatalogExport, type ExportColumn, type ExportGrantResource, type ExportTable, canonicalJson } from "../format";
+import { type CatalogExport, type ExportColumn, type ExportGrantResource, type ExportTable, canonicalJson, finalizeExport } from "../format";
 import { grantIdentity, normalizeGrantResource } from "./to-export";
 
 /**
@@ -254,3 +254,51 @@ export function formatDriftText(r: DriftReport): string {
 }
 
 export const formatDriftJson = (r: DriftReport) => `${JSON.stringify({ drift: hasDrift(r), ...r }, null, 2)}\n`;
+
+/**
+ * The declared exports combined with what exists only live: the manifests'
+ * form of every entry they declare, plus every live entry none declares
+ * (crawler tables, grants and filters made by hand, tags added in the
+ * console). An export to rebuild from that loses nothing the account holds.
+ * Zones come from the manifest of a single domain (none for the whole
+ * account); the source is the live one.
+ */
+export function mergeExports(live: CatalogExport, declared: readonly CatalogExport[]): CatalogExport {
+  const all = <K extends keyof CatalogExport>(k: K) => declared.flatMap((e) => e[k] as unknown as unknown[]) as unknown as CatalogExport[K];
+  const union = <T>(declaredItems: readonly T[], liveItems: readonly T[], key: (x: T) => string): T[] => {
+    const m = new Map<string, T>();
+    for (const x of declaredItems) if (!m.has(key(x))) m.set(key(x), x);
+    for (const x of liveItems) if (!m.has(key(x))) m.set(key(x), x);
+    return [...m.values()];
+  };
+  // As in the live export: zones only for one domain (zone names repeat across domains).
+  const zones = declared.length === 1 ? declared[0]!.zones : [];
+  // Tag values: the union per key, so a value added live stays assignable.
+  const values = new Map<string, Set<string>>();
+  for (const t of [...all("lfTags"), ...live.lfTags]) values.set(t.key, new Set([...(values.get(t.key) ?? []), ...t.values]));
+  // Grants: declared entries as they are; live permissions no declared entry of the principal on the resource holds, as found-live grants.
+  const declaredHeld = new Map<string, Set<string>>();
+  for (const g of all("grants")) {
+    const key = grantIdentity(g.principal, g.resource);
+    declaredHeld.set(key, new Set([...(declaredHeld.get(key) ?? []), ...g.permissions]));
+  }
+  const liveOnly = live.grants.flatMap((g) => {
+    const held = declaredHeld.get(grantIdentity(g.principal, g.resource));
+    if (!held) return [g];
+    const permissions = g.permissions.filter((p) => !held.has(p));
+    return permissions.length === 0 ? [] : [{ ...g, name: null, permissions, permissionsWithGrantOption: g.permissionsWithGrantOption.filter((p) => permissions.includes(p)) }];
+  });
+  return finalizeExport({
+    format: live.format,
+    version: live.version,
+    source: live.source,
+    lfTags: [...values].map(([key, v]) => ({ key, values: [...v] })),
+    zones: [...zones],
+    databases: union(all("databases"), live.databases, (d) => d.name).map((d) => (zones.length > 0 ? d : { ...d, zone: null })),
+    resourceLinks: union(all("resourceLinks"), live.resourceLinks, (l) => l.name),
+    tables: union(all("tables"), live.tables, (t) => `${t.database}.${t.name}`),
+    registrations: union(all("registrations"), live.registrations, (r) => r.resourceArn),
+    dataCellsFilters: union(all("dataCellsFilters"), live.dataCellsFilters, (f) => `${f.database}.${f.table}.${f.name}`),
+    grants: [...all("grants"), ...liveOnly],
+  });
+}

@@ -111,9 +111,12 @@ export async function callerIdentity(clients: LiveClients): Promise<{ accountId:
   return { accountId: id.Account ?? "", arn, partition: arn.split(":")[1] || "aws", region };
 }
 
-export async function readLiveCatalog(clients: LiveClients, keep: DatabaseFilter = () => true): Promise<LiveCatalog> {
+export type CallerIdentity = Awaited<ReturnType<typeof callerIdentity>>;
+
+/** Reads the catalog; `identity` when the caller already asked STS (to check the account before reading). */
+export async function readLiveCatalog(clients: LiveClients, keep: DatabaseFilter = () => true, identity?: CallerIdentity): Promise<LiveCatalog> {
   const { glue, lakeFormation: lf } = clients;
-  const identity = await callerIdentity(clients);
+  identity ??= await callerIdentity(clients);
 
   const allDatabases = await collect("glue:GetDatabases", paginateGetDatabases({ client: glue }, {}), (p) => p.DatabaseList);
   const databases = allDatabases.filter((d) => d.Name !== undefined && keep(d.Name));

@@ -169,6 +169,10 @@ export function toCatalogExport(live: LiveCatalog, scope: LiveScope): LiveExport
   const declaredGrants = new Map(scope.declared.flatMap((e) => e.grants).map((g) => [grantIdentity(g.principal, g.resource), g]));
   const declaredPrincipals = new Map(scope.declared.flatMap((e) => e.grants).map((g) => [g.principal, g]));
 
+  // Zones are storage, not catalog: Glue and Lake Formation do not hold them, so they come from the domain's manifest.
+  // Zone names repeat across domains, so an export of several domains (the whole account) has none.
+  const zones: readonly ExportZone[] = scope.declared.length === 1 ? scope.declared[0]!.zones : [];
+
   const databases: ExportDatabase[] = [];
   const resourceLinks: CatalogExport["resourceLinks"] = [];
   for (const { database: d, lfTags } of live.databases) {
@@ -184,7 +188,7 @@ export function toCatalogExport(live: LiveCatalog, scope: LiveScope): LiveExport
       name,
       description: d.Description ?? "",
       locationUri: S3_URI.test(location) ? location : null,
-      zone: declared?.zone ?? null,
+      zone: zones.length > 0 ? (declared?.zone ?? null) : null,
       kind: declared?.kind ?? "other",
       lfTags: { ...lfTags },
     });
@@ -225,7 +229,8 @@ export function toCatalogExport(live: LiveCatalog, scope: LiveScope): LiveExport
       location,
       columns: (sd?.Columns ?? []).map(column),
       partitionKeys: (t.PartitionKeys ?? []).map(column),
-      parameters: Object.fromEntries(Object.entries(t.Parameters ?? {}).filter(([k]) => !VOLATILE_TABLE_PARAMETERS.has(k))),
+      // An Iceberg table's `table_type` is what `format` says.
+      parameters: Object.fromEntries(Object.entries(t.Parameters ?? {}).filter(([k]) => !VOLATILE_TABLE_PARAMETERS.has(k) && !(format === "iceberg" && k === "table_type"))),
       storage:
         format === "iceberg"
           ? null
@@ -244,8 +249,11 @@ export function toCatalogExport(live: LiveCatalog, scope: LiveScope): LiveExport
     registrations.push({ resourceArn: r.ResourceArn, roleArn: r.RoleArn, hybridAccessEnabled: r.HybridAccessEnabled ?? false });
   }
 
+  // A filter or grant on something the export left out (a view, a link) would be a dangling reference: it goes too, with a note.
+  const keptTables = new Set(tables.map((t) => `${t.database}.${t.name}`));
   const dataCellsFilters: CatalogExport["dataCellsFilters"] = live.dataCellsFilters
     .filter((f) => keptDatabases.has(f.DatabaseName ?? ""))
+    .filter((f) => keptTables.has(`${f.DatabaseName}.${f.TableName}`) || (skipped.push(`data-cells filter ${f.DatabaseName}.${f.TableName}.${f.Name}: its table is left out`), false))
     .map((f) => ({
       name: f.Name!,
       database: f.DatabaseName!,
@@ -255,7 +263,22 @@ export function toCatalogExport(live: LiveCatalog, scope: LiveScope): LiveExport
       rowFilter: f.RowFilter?.FilterExpression ? f.RowFilter.FilterExpression : null,
     }));
 
-  const grants = mapGrants(live.permissions, scope, skipped).map(({ principal, resource, permissions, permissionsWithGrantOption }): ExportGrant => {
+  const keptFilters = new Set(dataCellsFilters.map((f) => `${f.database}.${f.table}.${f.name}`));
+  const refersToKept = (r: ExportGrantResource) =>
+    r.kind === "database"
+      ? keptDatabases.has(r.name)
+      : r.kind === "table"
+        ? r.name === null
+          ? keptDatabases.has(r.database)
+          : keptTables.has(`${r.database}.${r.name}`)
+        : r.kind === "tableColumns"
+          ? keptTables.has(`${r.database}.${r.table}`)
+          : r.kind === "dataCellsFilter"
+            ? keptFilters.has(`${r.database}.${r.table}.${r.name}`)
+            : true;
+  const grants = mapGrants(live.permissions, scope, skipped)
+    .filter((g) => refersToKept(g.resource) || (skipped.push(`grant to ${g.principal}: on a resource left out (${canonicalJson(g.resource)})`), false))
+    .map(({ principal, resource, permissions, permissionsWithGrantOption }): ExportGrant => {
     const named = declaredGrants.get(grantIdentity(principal, resource));
     const known = declaredPrincipals.get(principal);
     return {
@@ -269,16 +292,13 @@ export function toCatalogExport(live: LiveCatalog, scope: LiveScope): LiveExport
     };
   });
 
-  // Zones are storage, not catalog: Glue and Lake Formation do not hold them, so they come from the manifests.
-  const zones = new Map<string, ExportZone>();
-  for (const e of scope.declared) for (const z of e.zones) zones.set(z.name, z);
 
   const out = finalizeExport({
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
     source: { ...scope.source, accountId: live.accountId, region: live.region, partition: live.partition as ExportSource["partition"] },
     lfTags: live.lfTags.map((t) => ({ key: t.key, values: [...t.values] })),
-    zones: [...zones.values()],
+    zones: [...zones],
     databases,
     resourceLinks,
     tables,
