@@ -238,7 +238,7 @@ const LABEL: Record<DriftKind, string> = {
 
 /** The report for people (and CI logs). */
 export function formatDriftText(r: DriftReport): string {
-  const where = `${r.source.domain === "*" ? "the whole account" : r.source.domain} in ${r.source.environment} (${r.source.accountId}, ${r.source.region})`;
+  const where = `${r.source.domain === "*" ? "the whole account" : `domain ${r.source.domain}`} in ${r.source.environment} (${r.source.accountId}, ${r.source.region})`;
   const count = r.undeclared.length + r.missing.length + r.changed.length;
   if (count === 0) return `no drift: ${where} holds exactly what the manifests declare\n`;
   const width = Math.max(...[...r.undeclared, ...r.missing, ...r.changed].map((e) => LABEL[e.kind].length));

@@ -41,7 +41,7 @@ describe("compareExports", () => {
   it("finds no drift when the account holds what the manifests declare", () => {
     const r = compareExports(fixtureExport(), [fixtureExport()]);
     expect(hasDrift(r)).toBe(false);
-    expect(formatDriftText(r)).toBe("no drift: cdr in dev (111111111111, eu-west-1) holds exactly what the manifests declare\n");
+    expect(formatDriftText(r)).toBe("no drift: domain cdr in dev (111111111111, eu-west-1) holds exactly what the manifests declare\n");
   });
 
   it("reports a crawler-discovered table as live, in no manifest", () => {
@@ -121,7 +121,7 @@ describe("compareExports", () => {
     const r = compareExports(live((c) => extraGrant(crawlerTable(withoutFilter(c)))), [fixtureExport()], [ADMIN]);
     expect(formatDriftText(r)).toBe(
       [
-        "drift in cdr in dev (111111111111, eu-west-1): 4 differences",
+        "drift in domain cdr in dev (111111111111, eu-west-1): 4 differences",
         "live, in no manifest (2):",
         "  grant   SELECT on table cdr_processed_dev.calls to arn:aws:iam::111111111111:role/adhoc",
         "  table   cdr_raw_discovered_dev.partner_mvno — crawler-discovered: declare it in the manifest to tag and grant it",
