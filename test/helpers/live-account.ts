@@ -206,7 +206,15 @@ export function mockLiveAccount(account: LiveAccount, pageSize = 2) {
     throw new Error("GetResourceLFTags on an unexpected resource");
   });
   lf.on(ListPermissionsCommand).callsFake((input) => {
-    const p = page(account.permissions, input.NextToken, pageSize);
+    // The worst case seen live: the unfiltered listing leaves tag-policy grants out; their own resource types list them.
+    const kept = account.permissions.filter((x) =>
+      input.ResourceType === undefined
+        ? !x.Resource?.LFTagPolicy
+        : input.ResourceType === "LF_TAG_POLICY_DATABASE" || input.ResourceType === "LF_TAG_POLICY_TABLE"
+          ? x.Resource?.LFTagPolicy?.ResourceType === input.ResourceType.replace("LF_TAG_POLICY_", "")
+          : false,
+    );
+    const p = page(kept, input.NextToken, pageSize);
     return { PrincipalResourcePermissions: p.items, NextToken: p.next };
   });
   lf.on(ListDataCellsFilterCommand).callsFake((input) => {

@@ -148,7 +148,14 @@ export async function readLiveCatalog(clients: LiveClients, keep: DatabaseFilter
     return { table, lfTags: tagMap(r.LFTagsOnTable), columnLfTags };
   });
 
-  const permissions = await collect("lakeformation:ListPermissions", paginateListPermissions({ client: lf }, {}), (p) => p.PrincipalResourcePermissions);
+  // The unfiltered listing, then tag-policy grants by their own resource types: listings filtered by the
+  // generic LF_TAG_POLICY type have been seen to return the DATABASE ones only (aws/aws-sdk-js#4583).
+  // A grant listed twice is one grant: the mapping merges by principal and resource.
+  const permissions = (
+    await mapLimit([undefined, "LF_TAG_POLICY_DATABASE", "LF_TAG_POLICY_TABLE"] as const, 1, (ResourceType) =>
+      collect(`lakeformation:ListPermissions${ResourceType ? ` (${ResourceType})` : ""}`, paginateListPermissions({ client: lf }, ResourceType ? { ResourceType } : {}), (p) => p.PrincipalResourcePermissions),
+    )
+  ).flat();
   const dataCellsFilters = await collect("lakeformation:ListDataCellsFilter", paginateListDataCellsFilter({ client: lf }, {}), (p) => p.DataCellsFilters);
   const registrations = await collect("lakeformation:ListResources", paginateListResources({ client: lf }, {}), (p) => p.ResourceInfoList);
 

@@ -46,6 +46,10 @@ function catalog(overrides: Partial<Record<string, (req: FakeRequest, attempt: n
       case "lakeformation:GetResourceLFTags":
         return { body: { LFTagOnDatabase: [{ TagKey: "domain", TagValues: ["cdr"] }], LFTagsOnTable: [], LFTagsOnColumns: [{ Name: "id", LFTags: [{ TagKey: "confidentiality", TagValues: ["pii"] }] }] } };
       case "lakeformation:ListPermissions":
+        if (req.input.ResourceType === "LF_TAG_POLICY_TABLE") {
+          return { body: { PrincipalResourcePermissions: [{ Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::111111111111:role/a" }, Resource: { LFTagPolicy: { ResourceType: "TABLE", Expression: [{ TagKey: "domain", TagValues: ["cdr"] }] } }, Permissions: ["SELECT"] }] } };
+        }
+        if (req.input.ResourceType) return { body: { PrincipalResourcePermissions: [] } };
         return paged(
           "PrincipalResourcePermissions",
           [{ Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::111111111111:role/a" }, Resource: { Database: { Name: "cdr_raw_dev" } }, Permissions: ["DESCRIBE"] }],
@@ -81,12 +85,13 @@ describe("readLiveCatalog", () => {
     expect(live.databases.map((d) => d.database.Name)).toEqual(["cdr_raw_dev", "cdr_raw_discovered_dev"]);
     expect(live.tables.map((t) => `${t.table.DatabaseName}.${t.table.Name}`).sort()).toEqual(["cdr_raw_dev.calls", "cdr_raw_dev.events", "cdr_raw_discovered_dev.partner_x"]);
     expect(live.lfTags.map((t) => t.key)).toEqual(["domain", "confidentiality"]);
-    expect(live.permissions).toHaveLength(2);
+    expect(live.permissions.map((p) => Object.keys(p.Resource!)[0])).toEqual(["Database", "Database", "LFTagPolicy"]);
+    expect(calls.filter((c) => c.operation === "lakeformation:ListPermissions").map((c) => c.input.ResourceType ?? null)).toEqual([null, null, "LF_TAG_POLICY_DATABASE", "LF_TAG_POLICY_TABLE"]);
     expect(live.dataCellsFilters.map((f) => f.Name)).toEqual(["f1", "f2"]);
     expect(live.registrations.map((r) => r.ResourceArn)).toEqual(["arn:aws:s3:::acme-cdr-raw", "arn:aws:s3:::acme-cdr-processed"]);
     // Each second page was asked for with the first page's token.
     for (const op of ["glue:GetDatabases", "lakeformation:ListLFTags", "lakeformation:ListPermissions", "lakeformation:ListDataCellsFilter", "lakeformation:ListResources"]) {
-      expect(calls.filter((c) => c.operation === op).map((c) => c.input.NextToken ?? null)).toEqual([null, "page-2"]);
+      expect(calls.filter((c) => c.operation === op && !c.input.ResourceType).map((c) => c.input.NextToken ?? null)).toEqual([null, "page-2"]);
     }
   });
 
@@ -103,13 +108,13 @@ describe("readLiveCatalog", () => {
   it("retries a throttled page and loses nothing", async () => {
     const { handler, calls } = catalog({
       "glue:GetTables": (req, attempt) => (req.input.DatabaseName === "cdr_raw_dev" && req.input.NextToken === "page-2" && attempt === 1 ? { error: "ThrottlingException" } : undefined),
-      "lakeformation:ListPermissions": (req, attempt) => (req.input.NextToken === undefined && attempt === 1 ? { status: 429, error: "ThrottlingException" } : undefined),
+      "lakeformation:ListPermissions": (req, attempt) => (req.input.NextToken === undefined && !req.input.ResourceType && attempt === 1 ? { status: 429, error: "ThrottlingException" } : undefined),
     });
     const live = await readLiveCatalog(clientsOver(handler));
     expect(calls.filter((c) => c.operation === "glue:GetTables" && c.input.NextToken === "page-2")).toHaveLength(2);
-    expect(calls.filter((c) => c.operation === "lakeformation:ListPermissions" && c.input.NextToken === undefined)).toHaveLength(2);
+    expect(calls.filter((c) => c.operation === "lakeformation:ListPermissions" && c.input.NextToken === undefined && !c.input.ResourceType)).toHaveLength(2);
     expect(live.tables.map((t) => t.table.Name).sort()).toEqual(["calls", "events", "partner_x"]);
-    expect(live.permissions).toHaveLength(2);
+    expect(live.permissions).toHaveLength(3);
   });
 
   it("fails when throttling outlasts the configured attempts, naming the call", async () => {
@@ -126,6 +131,7 @@ describe("readLiveCatalog", () => {
     expect((error as LiveReadError).operation).toBe("lakeformation:ListPermissions");
     expect((error as LiveReadError).message).toContain("AccessDeniedException");
     expect(calls.filter((c) => c.operation === "lakeformation:ListPermissions")).toHaveLength(1);
+    expect((error as LiveReadError).message).toMatch(/^lakeformation:ListPermissions: AccessDeniedException/);
   });
 
   it("reads only the databases the filter keeps", async () => {
