@@ -182,9 +182,9 @@ export const ExportGrant = z
     name: Name.nullable().describe("The manifest's name for the grant (an access entry, `job-<job>-reads`…); null for a grant found live only."),
     principal: z.string().min(1).describe("What Lake Formation grants to: an IAM role or user ARN, an Identity Center group ARN, or an account ID."),
     principalKind: z
-      .enum(["iam-role", "iam-user", "identity-center-group", "account", "job", "pipeline", "other"])
-      .describe("`job` and `pipeline` roles are Lakeform's own, named per region, so a rebuild renames them; `other`: found live."),
-    principalName: Name.nullable().describe("Name in the platform's principal catalogue, or the job's name; null when found live only."),
+      .enum(["iam-role", "iam-user", "identity-center-group", "account", "job", "pipeline", "crawler", "other"])
+      .describe("`job`, `pipeline` and `crawler` roles are Lakeform's own, named per region, so a rebuild renames them; `other`: found live."),
+    principalName: Name.nullable().describe("Name in the platform's principal catalogue (`job:<job>`, `pipeline:<env>`, `crawler:<crawler>` for Lakeform's own roles); null when found live only."),
     permissions: z.array(Permission).min(1).describe("Sorted."),
     permissionsWithGrantOption: z.array(Permission).describe("Sorted; a subset of permissions. @default []"),
     resource: ExportGrantResource,

@@ -497,7 +497,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         },
         zones,
         tables,
-        dr: domainDrOf(ctx, env.partition, env.drRegion, m.name, zones.map((z, i) => ({ name: z.name, lifecycle: z.bucket.lifecycle, manifest: zoneEntries[i]![1] })), ACCESS_LOG_RETENTION_DAYS),
+        dr: domainDrOf(ctx, env.partition, env.drRegion, m.name, zones.map((z, i) => ({ name: z.name, lifecycle: z.bucket.lifecycle, manifest: zoneEntries[i]![1] })), ACCESS_LOG_RETENTION_DAYS, platform.lfTags),
       });
       stacks.push({
         name: stack,

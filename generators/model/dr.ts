@@ -112,8 +112,19 @@ export interface DomainDrModel {
   readonly replicationRole: { readonly name: string; readonly arn: string } | null;
   /** Server access logs of the DR buckets; null when no zone is replicated. */
   readonly logBucket: (BucketModel & { readonly logRetentionDays: number }) | null;
-  /** Where the deployment's catalog export goes: the environment's export bucket, object key, and the bucket's key. */
-  readonly export: { readonly bucket: BucketModel; readonly objectKey: string; readonly keyAliasArn: string };
+  /**
+   * The deployment's catalog export: where it goes (the environment's export
+   * bucket, object key, the bucket's key), and what it needs beyond the
+   * deployment (the organization, the domain, the platform's LF-tag taxonomy).
+   */
+  readonly export: {
+    readonly bucket: BucketModel;
+    readonly objectKey: string;
+    readonly keyAliasArn: string;
+    readonly organization: string;
+    readonly domain: string;
+    readonly lfTags: readonly { readonly key: string; readonly values: readonly string[] }[];
+  };
 }
 
 /** The environment's DR-region resources in the platform stack. */
@@ -152,6 +163,7 @@ export function domainDrOf(
   domain: string,
   zones: readonly { readonly name: string; readonly lifecycle: LifecycleModel; readonly manifest: ZoneReplicationInput }[],
   logRetentionDays: number,
+  taxonomy: Readonly<Record<string, { readonly values: readonly string[] }>>,
 ): DomainDrModel {
   const drZones: ZoneDrModel[] = zones.map((z) => {
     const replicate = z.manifest.replicate ?? replicatesByDefault(z.name);
@@ -174,6 +186,11 @@ export function domainDrOf(
       bucket: catalogExportBucket(ctx, partition, drRegion),
       objectKey: catalogExportPath(ctx.environment, domain),
       keyAliasArn: catalogExportKey(ctx, partition, drRegion).aliasArn,
+      organization: ctx.organization,
+      domain,
+      lfTags: Object.keys(taxonomy)
+        .sort()
+        .map((key) => ({ key, values: [...new Set(taxonomy[key]!.values)].sort() })),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Model } from "../model/types";
 import { DomainStack } from "./domain-stack";
 import { PlatformStack } from "./platform-stack";
 import { DEFAULT_STATE_ROOT } from "./stack-props";
+import { writeCatalogExports } from "../export/build";
 
 export interface SynthOptions {
   /** Directory CDKTF writes manifest.json and stacks/<name>/cdk.tf.json into. */
@@ -52,4 +53,6 @@ export function synthesizeModel(model: Model, options: SynthOptions): void {
     }
   }
   app.synth();
+  // The catalog exports the domain stacks ship, beside them.
+  writeCatalogExports(model, options.outdir, wanted);
 }

@@ -28,6 +28,7 @@ import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
 import { addDiscovery, discoveryFailureSources } from "./discovery";
 import { ingestion, partnerDropBucketOptions, partnerDropKeyOptions } from "./ingestion";
 import { pipelineQueryArtifactStatements, pipelineQueryBucketStatements, pipelineQueryKeyStatements, pipelineQueryUploadKeyArns, pipelineQueryWorkgroups } from "./pipeline-queries";
+import { alwaysOnDrStorage, replicationReaders } from "./dr-storage";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -92,7 +93,7 @@ export class DomainStack extends AwsStack {
       const l = zone.bucket.lifecycle;
       const bucket = new LakeBucket(this, `${zone.name}-bucket`, {
         terraformName: zone.name,
-        onlyObjectReaders: [zone.registrationRole.arn],
+        onlyObjectReaders: [zone.registrationRole.arn, ...replicationReaders(dep, zone.name)],
         policyStatements: pipelineQueryBucketStatements(dep, zone.name),
         bucketName: zone.bucket.name,
         bucketArn: zone.bucket.arn,
@@ -130,6 +131,9 @@ export class DomainStack extends AwsStack {
         }),
       );
     }
+
+    // Zone key replicas, replica buckets and replication into the DR region.
+    alwaysOnDrStorage(this, stack, dep, zoneKeys, zoneBuckets);
 
     for (const link of dep.resourceLinks) {
       new ResourceLink(this, `link-${link.producer}-${link.zone}`, {

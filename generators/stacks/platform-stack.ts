@@ -11,6 +11,7 @@ import type { EnvironmentModel, Model, StackModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 import { emrEksPipelineStatements } from "./emr-eks-jobs";
 import { pipelineQueryStatements } from "./pipeline-queries";
+import { catalogExportStorage } from "./dr-storage";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -70,6 +71,8 @@ export class PlatformStack extends AwsStack {
       schedulers: m.schedulers,
       extraStatements: pipelineStatements(model, env),
     });
+    // The environment's catalog-export bucket, in the DR region.
+    catalogExportStorage(this, stack, env);
   }
 }
 

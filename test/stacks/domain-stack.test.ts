@@ -18,6 +18,9 @@ const DEV = "111111111111";
 const PROD = "222222222222";
 const bucketName = (zone: string, env = "dev", account = DEV) => `acme-sales-${zone}-${env}-${account}-eu-west-1`;
 const ZONES = ["raw", "processed", "curated"];
+/** Always-on DR (test/stacks/dr-storage.test.ts): raw is replicated by default; every zone key has a replica. */
+const DR_BUCKETS = ["dr__access_logs", "dr__raw"];
+const DR_KEY_ALIASES = ZONES.map((z) => `dr__${z}`);
 
 const model = modelFrom();
 const tf = synthStackOf(model, "sales-dev");
@@ -32,9 +35,9 @@ const rules = (r: Record<string, unknown>) => r.rule as Record<string, any>[];
 describe("DomainStack storage", () => {
   it("has a key, a bucket and a database per zone, one access-log bucket, the audit trail's key and bucket, and the ops key and artifacts bucket", () => {
     expect(Object.keys(resourcesOf(tf, "aws_kms_key")).sort()).toEqual(["audit", "ops", ...ZONES].sort());
-    expect(Object.keys(resourcesOf(tf, "aws_kms_alias")).sort()).toEqual(["audit", "ops", ...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_kms_alias")).sort()).toEqual(["audit", "ops", ...ZONES, ...DR_KEY_ALIASES].sort());
     expect(Object.keys(resourcesOf(tf, "aws_glue_catalog_database")).sort()).toEqual([...ZONES].sort());
-    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket")).sort()).toEqual(["access_logs", "artifacts", "audit", ...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket")).sort()).toEqual(["access_logs", "artifacts", "audit", ...ZONES, ...DR_BUCKETS].sort());
     for (const z of ZONES) expect(resource(tf, "aws_s3_bucket", z).bucket).toBe(bucketName(z));
     expect(resource(tf, "aws_s3_bucket", "access_logs").bucket).toBe(bucketName("logs"));
     expect(resource(tf, "aws_s3_bucket", "audit").bucket).toBe(bucketName("audit"));
@@ -52,6 +55,7 @@ describe("DomainStack storage", () => {
       "aws_iam_role_policy_attachments_exclusive",
       "aws_kms_alias",
       "aws_kms_key",
+      "aws_kms_replica_key",
       "aws_lakeformation_resource",
       "aws_lakeformation_resource_lf_tags",
       "aws_s3_bucket",
@@ -61,8 +65,10 @@ describe("DomainStack storage", () => {
       "aws_s3_bucket_ownership_controls",
       "aws_s3_bucket_policy",
       "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_replication_configuration",
       "aws_s3_bucket_server_side_encryption_configuration",
       "aws_s3_bucket_versioning",
+      "aws_s3_object",
     ]);
   });
 
@@ -95,11 +101,12 @@ describe("DomainStack storage", () => {
     for (const z of [...ZONES, "audit", "artifacts"]) {
       expect(resource(tf, "aws_s3_bucket_logging", z), z).toEqual({ bucket: `\${aws_s3_bucket.${z}.id}`, target_bucket: "${aws_s3_bucket.access_logs.id}", target_prefix: `${z}/` });
     }
-    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")).sort()).toEqual(["artifacts", "audit", ...ZONES].sort());
+    // The replica bucket logs in the DR region, into its own log bucket.
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")).sort()).toEqual(["artifacts", "audit", "dr__raw", ...ZONES].sort());
   });
 
   it("sends zone bucket events to EventBridge, but not the access-log, audit or artifacts bucket's (nothing starts from their writes)", () => {
-    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_notification")).sort()).toEqual([...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_notification")).sort()).toEqual(["dr__raw", ...ZONES].sort());
     for (const z of ZONES) expect(resource(tf, "aws_s3_bucket_notification", z), z).toEqual({ bucket: `\${aws_s3_bucket.${z}.id}`, eventbridge: true });
   });
 });
@@ -424,7 +431,8 @@ describe("DomainStack location registration", () => {
   });
 
   it("has one role per zone that only Lake Formation assumes, only for this account", () => {
-    expect(Object.keys(resourcesOf(tf, "aws_iam_role")).sort()).toEqual([...ZONES].sort());
+    // And S3's replication role (test/stacks/dr-storage.test.ts).
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role")).sort()).toEqual(["replication", ...ZONES].sort());
     for (const z of ZONES) {
       const role = resource(tf, "aws_iam_role", z);
       expect(role, z).toMatchObject({ name: roleName(z), max_session_duration: 3600 });
@@ -443,7 +451,7 @@ describe("DomainStack location registration", () => {
   });
 
   it("gives each role one inline policy that reaches only its zone's bucket and its zone's key", () => {
-    expect(Object.keys(resourcesOf(tf, "aws_iam_role_policy")).sort()).toEqual(ZONES.map((z) => `${z}__data-access`).sort());
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role_policy")).sort()).toEqual(["replication__replicate", ...ZONES.map((z) => `${z}__data-access`)].sort());
     for (const z of ZONES) {
       const p = resource(tf, "aws_iam_role_policy", `${z}__data-access`);
       expect(p.name, z).toBe("data-access");
@@ -481,7 +489,8 @@ describe("DomainStack location registration", () => {
         Principal: { AWS: "*" },
         Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectVersionForReplication"],
         Resource: `arn:aws:s3:::${bucketName(z)}/*`,
-        Condition: { ArnNotEquals: { "aws:PrincipalArn": [roleArn(z)] } },
+        // raw is replicated: S3's replication role reads its object versions too.
+        Condition: { ArnNotEquals: { "aws:PrincipalArn": z === "raw" ? [roleArn(z), `arn:aws:iam::${DEV}:role/acme-sales-replication-dev-eu-west-1`] : [roleArn(z)] } },
       });
       // The ARN in the policy is the ARN of the role the stack creates for the zone.
       expect(resource(tf, "aws_iam_role", z).name).toBe(roleArn(z).split(":role/")[1]);
@@ -499,7 +508,7 @@ describe("DomainStack location registration", () => {
     for (const z of ZONES) {
       expect(resource(prod, "aws_iam_role", z).name).toBe(roleName(z, "prod"));
       const guard = policyOf(resource(prod, "aws_s3_bucket_policy", z)).Statement.find((st) => st.Sid === "DenyObjectReadsOutsideLakeFormation")!;
-      expect(guard.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": [roleArn(z, "prod", PROD)] } });
+      expect(guard.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": z === "raw" ? [roleArn(z, "prod", PROD), `arn:aws:iam::${PROD}:role/acme-sales-replication-prod-eu-west-1`] : [roleArn(z, "prod", PROD)] } });
       expect(policyOf(resource(prod, "aws_iam_role", z), "assume_role_policy").Statement[0]!.Condition).toEqual({ StringEquals: { "aws:SourceAccount": PROD } });
     }
   });
@@ -672,7 +681,8 @@ describe("DomainStack grants", () => {
     const strip = (x: TfJson) =>
       Object.fromEntries(
         Object.entries(x.resource).filter(
-          ([t]) => !t.startsWith("aws_lakeformation_permissions") && t !== "aws_lakeformation_data_cells_filter" && t !== "aws_glue_catalog_table" && t !== "aws_lakeformation_resource_lf_tags" && t !== "aws_athena_workgroup",
+          // The catalog export (aws_s3_object.catalog_export) holds the grants, so it changes with them.
+          ([t]) => !t.startsWith("aws_lakeformation_permissions") && t !== "aws_lakeformation_data_cells_filter" && t !== "aws_glue_catalog_table" && t !== "aws_lakeformation_resource_lf_tags" && t !== "aws_athena_workgroup" && t !== "aws_s3_object",
         ),
       );
     expect(strip(dev)).toEqual(strip(tf));
@@ -735,9 +745,10 @@ describe("DomainStack artifacts bucket and ops key", () => {
   });
 
   it("creates no compute for a domain without jobs: no role, script, Glue, EMR or alarm resource", () => {
-    expect(Object.keys(resourcesOf(tf, "aws_iam_role")).sort()).toEqual([...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role")).sort()).toEqual(["replication", ...ZONES].sort());
+    // No script: the one object is the catalog export.
+    expect(Object.keys(resourcesOf(tf, "aws_s3_object"))).toEqual(["catalog_export"]);
     for (const type of [
-      "aws_s3_object",
       "aws_glue_job",
       "aws_glue_security_configuration",
       "aws_glue_trigger",
@@ -807,7 +818,7 @@ describe("DomainStack jobs", () => {
 
   it("uploads each script into the artifacts bucket under jobs/<job>/<sha256[0:16]>.py, SSE-KMS under the ops key, content inline", () => {
     const objects = resourcesOf(jobs, "aws_s3_object");
-    expect(Object.keys(objects).sort()).toEqual(["script__backfill", "script__conform-orders", "script__daily-totals"]);
+    expect(Object.keys(objects).sort()).toEqual(["catalog_export", "script__backfill", "script__conform-orders", "script__daily-totals"]);
     for (const [job, file] of [["conform-orders", "jobs/conform_orders.py"], ["daily-totals", "jobs/daily_totals.py"], ["backfill", "jobs/backfill.py"]] as const) {
       expect(objects[`script__${job}`], job).toEqual({
         bucket: "${aws_s3_bucket.artifacts.id}",
@@ -840,7 +851,7 @@ describe("DomainStack jobs", () => {
   });
 
   it("gives each job its own role, assumed only by its engine's service, for this account only", () => {
-    expect(Object.keys(resourcesOf(jobs, "aws_iam_role")).sort()).toEqual(["job__backfill", "job__conform-orders", "job__daily-totals", ...ZONES].sort());
+    expect(Object.keys(resourcesOf(jobs, "aws_iam_role")).sort()).toEqual(["job__backfill", "job__conform-orders", "job__daily-totals", "replication", ...ZONES].sort());
     for (const [job, service] of [["conform-orders", "glue.amazonaws.com"], ["daily-totals", "glue.amazonaws.com"], ["backfill", "emr-serverless.amazonaws.com"]] as const) {
       const role = resource(jobs, "aws_iam_role", `job__${job}`);
       expect(role, job).toMatchObject({ name: roleName(job), max_session_duration: 3600 });
@@ -1211,8 +1222,8 @@ describe("DomainStack jobs", () => {
     it("uploads each job's script exactly as the file under domains/, keyed by its content hash", () => {
       const manifest = YAML.parse(readFileSync(join(repo, "domains/cdr/domain.yaml"), "utf8")) as { jobs: { name: string; script: string }[] };
       expect(manifest.jobs.map((j) => j.name)).toEqual(["conform-calls", "subscriber-daily", "fraud-reprocessing", "cell-traffic"]);
-      // The scripts, and the pipeline's DAG (tested with the pipelines, below).
-      expect(Object.keys(resourcesOf(cdr, "aws_s3_object")).sort()).toEqual(["dag", ...manifest.jobs.map((j) => `script__${j.name}`)].sort());
+      // The scripts, the pipeline's DAG (tested with the pipelines, below) and the catalog export.
+      expect(Object.keys(resourcesOf(cdr, "aws_s3_object")).sort()).toEqual(["catalog_export", "dag", ...manifest.jobs.map((j) => `script__${j.name}`)].sort());
       for (const j of manifest.jobs) {
         const text = readFileSync(join(repo, "domains/cdr", j.script), "utf8");
         const o = resource(cdr, "aws_s3_object", `script__${j.name}`);
@@ -1313,7 +1324,7 @@ describe("DomainStack pipeline and quality gates", () => {
   });
 
   it("writes no DAG, ruleset, quality role or quality alarm for a domain without a pipeline or rules", () => {
-    expect(resourcesOf(tf, "aws_s3_object")).toEqual({});
+    expect(Object.keys(resourcesOf(tf, "aws_s3_object"))).toEqual(["catalog_export"]);
     expect(resourcesOf(tf, "aws_glue_data_quality_ruleset")).toEqual({});
     expect(resourcesOf(tf, "aws_iam_role").quality).toBeUndefined();
     expect(resourcesOf(tf, "aws_cloudwatch_event_rule")).toEqual({});
@@ -1324,7 +1335,7 @@ describe("DomainStack pipeline and quality gates", () => {
     const noDag = synthStackOf(modelFrom(platformFixture(), [d]), "sales-dev");
     expect(Object.keys(resourcesOf(noDag, "aws_glue_data_quality_ruleset")).sort()).toEqual(["curated__daily", "processed__orders"]);
     expect(resourcesOf(noDag, "aws_iam_role").quality).toBeDefined();
-    expect(Object.keys(resourcesOf(noDag, "aws_s3_object")).filter((n) => !n.startsWith("script__"))).toEqual([]);
+    expect(Object.keys(resourcesOf(noDag, "aws_s3_object")).filter((n) => !n.startsWith("script__"))).toEqual(["catalog_export"]);
   });
 
   it("creates one Glue Data Quality ruleset per table with rules, bound to the table by reference, with the rules as Glue takes them", () => {

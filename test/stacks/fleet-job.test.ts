@@ -74,7 +74,7 @@ describe("emr-fleet jobs in the domain stack", () => {
     expect(Object.keys(resourcesOf(tf, "aws_emr_security_configuration"))).toEqual(["rebuild"]);
     expect(Object.keys(resourcesOf(tf, "aws_sfn_state_machine"))).toEqual(["rebuild"]);
     expect(Object.keys(resourcesOf(tf, "aws_iam_instance_profile"))).toEqual(["rebuild"]);
-    expect(Object.keys(resourcesOf(tf, "aws_iam_role")).sort()).toEqual(["job__rebuild", "raw", "processed", "curated", "rebuild", "rebuild__emr_instance", "rebuild__emr_service"].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_iam_role")).sort()).toEqual(["job__rebuild", "raw", "processed", "curated", "rebuild", "rebuild__emr_instance", "rebuild__emr_service", "replication"].sort());
     expect(Object.keys(resourcesOf(tf, "aws_security_group")).sort()).toEqual(["rebuild__emr_core_task", "rebuild__emr_primary", "rebuild__emr_service_access"]);
     expect(Object.keys(resourcesOf(tf, "aws_cloudwatch_log_group"))).toEqual(["rebuild__states"]);
     for (const type of ["aws_emr_cluster", "aws_emr_instance_fleet", "aws_emr_instance_group", "aws_emrserverless_application", "aws_glue_job"]) expect(tf.resource[type], type).toBeUndefined();

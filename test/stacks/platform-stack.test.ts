@@ -45,8 +45,11 @@ describe("PlatformStack", () => {
       "aws_vpc_endpoint",
     ]);
     // One of each MWAA resource, and the two buckets: MWAA's source and the platform's access logs.
-    for (const type of ["aws_iam_role", "aws_kms_key", "aws_kms_alias", "aws_mwaa_environment"]) expect(Object.keys(resourcesOf(dev, type)), type).toEqual(["mwaa"]);
-    expect(Object.keys(resourcesOf(dev, "aws_s3_bucket")).sort()).toEqual(["access_logs", "mwaa"]);
+    for (const type of ["aws_iam_role", "aws_mwaa_environment"]) expect(Object.keys(resourcesOf(dev, type)), type).toEqual(["mwaa"]);
+    // Beside MWAA's key, the catalog-export key (DR region).
+    for (const type of ["aws_kms_key", "aws_kms_alias"]) expect(Object.keys(resourcesOf(dev, type)).sort(), type).toEqual(["catalog_export", "mwaa"]);
+    // In the DR region: the catalog-export bucket and its access-log bucket.
+    expect(Object.keys(resourcesOf(dev, "aws_s3_bucket")).sort()).toEqual(["access_logs", "catalog_export", "dr__access_logs", "mwaa"]);
     expect(Object.keys(resourcesOf(dev, "aws_s3_object"))).toEqual(["mwaa--requirements"]);
     expect(dev.data ?? {}).toEqual({});
   });
@@ -111,7 +114,11 @@ describe("PlatformStack", () => {
   });
 
   it("pins the provider to the environment's account and the primary region", () => {
-    expect(dev.provider?.aws).toEqual([expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["111111111111"] })]);
+    // The second provider, aws.dr, holds the catalog-export storage in the DR region.
+    expect(dev.provider?.aws).toEqual([
+      expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["111111111111"] }),
+      expect.objectContaining({ alias: "dr", region: "eu-central-1", allowed_account_ids: ["111111111111"] }),
+    ]);
     expect(prod.provider?.aws?.[0]?.allowed_account_ids).toEqual(["222222222222"]);
   });
 
@@ -335,7 +342,8 @@ describe("PlatformStack MWAA", () => {
 
   it("keeps its key single-Region, the one key that is (MWAA refuses multi-Region keys), rotating yearly, with the environment's alias", () => {
     for (const [tf, env] of [[dev, "dev"], [prod, "prod"]] as const) {
-      expect(Object.keys(resourcesOf(tf, "aws_kms_key")), env).toEqual(["mwaa"]);
+      const single = Object.entries(resourcesOf(tf, "aws_kms_key")).filter(([, k]) => k.multi_region !== true);
+      expect(single.map(([n]) => n), env).toEqual(["mwaa"]);
       expect(resource(tf, "aws_kms_key", "mwaa"), env).toMatchObject({ multi_region: false, enable_key_rotation: true, rotation_period_in_days: 365, customer_master_key_spec: "SYMMETRIC_DEFAULT" });
       expect(resource(tf, "aws_kms_alias", "mwaa"), env).toEqual({ name: `alias/acme/${env}/platform/mwaa`, target_key_id: "${aws_kms_key.mwaa.key_id}" });
     }
@@ -362,8 +370,9 @@ describe("PlatformStack MWAA", () => {
     for (const [tf, env, account] of [[dev, "dev", "111111111111"], [prod, "prod", "222222222222"]] as const) {
       expect(resource(tf, "aws_s3_bucket", "access_logs").bucket, env).toBe(logBucket(env, account));
       expect(resource(tf, "aws_s3_bucket_logging", "mwaa"), env).toEqual({ bucket: "${aws_s3_bucket.mwaa.id}", target_bucket: "${aws_s3_bucket.access_logs.id}", target_prefix: "mwaa/" });
-      // Only the MWAA bucket logs; the log bucket itself does not.
-      expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")), env).toEqual(["mwaa"]);
+      // Only the MWAA bucket logs here (and, in the DR region, the export bucket into its own log bucket); log buckets do not.
+      expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")).sort(), env).toEqual(["catalog_export", "mwaa"]);
+      expect(resource(tf, "aws_s3_bucket_logging", "catalog_export").target_bucket, env).toBe("${aws_s3_bucket.dr__access_logs.id}");
       expect((resource(tf, "aws_s3_bucket_server_side_encryption_configuration", "access_logs").rule as unknown[])[0], env).toEqual({ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } });
       const policy = policyOf(resource(tf, "aws_s3_bucket_policy", "access_logs"));
       expect(policy.Statement.map((st) => st.Sid), env).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "AllowS3ServerAccessLogDelivery"]);

@@ -1,0 +1,185 @@
+import type { Construct } from "constructs";
+import { secondRegionProvider, inRegionOf } from "../../modules/stack/second-region";
+import { ArtifactObject } from "../../modules/storage/artifact-object";
+import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
+import { BucketReplication } from "../../modules/storage/bucket-replication";
+import { EncryptionKey } from "../../modules/storage/encryption-key";
+import { LakeBucket } from "../../modules/storage/lake-bucket";
+import { ReplicaKey } from "../../modules/storage/replica-key";
+import { buildCatalogExport } from "../export/build";
+import { serializeExport } from "../export/format";
+import type { DomainDeploymentModel, EnvironmentModel, StackModel } from "../model/types";
+
+/**
+ * Always-on disaster recovery, in the stacks that exist before any disaster.
+ *
+ * A zone key's replica needs the primary key's ARN, which exists only once
+ * the key does; a separate DR stack could get it only through a cross-stack
+ * reference or a data source, and Lakeform stacks use neither (each plans
+ * alone, offline). So the domain stack holds its DR side under a second
+ * provider, `aws.dr`, and Terraform orders it: zone key → replica key →
+ * replica bucket → replication configuration. The platform stack holds the
+ * environment's catalog-export bucket in the DR region the same way.
+ */
+
+/** The DR provider of a stack (created once). */
+const drProvider = (scope: Construct, stack: StackModel, region: string) =>
+  secondRegionProvider(scope, { alias: "dr", region, accountId: stack.accountId, defaultTags: stack.defaultTags });
+
+/** Who may read a zone bucket's objects besides its registration role: the replication role, when the zone is replicated. */
+export function replicationReaders(dep: DomainDeploymentModel, zone: string): string[] {
+  const z = dep.dr.zones.find((x) => x.zone === zone);
+  return z?.replication && dep.dr.replicationRole ? [dep.dr.replicationRole.arn] : [];
+}
+
+/**
+ * The domain's DR side: its catalog export (shipCatalogExport); per zone `aws_kms_replica_key.dr__<zone>` with
+ * `aws_kms_alias.dr__<zone>` (the zone's alias in the DR region); per
+ * replicated zone `aws_s3_bucket.dr__<zone>` with every protection of a
+ * lake bucket, its logs in `aws_s3_bucket.dr__access_logs`, and
+ * `aws_s3_bucket_replication_configuration.<zone>` on the zone bucket, under
+ * `aws_iam_role.replication`.
+ */
+export function alwaysOnDrStorage(
+  scope: Construct,
+  stack: StackModel,
+  dep: DomainDeploymentModel,
+  zoneKeys: ReadonlyMap<string, string>,
+  zoneBuckets: ReadonlyMap<string, LakeBucket>,
+): void {
+  const dr = dep.dr;
+  const provider = drProvider(scope, stack, dr.region);
+  shipCatalogExport(scope, stack, dep);
+  const replicaKeys = new Map<string, ReplicaKey>();
+  for (const z of dr.zones) {
+    replicaKeys.set(
+      z.zone,
+      new ReplicaKey(scope, `dr-${z.zone}-key`, {
+        terraformName: `dr__${z.zone}`,
+        primaryKeyArn: zoneKeys.get(z.zone)!,
+        alias: z.key.alias,
+        description: z.key.description,
+        accountId: dep.accountId,
+        partition: dep.partition,
+        provider,
+      }),
+    );
+  }
+  const replicated = dr.zones.filter((z) => z.replication);
+  if (replicated.length === 0 || !dr.logBucket || !dr.replicationRole) return;
+
+  const logs = new LakeBucket(scope, "dr-access-logs", {
+    terraformName: "dr__access_logs",
+    bucketName: dr.logBucket.name,
+    bucketArn: dr.logBucket.arn,
+    encryption: { kind: "s3-managed-for-access-logs" },
+    lifecycle: { intelligentTiering: false, expireAfterDays: dr.logBucket.logRetentionDays, noncurrentVersionExpiryDays: 30, abortIncompleteMultipartUploadDays: 7 },
+    policyStatements: [logDeliveryStatement(dr.logBucket.arn, dep.accountId, replicated.map((z) => z.bucket.arn))],
+    eventBridge: false,
+  });
+  inRegionOf(logs, provider);
+
+  const buckets = replicated.map((z) => {
+    const l = z.bucket.lifecycle;
+    const key = replicaKeys.get(z.zone)!.key.arn;
+    const bucket = new LakeBucket(scope, `dr-${z.zone}-bucket`, {
+      terraformName: `dr__${z.zone}`,
+      bucketName: z.bucket.name,
+      bucketArn: z.bucket.arn,
+      encryption: { kind: "kms", kmsKeyArn: key },
+      // As in the primary: only the (DR) registration role reads objects, so a rebuilt lake reads them through Lake Formation.
+      onlyObjectReaders: [z.readerRoleArn],
+      accessLogs: { targetBucket: logs.bucket.id, targetPrefix: z.bucket.logPrefix },
+      lifecycle: {
+        intelligentTiering: l.intelligentTiering,
+        glacierAfterDays: l.glacierAfterDays,
+        expireAfterDays: l.expireAfterDays,
+        noncurrentVersionExpiryDays: l.noncurrentVersionExpiryDays,
+        abortIncompleteMultipartUploadDays: l.abortIncompleteMultipartUploadDays,
+        prefixExpirations: [{ prefix: l.stagingPrefix, days: l.stagingExpireAfterDays }],
+      },
+    });
+    inRegionOf(bucket, provider);
+    const source = zoneBuckets.get(z.zone)!;
+    return {
+      name: z.zone,
+      sourceBucket: source.bucket.id,
+      sourceBucketArn: dep.zones.find((x) => x.name === z.zone)!.bucket.arn,
+      sourceKeyArn: zoneKeys.get(z.zone)!,
+      sourceRegion: dep.region,
+      destinationBucketArn: z.bucket.arn,
+      destinationKeyArn: key,
+      destinationRegion: dr.region,
+      timeControl: z.replication!.timeControl,
+      deleteMarkers: z.replication!.deleteMarkers,
+      dependsOn: [source.versioning, bucket.versioning, bucket.policy],
+    };
+  });
+  new BucketReplication(scope, "replication", {
+    roleName: dr.replicationRole.name,
+    accountId: dep.accountId,
+    partition: dep.partition,
+    buckets,
+  });
+}
+
+/**
+ * The deployment's catalog export, `aws_s3_object.catalog_export`, in the
+ * environment's export bucket (DR region, platform stack): the file's
+ * bytes in the configuration, SSE-KMS under the export bucket's key (named
+ * by alias: that key belongs to the platform stack).
+ */
+export function shipCatalogExport(scope: Construct, stack: StackModel, dep: DomainDeploymentModel): void {
+  const content = serializeExport(buildCatalogExport(dep));
+  const provider = drProvider(scope, stack, dep.dr.region);
+  const object = new ArtifactObject(scope, "catalog-export", {
+    terraformName: "catalog_export",
+    bucket: dep.dr.export.bucket.name,
+    key: dep.dr.export.objectKey,
+    content,
+    contentType: "application/json",
+    kmsKeyArn: dep.dr.export.keyAliasArn,
+  });
+  inRegionOf(object, provider);
+}
+
+/**
+ * The environment's catalog-export storage in the DR region (platform
+ * stack): `aws_kms_key.catalog_export` (with its alias), `aws_s3_bucket.catalog_export`
+ * (versioned: every export a domain stack ever shipped stays, old versions
+ * for 400 days) and its log bucket `aws_s3_bucket.dr__access_logs`.
+ */
+export function catalogExportStorage(scope: Construct, stack: StackModel, env: EnvironmentModel): void {
+  const dr = env.dr;
+  const provider = drProvider(scope, stack, dr.region);
+  const key = new EncryptionKey(scope, "catalog-export-key", {
+    terraformName: "catalog_export",
+    alias: dr.exportKey.alias,
+    description: dr.exportKey.description,
+    accountId: env.accountId,
+    partition: env.partition,
+  });
+  inRegionOf(key, provider);
+  const logs = new LakeBucket(scope, "dr-access-logs", {
+    terraformName: "dr__access_logs",
+    bucketName: dr.logBucket.name,
+    bucketArn: dr.logBucket.arn,
+    encryption: { kind: "s3-managed-for-access-logs" },
+    lifecycle: { intelligentTiering: false, expireAfterDays: dr.logBucket.logRetentionDays, noncurrentVersionExpiryDays: 30, abortIncompleteMultipartUploadDays: 7 },
+    policyStatements: [logDeliveryStatement(dr.logBucket.arn, env.accountId, [dr.exportBucket.arn])],
+    eventBridge: false,
+  });
+  inRegionOf(logs, provider);
+  const bucket = new LakeBucket(scope, "catalog-export-bucket", {
+    terraformName: "catalog_export",
+    bucketName: dr.exportBucket.name,
+    bucketArn: dr.exportBucket.arn,
+    encryption: { kind: "kms", kmsKeyArn: key.key.arn },
+    // Domain stacks name the key by its alias ARN (they cannot know its ID).
+    additionalUploadKeyArns: [dr.exportKey.aliasArn],
+    accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "catalog-export/" },
+    lifecycle: { intelligentTiering: false, noncurrentVersionExpiryDays: 400, abortIncompleteMultipartUploadDays: 7 },
+    eventBridge: false,
+  });
+  inRegionOf(bucket, provider);
+}
