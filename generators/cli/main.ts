@@ -11,6 +11,7 @@ import { CatalogExport } from "../export/format";
 import { loadAndValidate } from "../manifest/validate";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
+import { catalog } from "./catalog";
 
 /** Exit codes: the CLI contract. */
 export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
@@ -25,6 +26,7 @@ Commands:
   synth      validate, then write every stack (or --stack NAME) to cdktf.out/
   schema     write the JSON Schemas of the manifests, for editor autocompletion
   access     who reads which column, masked or not, under which row filter
+  catalog    catalog export --live: read an account's catalog and Lake Formation state, report drift
 
 Options:
   --dir DIR  project root holding domains/ (default: the current directory)
@@ -87,6 +89,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP.main!);
     return command ? EXIT.ok : EXIT.badInput;
   }
+  if (command === "catalog") return catalog(rest);
   if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
 
   let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; help?: boolean };
