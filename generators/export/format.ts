@@ -139,8 +139,8 @@ export const ExportRegistration = z
 export const ExportDataCellsFilter = z
   .strictObject({
     name: Name.describe("Filter name, unique per table."),
-    database: Name,
-    table: Name,
+    database: Name.describe("Database of the filtered table."),
+    table: Name.describe("The filtered table."),
     columns: z.array(Name).nullable().describe("Included columns, sorted; null: every column but `excludedColumns` (a column wildcard)."),
     excludedColumns: z.array(Name).describe("Excluded columns of a column wildcard, sorted; empty with `columns`. @default []"),
     rowFilter: z.string().min(1).nullable().describe("PartiQL row filter expression; null: all rows. @default null"),
@@ -152,28 +152,36 @@ const TagExpression = z
   .min(1)
   .describe("Every key must match one of its values; keys sorted.");
 
+const Kind = <K extends string>(k: K) => z.literal(k).describe(`Resource kind: \`${k}\`.`);
+const DatabaseName = Name.describe("Database name.");
+const TableName = Name.describe("Table name.");
+
 export const ExportGrantResource = z
   .discriminatedUnion("kind", [
-    z.strictObject({ kind: z.literal("catalog") }).describe("The Data Catalog itself (CREATE_DATABASE…)."),
+    z.strictObject({ kind: Kind("catalog") }).describe("The Data Catalog itself (CREATE_DATABASE…)."),
     z
-      .strictObject({ kind: z.literal("lfTagPolicy"), resourceType: z.enum(["DATABASE", "TABLE"]), expression: TagExpression })
+      .strictObject({ kind: Kind("lfTagPolicy"), resourceType: z.enum(["DATABASE", "TABLE"]).describe("What the expression selects."), expression: TagExpression })
       .describe("Every database or table whose LF-tags match the expression."),
-    z.strictObject({ kind: z.literal("lfTag"), key: TagKey, values: z.array(TagValue).min(1) }).describe("The LF-tag itself (ASSOCIATE, DESCRIBE)."),
-    z.strictObject({ kind: z.literal("database"), name: Name }).describe("A database."),
     z
-      .strictObject({ kind: z.literal("table"), database: Name, name: Name.nullable().describe("null: every table of the database (table wildcard).") })
+      .strictObject({ kind: Kind("lfTag"), key: TagKey, values: z.array(TagValue).min(1).describe("Values of the tag the grant covers, sorted.") })
+      .describe("The LF-tag itself (ASSOCIATE, DESCRIBE)."),
+    z.strictObject({ kind: Kind("database"), name: DatabaseName }).describe("A database."),
+    z
+      .strictObject({ kind: Kind("table"), database: DatabaseName, name: Name.nullable().describe("Table name; null: every table of the database (table wildcard).") })
       .describe("A table, or all tables of a database."),
     z
       .strictObject({
-        kind: z.literal("tableColumns"),
-        database: Name,
-        table: Name,
+        kind: Kind("tableColumns"),
+        database: DatabaseName,
+        table: TableName,
         columns: z.array(Name).nullable().describe("Sorted; null: column wildcard."),
         excludedColumns: z.array(Name).describe("Sorted; only with the column wildcard."),
       })
       .describe("Columns of a table."),
-    z.strictObject({ kind: z.literal("dataLocation"), resourceArn: Arn }).describe("A registered S3 location."),
-    z.strictObject({ kind: z.literal("dataCellsFilter"), database: Name, table: Name, name: Name }).describe("A data-cells filter of this export."),
+    z.strictObject({ kind: Kind("dataLocation"), resourceArn: Arn.describe("The registered location (bucket ARN).") }).describe("A registered S3 location."),
+    z
+      .strictObject({ kind: Kind("dataCellsFilter"), database: DatabaseName, table: TableName, name: Name.describe("Filter name.") })
+      .describe("A data-cells filter of this export."),
   ])
   .describe("What a grant is on.");
 
