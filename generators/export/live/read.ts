@@ -121,8 +121,9 @@ export async function readLiveCatalog(clients: LiveClients, keep: DatabaseFilter
   const allDatabases = await collect("glue:GetDatabases", paginateGetDatabases({ client: glue }, {}), (p) => p.DatabaseList);
   const databases = allDatabases.filter((d) => d.Name !== undefined && keep(d.Name));
   // Crawler-discovered tables are tables like any other: GetTables lists them with their database.
+  // A resource link's tables are its target's, in another domain or account: not listed under the link.
   const tables = (
-    await mapLimit(databases, CONCURRENCY, (d) => collect(`glue:GetTables (${d.Name})`, paginateGetTables({ client: glue }, { DatabaseName: d.Name! }), (p) => p.TableList))
+    await mapLimit(databases.filter((d) => !d.TargetDatabase), CONCURRENCY, (d) => collect(`glue:GetTables (${d.Name})`, paginateGetTables({ client: glue }, { DatabaseName: d.Name! }), (p) => p.TableList))
   ).flat();
 
   const lfTags = await collect("lakeformation:ListLFTags", paginateListLFTags({ client: lf }, {}), (p) => p.LFTags);

@@ -1,3 +1,4 @@
+import { GetTablesCommand } from "@aws-sdk/client-glue";
 import { afterEach, describe, expect, it } from "vitest";
 import { type CatalogExport, finalizeExport, serializeExport, verifyExport } from "../../../generators/export/format";
 import { createLiveClients } from "../../../generators/export/live/clients";
@@ -58,6 +59,14 @@ describe("toCatalogExport", () => {
     const strip = (e: CatalogExport) => e.grants.map((g) => ({ principal: g.principal, permissions: g.permissions, resource: g.resource }));
     expect(strip(live)).toEqual(strip(fixtureExport()));
     expect(live.tables).toEqual(fixtureExport().tables);
+  });
+
+  it("lists no tables under a resource link (they are its target's)", async () => {
+    const declared = fixtureExport();
+    const { mocks } = await liveExport([declared], cdrScope([declared]));
+    const asked = mocks.glue.commandCalls(GetTablesCommand).map((c) => c.args[0].input.DatabaseName);
+    expect(asked).not.toContain("cdr_billing_curated_dev");
+    expect(new Set(asked)).toEqual(new Set(["cdr_processed_dev", "cdr_raw_dev", "cdr_raw_discovered_dev"]));
   });
 
   it("maps Lake Formation's column wildcard for SELECT back to the table grant, and keeps real column grants", async () => {
