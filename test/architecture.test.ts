@@ -42,6 +42,15 @@ describe("import boundaries", () => {
     expect(offenders.map((f) => relative(repo, f))).toEqual([]);
   });
 
+  it("keeps the AWS SDK in the live export: synthesis makes no AWS call", () => {
+    const allowed = /^(generators\/export\/live\/|generators\/cli\/catalog\.ts$|test\/)/;
+    const offenders = all()
+      .map((f) => relative(repo, f))
+      .filter((f) => !allowed.test(f) && imports(join(repo, f)).some((i) => i.startsWith("@aws-sdk/")));
+    expect(offenders).toEqual([]);
+    expect(imports(join(repo, "generators/export/live/read.ts"))).toContain("@aws-sdk/client-lakeformation");
+  });
+
   it("uses no aws_iam_policy_document data source (policies are JSON built in TypeScript)", () => {
     const offenders = ["modules", "generators"].flatMap(sources).filter((f) => readFileSync(f, "utf8").includes(["DataAws", "IamPolicyDocument"].join("")));
     expect(offenders).toEqual([]);

@@ -13,6 +13,7 @@ import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
 import { newDomain } from "../scaffold/new-domain";
 import { runDr } from "./dr";
+import { catalog } from "./catalog";
 
 /** Exit codes: the CLI contract. */
 export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
@@ -29,6 +30,7 @@ Commands:
   access     who reads which column, masked or not, under which row filter
   new-domain scaffold domains/<name>/ for a team: manifest, sample job, README
   dr         disaster recovery: validate catalog exports, plan and synthesize the DR stacks
+  catalog    catalog export --live: read an account's catalog and Lake Formation state, report drift
 
 Options:
   --dir DIR  project root holding domains/ (default: the current directory)
@@ -94,6 +96,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (command === "new-domain") return newDomain(rest);
   // Subcommands and export files as positionals: parsed by the dr module.
   if (command === "dr") return runDr(rest);
+  if (command === "catalog") return catalog(rest);
   if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
 
   let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; help?: boolean };
