@@ -21,7 +21,8 @@ export class GuardrailRefusal extends Error {
  * Runs the pack over stacks just synthesized into `dir` (only `names`), for
  * synth: throws GuardrailRefusal (exit 2 for suppressions naming no resource,
  * 1 for an unsuppressed error-level finding), so nothing is swapped in.
- * Returns the text report of what passed (warnings, suppressed findings).
+ * Returns the text report when warnings remain (for standard error), else
+ * nothing: suppressed findings are listed by \`lakeform check\` and reviews.
  */
 export function guardSynthesized(model: Model, dir: string, names: readonly string[]): string {
   const stacks = readSynthesizedStacks(dir).filter((s) => names.includes(s.name));
@@ -29,7 +30,7 @@ export function guardSynthesized(model: Model, dir: string, names: readonly stri
   if (r.problems.length > 0) throw new GuardrailRefusal(2, formatProblems(r.problems));
   const text = formatText(r, PACK, names);
   if (blocks(r)) throw new GuardrailRefusal(1, `lakeform synth: guardrails found errors; nothing was written\n${text}`);
-  return text;
+  return r.findings.length > 0 ? text : "";
 }
 
 /** Synthesizes `names` into a scratch directory and runs the pack over them. */

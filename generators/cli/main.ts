@@ -219,7 +219,7 @@ async function synth(root: string, out: string, only: string[] | undefined): Pro
     if (e instanceof GuardrailRefusal) return fail(e.code, e.report);
     throw e;
   }
-  if (/^[✖⚠]|^suppressed:/m.test(guardReport)) process.stderr.write(guardReport);
+  if (guardReport) process.stderr.write(guardReport);
   const names = only ?? model.stacks.map((s) => s.name);
   process.stdout.write(`synthesized ${names.length} stack${names.length === 1 ? "" : "s"} into ${out}:\n${names.map((n) => `  ${n}`).join("\n")}\n`);
   return EXIT.ok;
