@@ -121,6 +121,11 @@ describe("the pack", () => {
     }
   });
 
+  it("is listed in the README, rule by rule", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    for (const r of PACK) expect(readme, r.id).toContain(`| ${r.id} | ${r.severity} | ${r.rule.replace(/\|/g, "\\|")} |`);
+  });
+
   it("has compliant and fails-when tests for every rule's check", () => {
     // Outside the imports: the audit runs some checks from lists (`for (const check of [checkA, checkB])`).
     const tests = ["test/security/audit.test.ts", "test/guardrails/rules.test.ts"].flatMap((f) => readFileSync(join(repo, f), "utf8").split("\n").filter((l) => !l.startsWith("import "))).join("\n");
