@@ -100,4 +100,7 @@ export default definePlatform({
       },
     ],
   },
+  // Every domain gets a budget; billing, which sets none, gets this one. prod's account is in the
+  // Organization, whose management account activates the cost-allocation tags; dev's activates its own.
+  budgets: { defaultMonthlyUsd: 2500, alertAtPercent: [80, 100], forecastAtPercent: [100], tagsActivatedByManagementAccount: ["prod"] },
 });

@@ -10,6 +10,8 @@ export default defineDomain({
   description: "Ad impressions and clicks from the ad servers (~4 TB/day).",
   owner: { team: "adtech-data", email: "adtech-data@acme.example" },
   costCentre: "CC-2040",
+  // Spiky EMR reprocessing: warn early on actual spend, and twice on the forecast.
+  budget: { monthlyUsd: 9000, environments: { dev: 900 }, alertAtPercent: [50, 80, 100], forecastAtPercent: [90, 110] },
   lfTags: { domain: "clickstream", confidentiality: "internal" },
   zones: {
     raw: {

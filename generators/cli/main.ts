@@ -8,6 +8,7 @@ import { formatProblems } from "../manifest/errors";
 import { DomainManifest } from "../manifest/schema/domain";
 import { PlatformManifest } from "../manifest/schema/platform";
 import { loadAndValidate } from "../manifest/validate";
+import { newDomain } from "../scaffold/new-domain";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
 import { FORMATS, GuardrailRefusal, checkModel, guardSynthesized, render, ruleList } from "./check";
@@ -26,6 +27,7 @@ Commands:
   schema     write the JSON Schemas of the manifests, for editor autocompletion
   access     who reads which column, masked or not, under which row filter
   check      run the guardrail pack over the synthesized stacks (text, JSON, SARIF)
+  new-domain scaffold domains/<name>/ for a team: manifest, sample job, README
 
 Options:
   --dir DIR  project root holding domains/ (default: the current directory)
@@ -104,6 +106,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP.main!);
     return command ? EXIT.ok : EXIT.badInput;
   }
+  if (command === "new-domain") return newDomain(rest);
   if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
 
   let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; help?: boolean };

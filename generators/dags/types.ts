@@ -20,6 +20,8 @@ export type DagTaskModel = { readonly timeoutMinutes: number } & (
       readonly executionRoleArn: string;
       readonly entryPoint: string;
       readonly entryPointArguments: readonly string[];
+      /** `spark-submit` options; Lakeform's turn on Lake Formation enforcement for the run. */
+      readonly sparkSubmitParameters: string;
       readonly logUri: string;
     }
   /**

@@ -17,10 +17,12 @@ import { rule as GLUE_003 } from "./rules/glue/glue-003-job-encryption";
 import { rule as GLUE_004 } from "./rules/glue/glue-004-job-zone-keys";
 import { rule as GLUE_005 } from "./rules/glue/glue-005-crawlers";
 import { rule as GLUE_006 } from "./rules/glue/glue-006-workflow-targets";
+import { rule as GLUE_007 } from "./rules/glue/glue-007-job-metrics";
 import { rule as IAM_001 } from "./rules/iam/iam-001-no-wildcard-actions";
 import { rule as IAM_002 } from "./rules/iam/iam-002-no-wildcard-resources";
 import { rule as IAM_003 } from "./rules/iam/iam-003-trust-policies";
 import { rule as IAM_004 } from "./rules/iam/iam-004-no-managed-policies";
+import { rule as IAM_005 } from "./rules/iam/iam-005-ec2-launch-scope";
 import { rule as KMS_001 } from "./rules/kms/kms-001-key-rotation";
 import { rule as KMS_002 } from "./rules/kms/kms-002-no-wildcard-key-principal";
 import { rule as KMS_003 } from "./rules/kms/kms-003-key-policy-set";
@@ -61,6 +63,7 @@ import { rule as SG_003 } from "./rules/network/sg-003-no-open-egress";
 import { rule as SG_004 } from "./rules/network/sg-004-security-groups-attached";
 import { rule as SNS_001 } from "./rules/sns/sns-001-topics";
 import { rule as STK_001 } from "./rules/stack/stk-001-no-data-sources";
+import { rule as VPCE_001 } from "./rules/network/vpce-001-endpoints";
 import type { GuardrailRule } from "./types";
 
 export const PACK: readonly GuardrailRule[] = [
@@ -78,10 +81,12 @@ export const PACK: readonly GuardrailRule[] = [
   GLUE_004,
   GLUE_005,
   GLUE_006,
+  GLUE_007,
   IAM_001,
   IAM_002,
   IAM_003,
   IAM_004,
+  IAM_005,
   KMS_001,
   KMS_002,
   KMS_003,
@@ -122,6 +127,7 @@ export const PACK: readonly GuardrailRule[] = [
   SG_004,
   SNS_001,
   STK_001,
+  VPCE_001,
 ];
 
 /** The ids of the pack, for validating suppressions. */

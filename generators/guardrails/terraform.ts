@@ -561,8 +561,6 @@ export const UNSCOPABLE = new Set(UNSCOPABLE_ACTIONS_DOCUMENTED.map((a) => a.toL
 export const RESOURCE_STAR_DOCUMENTED: Record<string, string> = {
   LaunchOnlyClustersTaggedForThisMachine:
     "RunJobFlow creates the cluster, so there is no cluster ARN to name; the request-tag condition limits it to clusters tagged for this state machine",
-  CreateEmrTaggedResources:
-    "EMR creates each cluster's launch templates, fleets, instances, volumes and network interfaces, which have no ID before the call; the request-tag condition admits only resources EMR tags as its own",
   ManageEmrTaggedResources:
     "the launch templates, instances and network interfaces of clusters created per run are not known to Terraform; the resource-tag condition admits only those EMR tagged as its own",
   TagOnCreate: "tags are written as EMR creates a cluster's resources, which have no ID yet; the create-action condition admits tagging only inside those calls",
@@ -639,6 +637,39 @@ export function isTablesOfCrawledDatabase(s: TfStack, resource: string): boolean
     const db = refName(c.database_name, GLUE_DATABASE);
     return db !== undefined && s.json.resource?.[GLUE_DATABASE]?.[db]?.name === m[4];
   });
+}
+
+export const VPC_ENDPOINT = "aws_vpc_endpoint";
+
+/** Objects of the AWS-owned buckets the S3 gateway may serve to requests no principal of ours signs: ECR's image layers, EMR's and Amazon Linux 2023's package repositories. */
+export const awsOwnedGatewayReads = (region: string) => [`arn:aws:s3:::prod-${region}-starport-layer-bucket/*`, `arn:aws:s3:::al2023-repos-${region}-de612dc2/*`, `arn:aws:s3:::repo.${region}.emr.amazonaws.com/*`];
+
+/** The EC2 actions that put an instance or a network interface into a subnet and security groups (IAM action names are case-insensitive). */
+export const EC2_LAUNCH_ACTIONS = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"];
+/** What EMR creates per cluster and tags as its own as it creates it (AmazonEMRServicePolicy_v2 scopes its tag statements to these types). */
+export const EMR_CREATED_EC2_TYPES = ["fleet", "instance", "launch-template", "network-interface", "spot-instances-request", "volume"];
+export const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
+
+/** The launch actions a statement allows, wildcards (`ec2:*`, `ec2:Run*`, `*`) and NotAction included. */
+export function launchActionsOf(st: Statement): string[] {
+  if (st.NotAction !== undefined) return list(st.NotAction).some((a) => String(a) === "*") ? [] : EC2_LAUNCH_ACTIONS;
+  const patterns = list(st.Action).map((a) => new RegExp(`^${escapeRe(String(a)).replace(/\\\*/g, ".*").replace(/\\\?/g, ".")}$`, "i"));
+  return EC2_LAUNCH_ACTIONS.filter((a) => patterns.some((re) => re.test(a)));
+}
+
+/**
+ * `arn:…:ec2:<region>:<account>:<type>/*` for a type EMR creates per cluster,
+ * in a statement held by EMR's own tag (on the request or on the resource)
+ * and allowing nothing but EC2: an EMR service role's resources that have no
+ * ID before a run.
+ */
+export function isEmrCreatedEc2Resources(s: TfStack, st: Statement, resource: string): boolean {
+  const { account, region, partition } = providerOf(s);
+  const m = new RegExp(`^arn:${partition}:ec2:${region}:${account}:([a-z-]+)/\\*$`).exec(resource);
+  if (!m || !EMR_CREATED_EC2_TYPES.includes(m[1]!)) return false;
+  const eq = st.Condition?.StringEquals ?? {};
+  const tagged = eq[`aws:RequestTag/${EMR_MANAGED_TAG_KEY}`] === "true" || eq[`aws:ResourceTag/${EMR_MANAGED_TAG_KEY}`] === "true";
+  return tagged && st.NotAction === undefined && list(st.Action).every((a) => /^ec2:[A-Za-z]+$/.test(String(a)));
 }
 
 /** Base36 of a role name as the AWS CLI writes it into EMR on EKS service-account names (big-endian bytes → base 36). */

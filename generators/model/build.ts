@@ -53,6 +53,14 @@ import { eksOf, emrEksDeploymentOf, emrEksTask } from "./emr-eks";
 import { discoveryOf } from "./discovery";
 import { type PipelineQueriesModel, defaultTaskTimeoutMinutes, queriesOf, queryGrants } from "./queries";
 import { fleetDagTask, fleetOf } from "./fleet";
+import { budgetOf, costAllocationTagsOf } from "./budget";
+
+/**
+ * The run reads and writes through Lake Formation (fine-grained access
+ * control): masks and row filters apply, and the lake buckets' objects are
+ * reached with Lake Formation's credentials, never the role's.
+ */
+export const EMR_SERVERLESS_LAKE_FORMATION = "--conf spark.emr-serverless.lakeformation.enabled=true";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -167,6 +175,7 @@ function dagOf(
         executionRoleArn: job.role.arn,
         entryPoint: job.script.uri,
         entryPointArguments: [job.arguments["--source_database"] ?? "", job.arguments["--target_database"] ?? ""],
+        sparkSubmitParameters: EMR_SERVERLESS_LAKE_FORMATION,
         logUri: `s3://${artifactsBucket}/logs/${job.name}/`,
       };
     }
@@ -338,6 +347,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         return { name: n, arn: bucketArn(partitionOf(platform.regions.primary), n) };
       })(),
       eks: eksOf(e.eks),
+      costAllocationTags: costAllocationTagsOf(platform, name),
     };
   });
 
@@ -480,6 +490,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
         discovery: discoveryOf(m, ctx, env.partition, stack, zones, platform.pii),
         grants,
         ingestion: ingestionOf(m.ingestion, m.name, ctx, env, tables, envPrincipals),
+        budget: budgetOf(m, platform, env.name),
         resourceLinks,
         environment: env.name,
         accountId: env.accountId,

@@ -5,6 +5,7 @@ import type { IngestionModel } from "./ingestion";
 import type { PipelineQueriesModel } from "./queries";
 import type { FleetModel } from "./fleet";
 import type { GuardrailsModel } from "./guardrails";
+import type { BudgetModel } from "./budget";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -73,6 +74,8 @@ export interface EnvironmentModel {
   };
   /** The existing EKS cluster emr-eks jobs run on; null when the platform names none. */
   readonly eks: EksModel | null;
+  /** Tag keys the platform stack activates for cost allocation in this account (empty: activated elsewhere). */
+  readonly costAllocationTags: readonly string[];
 }
 
 export type BackendModel =
@@ -165,6 +168,8 @@ export interface DomainDeploymentModel {
   readonly grants: readonly GrantModel[];
   /** Firehose streams into raw tables, and prefixes of the raw bucket partner accounts upload to. */
   readonly ingestion: IngestionModel;
+  /** The monthly AWS Budget of the domain in this environment, alerting the owner. */
+  readonly budget: BudgetModel;
 }
 
 export interface WorkgroupModel {

@@ -9,7 +9,7 @@ import { logsKeyStatements } from "../../modules/compute/log-group";
 import { FailureAlarms, type FailureSource, alarmsKeyStatements } from "../../modules/orchestration/failure-alarms";
 import { AthenaWorkgroup } from "../../modules/query/athena-workgroup";
 import { EmrServerlessApp } from "../../modules/compute/emr-serverless-app";
-import { GlueJob, glueJobLogGroupNames } from "../../modules/compute/glue-job";
+import { GLUE_METRICS_NAMESPACE, GlueJob, glueJobLogGroupNames } from "../../modules/compute/glue-job";
 import { GlueSecurityConfiguration } from "../../modules/compute/glue-security-configuration";
 import { JobRole, type JobTableArns } from "../../modules/identity/job-role";
 import { ArtifactObject, escapeTemplates } from "../../modules/storage/artifact-object";
@@ -27,6 +27,7 @@ import { emrEksJobs } from "./emr-eks-jobs";
 import { EMR_EKS_VIRTUAL_CLUSTER_PLACEHOLDER } from "../model/emr-eks";
 import { addDiscovery, discoveryFailureSources } from "./discovery";
 import { ingestion, partnerDropBucketOptions, partnerDropKeyOptions } from "./ingestion";
+import { domainBudget } from "./budget";
 import { pipelineQueryArtifactStatements, pipelineQueryBucketStatements, pipelineQueryKeyStatements, pipelineQueryUploadKeyArns, pipelineQueryWorkgroups } from "./pipeline-queries";
 
 /**
@@ -206,6 +207,7 @@ export class DomainStack extends AwsStack {
     const ingestFailures = ingestion(this, dep, zoneBuckets, zoneKeys, ops.key.arn);
     const jobRoles = this.jobs(dep, env, ops.key.arn, artifacts.bucket.id, zoneKeys, tables, ingestFailures);
     addDiscovery(this, dep);
+    domainBudget(this, dep);
 
     // Grants reference the tables' names, so Terraform creates tables first and revokes grants first.
     for (const g of dep.grants) {
@@ -309,6 +311,7 @@ export class DomainStack extends AwsStack {
         ...(logs
           ? { logGroupArns: [logs.error, logs.output].map((n) => `arn:${dep.partition}:logs:${dep.region}:${dep.accountId}:log-group:${n}`) }
           : {}),
+        ...(job.engine === "glue" ? { metricsNamespace: GLUE_METRICS_NAMESPACE } : {}),
       });
       roles.set(job.role.arn, role.role);
       const s = job.settings as Record<string, unknown>;

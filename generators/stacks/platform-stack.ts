@@ -11,6 +11,7 @@ import type { EnvironmentModel, Model, StackModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 import { emrEksPipelineStatements } from "./emr-eks-jobs";
 import { pipelineQueryStatements } from "./pipeline-queries";
+import { costAllocationTags } from "./budget";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -70,6 +71,7 @@ export class PlatformStack extends AwsStack {
       schedulers: m.schedulers,
       extraStatements: pipelineStatements(model, env),
     });
+    costAllocationTags(this, env);
   }
 }
 

@@ -45,10 +45,12 @@ const LAUNCH = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunch
 
 /**
  * The statements of the EMR service role that must be on Resource "*", each
- * with its reason: what EMR creates for a cluster (launch templates, fleets,
- * instances, volumes, network interfaces) has no ID before the call, and
- * EC2's Describe actions have no resource type. Every statement but the
- * Describe one is held by a condition on EMR's own tag or on the EMR images.
+ * with its reason: the launch templates, instances and network interfaces
+ * EMR manages have no ID Terraform knows, and EC2's Describe actions have no
+ * resource type. Every statement but the Describe one is held by a condition
+ * on EMR's own tag, the create action or the EMR images — and none of them
+ * lets EMR launch into a subnet or security group: those it may use are
+ * named in the `network` policy (emrServiceNetworkStatements).
  */
 export function emrServiceResourceStarStatements(): ResourceStarStatement[] {
   const tag = (kind: "RequestTag" | "ResourceTag") => ({ StringEquals: { [`aws:${kind}/${EMR_MANAGED_TAG}`]: "true" } });
@@ -58,14 +60,10 @@ export function emrServiceResourceStarStatements(): ResourceStarStatement[] {
       reason: "EC2 Describe actions support no resource-level permissions; EMR reads the network, images and its instances before and while it launches a cluster",
     },
     {
-      statement: { Sid: "CreateEmrTaggedResources", Effect: "Allow", Action: LAUNCH, Resource: "*", Condition: tag("RequestTag") },
-      reason: "EMR creates each cluster's launch templates, fleets, instances, volumes and network interfaces, which have no ID before the call; the request-tag condition admits only resources EMR tags as its own",
-    },
-    {
       statement: {
         Sid: "ManageEmrTaggedResources",
         Effect: "Allow",
-        Action: ["ec2:CreateFleet", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:RunInstances", "ec2:TerminateInstances"],
+        Action: ["ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:TerminateInstances"],
         Resource: "*",
         Condition: tag("ResourceTag"),
       },
@@ -94,6 +92,31 @@ export function emrServiceResourceStarStatements(): ResourceStarStatement[] {
   ];
 }
 
+/** The EC2 resource types EMR creates per cluster, tagged as its own as it creates them. */
+export const EMR_CREATED_EC2_TYPES = ["fleet", "instance", "launch-template", "network-interface", "spot-instances-request", "volume"] as const;
+
+/**
+ * The EMR service role's launch permissions. EC2 authorizes RunInstances and
+ * CreateFleet on every resource of the call — subnet, security groups,
+ * image, launch template, instance, volumes, network interfaces — and a
+ * statement on Resource "*" held only by a tag condition would admit every
+ * subnet and security group that condition matches: a request tag is part of
+ * the whole request, and any group of the account may carry EMR's tag. So
+ * the subnets and groups are named, what EMR creates per cluster is allowed
+ * by type under its request tag, and its tagged launch templates by type
+ * under their resource tag (AmazonEMRServicePolicy_v2 scopes them the same
+ * way).
+ */
+export function emrServiceNetworkStatements(p: { partition: string; region: string; accountId: string; subnetArns: readonly string[]; groupArns: readonly string[] }): PolicyStatement[] {
+  const ec2 = (type: string) => `arn:${p.partition}:ec2:${p.region}:${p.accountId}:${type}/*`;
+  const tag = (kind: "RequestTag" | "ResourceTag") => ({ StringEquals: { [`aws:${kind}/${EMR_MANAGED_TAG}`]: "true" } });
+  return [
+    { Sid: "LaunchIntoTheLakeSubnetsAndGroups", Effect: "Allow", Action: LAUNCH, Resource: [...p.subnetArns, ...p.groupArns] },
+    { Sid: "CreateEmrTaggedResources", Effect: "Allow", Action: LAUNCH, Resource: EMR_CREATED_EC2_TYPES.map(ec2), Condition: tag("RequestTag") },
+    { Sid: "LaunchFromEmrTaggedTemplates", Effect: "Allow", Action: ["ec2:CreateFleet", "ec2:CreateLaunchTemplateVersion", "ec2:RunInstances"], Resource: ec2("launch-template"), Condition: tag("ResourceTag") },
+  ];
+}
+
 /**
  * What a transient EMR on EC2 cluster needs to exist before any run: the EMR
  * service role, the nodes' role and instance profile, and the three
@@ -103,8 +126,9 @@ export function emrServiceResourceStarStatements(): ResourceStarStatement[] {
  *   (no managed policy: AwsSolutions-IAM4), narrowed: it launches only into
  *   the given subnets and these security groups, manages only the security
  *   groups' rules, passes only the nodes' role to EC2, and uses only the data
- *   key; what EMR creates per cluster it reaches through its own tag
- *   (`resource-star`, with reasons);
+ *   key; what EMR creates per cluster it reaches through its own tag, by
+ *   resource type (`network`) or, where it has no ID, on `*` without any
+ *   launch action (`resource-star`, with reasons);
  * - the nodes' role writes the cluster's logs under one prefix, reads the TLS
  *   certificates, uses the data and log keys, and assumes nothing itself:
  *   runtime roles trust it, so a step runs as its job's role and reads the
@@ -187,7 +211,7 @@ export class EmrClusterBase extends Construct {
       accountId,
       policies: {
         network: policyDocument([
-          { Sid: "LaunchIntoTheLakeSubnetsAndGroups", Effect: "Allow", Action: LAUNCH, Resource: [...subnetArns, ...groupArns] },
+          ...emrServiceNetworkStatements({ partition: p, region, accountId, subnetArns, groupArns }),
           {
             Sid: "ManageTheClusterGroupsRules",
             Effect: "Allow",

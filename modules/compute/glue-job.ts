@@ -111,6 +111,13 @@ export interface GlueJobProps {
 }
 
 /**
+ * The CloudWatch namespace a Glue job's metrics and observability metrics
+ * are published to, with the credentials of the job's role: the role needs
+ * cloudwatch:PutMetricData there, or the metrics are dropped without an error.
+ */
+export const GLUE_METRICS_NAMESPACE = "Glue";
+
+/**
  * Parameters the construct sets: `arguments` may not name them. The value
  * says what to use instead.
  */

@@ -31,6 +31,13 @@ export interface JobRoleProps {
   readonly kmsKeyArns: readonly string[];
   /** CloudWatch log groups it writes to. @default - none */
   readonly logGroupArns?: readonly string[];
+  /**
+   * The CloudWatch namespace the job publishes its metrics to with this
+   * role's credentials (Glue jobs: `Glue`); cloudwatch:PutMetricData has no
+   * resource type, so it is allowed on `*` for that namespace only.
+   * @default - none: the job publishes no metrics itself
+   */
+  readonly metricsNamespace?: string;
 }
 
 const CATALOG_READ = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"];
@@ -108,6 +115,15 @@ export function jobRolePolicy(props: JobRoleProps) {
       Effect: "Allow",
       Action: ["logs:AssociateKmsKey", "logs:CreateLogStream", "logs:PutLogEvents"],
       Resource: sorted(props.logGroupArns.flatMap((a) => [a, `${a}:*`])),
+    });
+  }
+  if (props.metricsNamespace) {
+    statements.push({
+      Sid: "PublishJobMetrics",
+      Effect: "Allow",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*",
+      Condition: { StringEquals: { "cloudwatch:namespace": props.metricsNamespace } },
     });
   }
   return policyDocument(statements);

@@ -199,9 +199,14 @@ export function endpointPolicy(props: Pick<PrivateEndpointsProps, "allowedAccoun
 }
 
 /**
- * The S3 gateway's policy: the endpoint policy, plus reads of the one
- * AWS-owned bucket ECR serves image layers from (MWAA and other container
- * workloads pull through it; those requests are not made by our principals).
+ * The S3 gateway's policy: the endpoint policy, plus reads of the AWS-owned
+ * buckets compute in the private subnets needs and whose requests are not
+ * made by our principals: the one ECR serves image layers from (MWAA and
+ * other container workloads pull through it), and the package repositories
+ * every EMR on EC2 node installs from as it boots (EMR's own, and Amazon
+ * Linux 2023's for EMR 7; "Sample policies for private subnets that access
+ * Amazon S3" in the EMR guide). Without them a transient cluster never
+ * starts.
  */
 export function gatewayPolicy(props: Pick<PrivateEndpointsProps, "allowedAccountIds" | "organizationId" | "region">): PolicyDocument {
   return policyDocument([
@@ -213,7 +218,19 @@ export function gatewayPolicy(props: Pick<PrivateEndpointsProps, "allowedAccount
       Action: "s3:GetObject",
       Resource: `arn:aws:s3:::prod-${props.region}-starport-layer-bucket/*`,
     },
+    {
+      Sid: "EmrNodePackageRepositories",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "s3:GetObject",
+      Resource: emrRepositoryObjectArns(props.region),
+    },
   ]);
+}
+
+/** The objects of the AWS-owned package repositories EMR 7 nodes install from in a Region: EMR's and Amazon Linux 2023's. */
+export function emrRepositoryObjectArns(region: string): string[] {
+  return [`arn:aws:s3:::al2023-repos-${region}-de612dc2/*`, `arn:aws:s3:::repo.${region}.emr.amazonaws.com/*`];
 }
 
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;

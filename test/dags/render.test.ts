@@ -83,6 +83,7 @@ const emr = (id: string, after: string[], script: string, args: string[]): Extra
   executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/acme-social-${id.replace(/_/g, "-")}-prod-${REGION}`,
   entryPoint: `s3://acme-social-artifacts-prod-${ACCOUNT}-${REGION}/jobs/${script}`,
   entryPointArguments: args,
+  sparkSubmitParameters: "--conf spark.emr-serverless.lakeformation.enabled=true",
   logUri: LOGS,
 });
 
@@ -193,6 +194,7 @@ const tricky: DagModel = {
       executionRoleArn: TRICKY.quotes,
       entryPoint: TRICKY.injection,
       entryPointArguments: Object.values(TRICKY),
+      sparkSubmitParameters: TRICKY.handlebars,
       logUri: TRICKY.newlines,
     },
     {
@@ -281,6 +283,8 @@ describe("renderDag", () => {
         sparkSubmit: {
           entryPoint: `s3://acme-social-artifacts-prod-${ACCOUNT}-${REGION}/jobs/sample_follow.py`,
           entryPointArguments: ["--dt", "{{ ds }}", "--negatives", "4"],
+          // Masks, row filters and the lake buckets' credentials come from Lake Formation.
+          sparkSubmitParameters: "--conf spark.emr-serverless.lakeformation.enabled=true",
         },
       },
       configuration_overrides: { monitoringConfiguration: { s3MonitoringConfiguration: { logUri: LOGS } } },

@@ -42,7 +42,7 @@ const withPlatform = (mutate: (p: Record<string, any>) => void): ProjectSpec => 
 describe("lakeform synth on bad manifests", () => {
   it("fails when a domain has an unknown key, and suggests the right one", async () => {
     expect(await failingSynth(withDomain((d) => ((d.tabels = d.tables), delete d.tables)))).toMatchInlineSnapshot(`
-      "domains/sales/domain.yaml › tabels: unknown key, got "tabels"; did you mean "tables"? (known keys: "access", "athena", "consumes", "costCentre", "description", "discovery", "environments", "guardrails", "ingestion", "jobs", "lfTags", "name", "owner", "pipeline", "tables", "zones")
+      "domains/sales/domain.yaml › tabels: unknown key, got "tabels"; did you mean "tables"? (known keys: "access", "athena", "budget", "consumes", "costCentre", "description", "discovery", "environments", "guardrails", "ingestion", "jobs", "lfTags", "name", "owner", "pipeline", "tables", "zones")
       1 problem in 1 file; nothing was written.
       "
     `);

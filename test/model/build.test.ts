@@ -226,7 +226,7 @@ describe("buildModel jobs", () => {
     expect(c!.glueSecurityConfiguration).toEqual({ name: "acme-sales-dev-processed", zone: "processed" });
     expect(b!.glueSecurityConfiguration).toBeNull();
     expect(c!.settings).toEqual({ glueVersion: "5.0", workerType: "G.1X", workers: 2, flex: false, timeoutMinutes: 60, maxRetries: 1, bookmarks: true });
-    expect(b!.settings).toEqual({ releaseLabel: "emr-7.5.0", architecture: "ARM64", idleTimeoutMinutes: 15, maximumCapacity: { cpu: "8 vCPU", memory: "32 GB" } });
+    expect(b!.settings).toEqual({ releaseLabel: "emr-7.12.0", architecture: "ARM64", idleTimeoutMinutes: 15, maximumCapacity: { cpu: "8 vCPU", memory: "32 GB" } });
     expect(b!.processesPii).toBeNull();
   });
 

@@ -59,7 +59,7 @@ import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
 import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
-import { accessKey, artifactsBuckets, ATHENA, attached, ATTACHMENTS_EXCLUSIVE, base36, blocks, BUCKET, bucketArnOf, byName, type Check, EMR_EKS, EMR_SECURITY, EMR_SERVERLESS, encryptionOf, entries, escapeRe, FIREHOSE, GLUE_CRAWLER, GLUE_DATABASE, GLUE_JOB, GLUE_SECURITY, GLUE_TABLE, holdsCatalogData, IAM_ALLOWED_PRINCIPALS, iamDocuments, INSTANCE_PROFILE, isAccessLogBucket, isArtifactsBucket, isDocumentedResourceStar, isMwaaSourceBucket, isSourceOf, isTrailBucket, jobPiiProblem, type Json, keyPrefixIn, KMS_KEY, lakeBuckets, LF_PERMISSIONS, LF_RESOURCE, LIFECYCLE, list, LOG_GROUP, LOGGING, MANAGED_ATTACHMENTS, MWAA, MWAA_LOG_TYPES, mwaaKeysOf, mwaaKeyUses, mwaaLog, mwaaSourceBuckets, NOTIFICATION, onlyUnscopableActions, OWNERSHIP, PAB, piiColumns, POLICIES_EXCLUSIVE, POLICY, providerOf, QUALITY_PII_REASON_DOCUMENTED, qualityPiiProblem, READ_GUARD, refName, registrationRoleOf, RESOURCE_STAR_DOCUMENTED, type Resources, ROLE, ROLE_POLICY, roleArnOf, rootAccountOf, S3_OBJECT, SECURITY_GROUP, securityConfigurationOf, SETTINGS, SG_EGRESS_RULE, SG_INGRESS_RULE, SG_RULE, SNS_TOPIC, SNS_TOPIC_POLICY, SSE, STANDING_EMR, STATE_MACHINE, type Statement, statementsOf, type TfStack, TRAIL, UNSCOPABLE, UNSCOPABLE_ACTIONS_DOCUMENTED, uploadKeysOf, usedForArtifacts, VERSIONING, type Violation, zoneKeysOf, zonesWrittenBy } from "../../generators/guardrails/terraform";
+import { accessKey, artifactsBuckets, ATHENA, awsOwnedGatewayReads, VPC_ENDPOINT, attached, ATTACHMENTS_EXCLUSIVE, base36, blocks, BUCKET, bucketArnOf, byName, type Check, EMR_EKS, EMR_SECURITY, EMR_SERVERLESS, encryptionOf, entries, escapeRe, FIREHOSE, GLUE_CRAWLER, GLUE_DATABASE, GLUE_JOB, GLUE_SECURITY, GLUE_TABLE, holdsCatalogData, IAM_ALLOWED_PRINCIPALS, iamDocuments, INSTANCE_PROFILE, isAccessLogBucket, isArtifactsBucket, isDocumentedResourceStar, isMwaaSourceBucket, isSourceOf, isTrailBucket, jobPiiProblem, type Json, keyPrefixIn, KMS_KEY, lakeBuckets, LF_PERMISSIONS, LF_RESOURCE, LIFECYCLE, list, LOG_GROUP, LOGGING, MANAGED_ATTACHMENTS, MWAA, MWAA_LOG_TYPES, mwaaKeysOf, mwaaKeyUses, mwaaLog, mwaaSourceBuckets, NOTIFICATION, onlyUnscopableActions, OWNERSHIP, PAB, piiColumns, POLICIES_EXCLUSIVE, POLICY, providerOf, QUALITY_PII_REASON_DOCUMENTED, qualityPiiProblem, READ_GUARD, refName, registrationRoleOf, RESOURCE_STAR_DOCUMENTED, type Resources, ROLE, ROLE_POLICY, roleArnOf, rootAccountOf, S3_OBJECT, SECURITY_GROUP, securityConfigurationOf, SETTINGS, SG_EGRESS_RULE, SG_INGRESS_RULE, SG_RULE, SNS_TOPIC, SNS_TOPIC_POLICY, SSE, STANDING_EMR, STATE_MACHINE, type Statement, statementsOf, type TfStack, TRAIL, UNSCOPABLE, UNSCOPABLE_ACTIONS_DOCUMENTED, uploadKeysOf, usedForArtifacts, VERSIONING, type Violation, zoneKeysOf, zonesWrittenBy } from "../../generators/guardrails/terraform";
 import { checkAthenaWorkgroups } from "../../generators/guardrails/rules/athena/ath-001-workgroups";
 import { checkTrailPolicies } from "../../generators/guardrails/rules/cloudtrail/ct-001-trail-source-arn";
 import { checkNoStandingEmr } from "../../generators/guardrails/rules/emr/emr-001-no-standing-cluster";
@@ -72,10 +72,12 @@ import { checkGlueJobEncryption } from "../../generators/guardrails/rules/glue/g
 import { checkGlueZoneKeys } from "../../generators/guardrails/rules/glue/glue-004-job-zone-keys";
 import { checkCrawlers } from "../../generators/guardrails/rules/glue/glue-005-crawlers";
 import { checkWorkflowTargets } from "../../generators/guardrails/rules/glue/glue-006-workflow-targets";
+import { checkGlueJobMetrics } from "../../generators/guardrails/rules/glue/glue-007-job-metrics";
 import { checkIamActions } from "../../generators/guardrails/rules/iam/iam-001-no-wildcard-actions";
 import { checkIamResources } from "../../generators/guardrails/rules/iam/iam-002-no-wildcard-resources";
 import { checkTrustPolicies } from "../../generators/guardrails/rules/iam/iam-003-trust-policies";
 import { checkNoManagedPolicies } from "../../generators/guardrails/rules/iam/iam-004-no-managed-policies";
+import { checkEc2LaunchScope } from "../../generators/guardrails/rules/iam/iam-005-ec2-launch-scope";
 import { checkKeyRotation } from "../../generators/guardrails/rules/kms/kms-001-key-rotation";
 import { checkKeyPolicyNoWildcard } from "../../generators/guardrails/rules/kms/kms-002-no-wildcard-key-principal";
 import { checkKeyPolicySet } from "../../generators/guardrails/rules/kms/kms-003-key-policy-set";
@@ -101,6 +103,7 @@ import { checkSecurityGroupDescriptions } from "../../generators/guardrails/rule
 import { checkNoOpenIngress } from "../../generators/guardrails/rules/network/sg-002-no-open-ingress";
 import { checkNoOpenEgress } from "../../generators/guardrails/rules/network/sg-003-no-open-egress";
 import { checkSecurityGroupsAttached } from "../../generators/guardrails/rules/network/sg-004-security-groups-attached";
+import { checkVpcEndpoints } from "../../generators/guardrails/rules/network/vpce-001-endpoints";
 import { checkSseKms } from "../../generators/guardrails/rules/s3/s3-001-sse-kms";
 import { checkPublicAccessBlock } from "../../generators/guardrails/rules/s3/s3-002-public-access-block";
 import { checkTlsOnly } from "../../generators/guardrails/rules/s3/s3-003-tls-only";
@@ -152,6 +155,7 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_195 (Glue jobs and crawlers name a security configuration)": checkGlueSecurityConfigurationSet,
   "CKV_AWS_99 (Glue security configurations: everything under a CMK)": checkGlueSecurityConfigurations,
   "AwsSolutions-GL1/GL3 (each job's logs SSE-KMS, bookmarks CSE-KMS)": checkGlueJobEncryption,
+  "Glue jobs' metrics: their roles may publish them": checkGlueJobMetrics,
   "crawlers: GL1, Lake Formation credentials, new folders only, own PII-tagged database, location and database grants only": checkCrawlers,
   "EventBridge → Glue workflows: a role allowed glue:NotifyEvent on that workflow alone; one EVENT start trigger; object-created events of one lake bucket under prefixes": checkWorkflowTargets,
   "CKV_AWS_158/CKV_AWS_66/CKV_AWS_338 (log groups: CMK, a year's retention)": checkLogGroups,
@@ -162,6 +166,8 @@ const CHECKS: Record<string, Check> = {
   "CKV_AWS_382/AVD-AWS-0104 (no egress to the internet)": checkNoOpenEgress,
   "CKV2_AWS_5 (security groups in use)": checkSecurityGroupsAttached,
   "no standing EMR cluster": checkNoStandingEmr,
+  "EC2 launch scope: named subnets, the stack's security groups, what EMR creates under its tag": checkEc2LaunchScope,
+  "VPC endpoints: private DNS, the stack's groups, an organization or account perimeter": checkVpcEndpoints,
   "CKV_AWS_284/285, AwsSolutions-SF1/SF2, state machines under a CMK": checkStateMachines,
   "CKV_AWS_171/349/350/351, AVD-AWS-0137-0139, AwsSolutions-EMR4/EMR5 (EMR security configurations)": checkEmrSecurityConfigurations,
   "EMR Serverless: in the VPC, capped, auto-stopping, no interactive endpoints": checkEmrServerless,
@@ -385,6 +391,9 @@ describe("security audit of every example stack", () => {
       `${p}/${ROLE_POLICY}.mwaa__environment "cloudwatch:PutMetricData"`,
     ]);
     const dags = ["platform-dev", "platform-prod"].map((p) => `${p}/${ROLE_POLICY}.mwaa__dags "lakeformation:GetDataAccess"`);
+    // Every Glue job's role publishes the job's metrics (namespace Glue): billing's one, cdr's two, clickstream's one, in dev and prod.
+    const glueMetrics = stacks.flatMap((s) => entries(s, GLUE_JOB).map(([n]) => `${s.name}/${ROLE_POLICY}.job__${n}__run "cloudwatch:PutMetricData"`));
+    expect(glueMetrics).toHaveLength(8);
     // cdr's fleet job: its state machine's and its EMR service role's resource-star policies.
     const fleet = ["cdr-dev", "cdr-prod"].flatMap((stack) => {
       const sfn = `${stack}/${ROLE_POLICY}.cell-traffic__resource-star`;
@@ -395,13 +404,12 @@ describe("security audit of every example stack", () => {
         `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("logs:")))}`,
         `${sfn} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("xray:")))}`,
         `${emr} ${JSON.stringify(UNSCOPABLE_ACTIONS_DOCUMENTED.filter((a) => a.startsWith("ec2:")))}`,
-        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"])}`,
-        `${emr} ${JSON.stringify(["ec2:CreateFleet", "ec2:CreateLaunchTemplateVersion", "ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:RunInstances", "ec2:TerminateInstances"])}`,
+        `${emr} ${JSON.stringify(["ec2:DeleteLaunchTemplate", "ec2:DeleteNetworkInterface", "ec2:DeleteTags", "ec2:ModifyInstanceAttribute", "ec2:TerminateInstances"])}`,
         `${emr} "ec2:CreateTags"`,
         `${emr} ${JSON.stringify(launch)}`,
       ];
     });
-    expect([...onStar].sort()).toEqual([...dataAccess, ...mwaa, ...dags, ...fleet].sort());
+    expect([...onStar].sort()).toEqual([...dataAccess, ...mwaa, ...dags, ...fleet, ...glueMetrics].sort());
     // Each is one of the documented actions alone in its statement, or a documented statement held by a condition in a resource-star policy.
     for (const s of stacks) {
       for (const d of iamDocuments(s)) {
@@ -462,6 +470,19 @@ describe("security audit of every example stack", () => {
   it.each(Object.keys(KNOWN_MWAA_ROLE_FINDINGS))("%s: finds nothing but MWAA's execution-role wildcards (known source bug, see above)", (name) => {
     expect(CHECKS[name], name).toBeDefined();
     expect(CHECKS[name]!(stacks).map((v) => `${v.stack}/${v.address}: ${v.message}`)).toEqual(KNOWN_MWAA_ROLE_FINDINGS[name]);
+  });
+
+  it("lets EMR on EC2 nodes reach their package repositories: the gateway of every platform stack whose account runs a transient cluster admits them", () => {
+    const launches = (s: TfStack) => entries(s, STATE_MACHINE).some(([, m]) => typeof m.definition === "string" && m.definition.includes("elasticmapreduce:createCluster"));
+    const accountOf = (s: TfStack) => providerOf(s).account;
+    const fleetAccounts = new Set(stacks.filter(launches).map(accountOf));
+    expect(fleetAccounts.size, "cdr runs a fleet job in dev and prod").toBe(2);
+    for (const s of stacks.filter((x) => x.name.startsWith("platform-"))) {
+      const gateway = entries(s, VPC_ENDPOINT).find(([, e]) => e.vpc_endpoint_type === "Gateway")?.[1];
+      const reads = (statementsOf(gateway?.policy) ?? []).filter((st) => st.Condition === undefined).flatMap((st) => list(st.Resource).map(String));
+      const repos = [`arn:aws:s3:::al2023-repos-${providerOf(s).region}-de612dc2/*`, `arn:aws:s3:::repo.${providerOf(s).region}.emr.amazonaws.com/*`];
+      if (fleetAccounts.has(accountOf(s))) expect(reads, s.name).toEqual(expect.arrayContaining(repos));
+    }
   });
 
   it("keeps exactly the MWAA keys single-Region: the one documented exception, used by MWAA alone", () => {
@@ -784,6 +805,9 @@ const jobAccess = (job: string, scratch: string[], logGroups: string[] = []): Js
     : []),
 ];
 
+/** What a Glue job's role needs for the metrics the job publishes with its credentials. */
+const GLUE_METRICS_STATEMENT = { Sid: "PublishJobMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } };
+
 /** A job role as ServiceRole writes it: the role, its run policy, and both exclusive lists. */
 const jobRole = (job: string, service: string, statements: Json[]): Resources => ({
   [ROLE]: { [`job__${job}`]: { name: `shop-job-${job}`, assume_role_policy: trust({ Principal: { Service: service } }), max_session_duration: 3600 } },
@@ -814,7 +838,7 @@ function computeResources(): Resources {
   };
   return merge(
     bucketResources("artifacts", ARTIFACTS, { kmsKey: OPS, logTo: "access_logs", notify: false, statements: [uploadKeys] }),
-    jobRole("etl", "glue.amazonaws.com", jobAccess("etl", ["tmp"], ETL_LOG_GROUPS)),
+    jobRole("etl", "glue.amazonaws.com", [...jobAccess("etl", ["tmp"], ETL_LOG_GROUPS), GLUE_METRICS_STATEMENT]),
     jobRole("backfill", "emr-serverless.amazonaws.com", jobAccess("backfill", ["logs", "tmp"])),
     {
       [S3_OBJECT]: {
@@ -847,7 +871,7 @@ function computeResources(): Resources {
           role_arn: "${aws_iam_role.job__etl.arn}",
           security_configuration: "${aws_glue_security_configuration.glue__raw.name}",
           command: { name: "glueetl", python_version: "3", script_location: `s3://${ARTIFACTS}/jobs/etl/0123456789abcdef.py` },
-          non_overridable_arguments: { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/` },
+          non_overridable_arguments: { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/`, "--enable-metrics": "true", "--enable-observability-metrics": "true" },
         },
       },
       [LOG_GROUP]: { "etl--error": logGroup("error"), "etl--output": logGroup("output") },
@@ -983,7 +1007,15 @@ function fixture(): { platform: Resources; domain: Resources } {
         },
       },
       aws_vpc_endpoint: {
-        glue: { vpc_id: "vpc-0123456789abcdef0", service_name: `com.amazonaws.${REGION}.glue`, vpc_endpoint_type: "Interface", security_group_ids: ["${aws_security_group.endpoints.id}"], policy: endpointPolicy },
+        glue: {
+          vpc_id: "vpc-0123456789abcdef0",
+          service_name: `com.amazonaws.${REGION}.glue`,
+          vpc_endpoint_type: "Interface",
+          private_dns_enabled: true,
+          subnet_ids: ["subnet-0123456789abcdef1", "subnet-0123456789abcdef2"],
+          security_group_ids: ["${aws_security_group.endpoints.id}"],
+          policy: endpointPolicy,
+        },
       },
     }),
     domain: merge(
@@ -2353,6 +2385,23 @@ describe("Glue checks", () => {
     expect(where(checkGlueSecurityConfigurationSet(stacksWith((d) => void (d[GLUE_CRAWLER] = { c: { name: "c", role: "x", database_name: "shop_raw_dev" } }))))).toEqual(["shop-dev/aws_glue_crawler.c"]);
   });
 
+  it("fails when a job publishes metrics but its role may not put metric data in the Glue namespace", () => {
+    const metrics = (change: (run: Json[]) => Json[]) =>
+      checkGlueJobMetrics(
+        stacksWith((d) => {
+          const p = r(d, ROLE_POLICY, "job__etl__run");
+          p.policy = doc(change(JSON.parse(p.policy as string).Statement as Json[]));
+        }),
+      ).map((v) => `${v.address}: ${v.message}`);
+    expect(metrics((st) => st)).toEqual([]);
+    const dropped = 'aws_glue_job.etl: --enable-metrics and --enable-observability-metrics on, but its role ${aws_iam_role.job__etl.arn} may not put metric data in the Glue namespace: the metrics are dropped';
+    expect(metrics((st) => st.filter((x) => x.Sid !== "PublishJobMetrics"))).toEqual([dropped]);
+    expect(metrics((st) => st.map((x) => (x.Sid === "PublishJobMetrics" ? { ...x, Condition: { StringEquals: { "cloudwatch:namespace": "Custom" } } } : x)))).toEqual([dropped]);
+    expect(metrics((st) => st.map((x) => (x.Sid === "PublishJobMetrics" ? { ...x, Effect: "Deny" } : x)))).toEqual([dropped]);
+    // A job with metrics off asks nothing of its role.
+    expect(checkGlueJobMetrics(stacksWith((d) => void (r(d, GLUE_JOB, "etl").non_overridable_arguments = { "--TempDir": `s3://${ARTIFACTS}/tmp/etl/` })))).toEqual([]);
+  });
+
   it("CKV_AWS_195: accepts the configuration by its literal name", () => {
     expect(checkGlueSecurityConfigurationSet(stacksWith((d) => void (job(d).security_configuration = "shop-dev-raw")))).toEqual([]);
   });
@@ -2668,6 +2717,58 @@ describe("security group checks", () => {
 
   it("CKV2_AWS_5: fails when no resource uses a group", () => {
     expect(where(checkSecurityGroupsAttached(stacksWith((_, p) => void delete p.aws_vpc_endpoint)))).toEqual(["platform-dev/aws_security_group.endpoints"]);
+  });
+});
+
+describe("checkVpcEndpoints", () => {
+  const ep = (change: (e: Json, p: Resources) => void) => checkVpcEndpoints(stacksWith((_, p) => change(r(p, VPC_ENDPOINT, "glue"), p))).map((v) => v.message);
+  const owned = awsOwnedGatewayReads(REGION);
+  const gateway = (statements: Json[]) =>
+    checkVpcEndpoints(
+      stacksWith((_, p) => {
+        p[VPC_ENDPOINT] = {
+          ...p[VPC_ENDPOINT],
+          s3: { vpc_id: "vpc-0123456789abcdef0", service_name: `com.amazonaws.${REGION}.s3`, vpc_endpoint_type: "Gateway", route_table_ids: ["rtb-0123456789abcdef1"], policy: doc(statements) },
+        };
+      }),
+    ).map((v) => v.message);
+  const perimeter = { Sid: "OnlyPrincipalsOfTheOrganization", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } };
+
+  it("accepts an interface endpoint with private DNS behind the stack's group, and a gateway adding AWS-owned reads of its Region", () => {
+    expect(ep(() => {})).toEqual([]);
+    expect(gateway([perimeter, { Sid: "Owned", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: owned }])).toEqual([]);
+  });
+
+  it("fails when private DNS is off, there is no subnet, or the group is not the stack's", () => {
+    expect(
+      ep((e) => {
+        e.private_dns_enabled = false;
+        e.subnet_ids = [];
+        e.security_group_ids = ["sg-0123456789abcdef0"];
+      }),
+    ).toEqual(["private DNS is off: the services' default names bypass the endpoint", "an interface endpoint in no subnet", "security group sg-0123456789abcdef0 is not a group of the stack"]);
+  });
+
+  it("fails when there is no policy, the perimeter is missing, weakened or doubled, or anything else is admitted", () => {
+    expect(ep((e) => void delete e.policy)).toEqual(["no literal endpoint policy: the default one admits any principal of any account"]);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: undefined }])))).toEqual([
+      'statement OnlyPrincipalsOfTheOrganization: admits "*" to "*" on "*" outside the organization or account perimeter',
+      "0 perimeter statements (principals of the organization or the allowed accounts), expected one",
+    ]);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5", "aws:SourceVpc": "vpc-1" } } }])))).toHaveLength(2);
+    expect(ep((e) => void (e.policy = doc([{ ...perimeter, Condition: { StringLike: { "aws:PrincipalAccount": "*" } } }])))).toHaveLength(2);
+    expect(ep((e) => void (e.policy = doc([perimeter, perimeter])))).toEqual(["2 perimeter statements (principals of the organization or the allowed accounts), expected one"]);
+    expect(ep((e) => void (e.policy = doc([perimeter, { Sid: "Owned", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: owned }])))).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Wide", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::*/*" }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Put", Effect: "Allow", Principal: "*", Action: ["s3:GetObject", "s3:PutObject"], Resource: owned }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Other", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: awsOwnedGatewayReads("us-east-1") }])).toHaveLength(1);
+    expect(gateway([perimeter, { Sid: "Deny", Effect: "Deny", NotPrincipal: { AWS: "x" }, Action: "*", Resource: "*" }])).toEqual(["statement Deny: NotPrincipal, NotAction or NotResource"]);
+  });
+
+  it("fails when the gateway is on no route table", () => {
+    expect(checkVpcEndpoints(stacksWith((_, p) => void (p[VPC_ENDPOINT] = { s3: { vpc_endpoint_type: "Gateway", route_table_ids: [], policy: doc([perimeter]) } }))).map((v) => v.message)).toEqual([
+      "a gateway endpoint on no route table",
+    ]);
   });
 });
 
@@ -3193,6 +3294,59 @@ describe("transient EMR checks", () => {
     expect(star("resource-star", { ...tagged, Sid: "Undocumented" })).toEqual(['aws_iam_role_policy.raw__resource-star: statement Undocumented: Allow on Resource "*"']);
   });
 
+  describe("checkEc2LaunchScope (the EMR service role launches only into named subnets and the stack's groups)", () => {
+    const launch = (st: Json) =>
+      checkEc2LaunchScope(
+        stacksWith((d) => {
+          d[SECURITY_GROUP] = { ...d[SECURITY_GROUP], nodes: { name: "nodes", description: "EMR nodes", vpc_id: "vpc-0123456789abcdef0" } };
+          d[ROLE_POLICY] = { ...d[ROLE_POLICY], raw__network: { name: "network", role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } };
+        }),
+      ).map((v) => v.message);
+    const ec2 = (type: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/*`;
+    const requestTag = { StringEquals: { "aws:RequestTag/for-use-with-amazon-emr-managed-policies": "true" } };
+    const resourceTag = { StringEquals: { "aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true" } };
+    const RUN = ["ec2:CreateFleet", "ec2:RunInstances"];
+
+    it("accepts named subnets, groups of the stack, EMR's per-cluster resources under its tag, and * for Amazon's images only", () => {
+      expect(launch({ Sid: "Net", Effect: "Allow", Action: RUN, Resource: [`arn:aws:ec2:${REGION}:${ACCOUNT}:subnet/subnet-0123456789abcdef1`, "${aws_security_group.nodes.arn}"] })).toEqual([]);
+      expect(launch({ Sid: "Created", Effect: "Allow", Action: RUN, Resource: [ec2("instance"), ec2("volume"), ec2("network-interface"), ec2("fleet")], Condition: requestTag })).toEqual([]);
+      expect(launch({ Sid: "Templates", Effect: "Allow", Action: RUN, Resource: ec2("launch-template"), Condition: resourceTag })).toEqual([]);
+      expect(launch({ Sid: "Images", Effect: "Allow", Action: RUN, Resource: "*", Condition: { StringEquals: { "ec2:Owner": "amazon" } } })).toEqual([]);
+      expect(launch({ Sid: "Other", Effect: "Allow", Action: ["ec2:TerminateInstances", "ec2:DeleteTags"], Resource: "*", Condition: resourceTag })).toEqual([]);
+    });
+
+    it("fails when a tag condition holds launches on * (the old CreateEmrTaggedResources): a request tag admits every subnet and group of the call", () => {
+      expect(launch({ Sid: "CreateEmrTaggedResources", Effect: "Allow", Action: ["ec2:CreateNetworkInterface", "ec2:RunInstances"], Resource: "*", Condition: requestTag })).toEqual([
+        'statement CreateEmrTaggedResources: Resource "*" lets ec2:CreateNetworkInterface, ec2:RunInstances use any subnet or security group its condition admits',
+      ]);
+      expect(launch({ Sid: "Manage", Effect: "Allow", Action: "ec2:RunInstances", Resource: "*", Condition: resourceTag })).toHaveLength(1);
+      expect(launch({ Sid: "Bare", Effect: "Allow", Action: "ec2:Run*", Resource: "*" })).toEqual(['statement Bare: Resource "*" lets ec2:RunInstances use any subnet or security group of the account']);
+      expect(launch({ Sid: "NotAction", Effect: "Allow", NotAction: "iam:*", Resource: "*", Condition: { StringEquals: { "ec2:Owner": "amazon", "aws:RequestedRegion": REGION } } })).toHaveLength(1);
+    });
+
+    it("fails on wildcard or foreign subnets and groups, groups outside the stack, untagged or non-EC2 per-cluster statements, and NotResource", () => {
+      const one = (r: string, cond: Json | undefined = undefined) => launch({ Sid: "X", Effect: "Allow", Action: "ec2:RunInstances", Resource: r, ...(cond ? { Condition: cond } : {}) });
+      expect(one(ec2("subnet"), resourceTag)).toEqual([`statement X: Resource "${ec2("subnet")}" is not a named subnet, a security group of the stack, nor what EMR creates under its tag`]);
+      expect(one(ec2("security-group"), resourceTag)).toHaveLength(1);
+      expect(one("arn:aws:ec2:eu-west-1:999999999999:subnet/subnet-0123456789abcdef1")).toHaveLength(1);
+      expect(one("${aws_security_group.elsewhere.arn}")).toHaveLength(1);
+      expect(one(ec2("instance"))).toHaveLength(1);
+      expect(one(ec2("image"), requestTag)).toHaveLength(1);
+      expect(launch({ Sid: "Mixed", Effect: "Allow", Action: ["ec2:RunInstances", "iam:PassRole"], Resource: ec2("instance"), Condition: requestTag })).toHaveLength(1);
+      expect(launch({ Sid: "Not", Effect: "Allow", Action: "ec2:RunInstances", NotResource: ec2("instance") })).toEqual(["statement Not: NotResource lets ec2:RunInstances use every other subnet and security group"]);
+    });
+
+    it("AwsSolutions-IAM5 accepts the per-cluster types only under EMR's tag", () => {
+      const iam5 = (st: Json) =>
+        checkIamResources(stacksWith((d) => void (d[ROLE_POLICY] = { ...d[ROLE_POLICY], raw__network: { name: "network", role: "${aws_iam_role.raw.name}", policy: JSON.stringify({ Version: "2012-10-17", Statement: [st] }) } }))).map(
+          (v) => v.message,
+        );
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("instance"), Condition: requestTag })).toEqual([]);
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("instance") })).toHaveLength(1);
+      expect(iam5({ Sid: "C", Effect: "Allow", Action: RUN, Resource: ec2("subnet"), Condition: requestTag })).toHaveLength(1);
+    });
+  });
+
   it("accepts cluster/* only under a state machine's tag, and execution:<name>:* only for one named machine", () => {
     const policy = (st: Json, machines = true) =>
       checkIamResources(
@@ -3208,5 +3362,127 @@ describe("transient EMR checks", () => {
     const executions = { Sid: "Watch", Effect: "Allow", Action: "states:DescribeExecution", Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:shop-dev-rebuild:*` };
     expect(policy(executions)).toEqual([]);
     expect(policy({ ...executions, Resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:*` })).toHaveLength(1);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Cost guardrails: every domain stack's budget counts its own domain's tagged
+// spend and tells someone; the tag it counts is activated for billing.
+
+const BUDGET = "aws_budgets_budget";
+const COST_ALLOCATION_TAG = "aws_ce_cost_allocation_tag";
+
+function defaultTagsOf(s: TfStack): Record<string, string> {
+  const p = blocks((s.json.provider as Json | undefined)?.aws)[0];
+  return (blocks(p?.default_tags)[0]?.tags as Record<string, string> | undefined) ?? {};
+}
+
+/**
+ * A domain stack (provider default tag `domain` other than `platform`) holds
+ * exactly one budget: COST, MONTHLY, in USD, in the stack's account, filtered
+ * by exactly its own `user:domain$<domain>` tag (never the whole account),
+ * with at least one notification, each a percentage with a subscriber. A
+ * platform stack holds no budget, and activates `domain` when it activates
+ * any tag.
+ */
+const checkBudgets: Check = (stacks) =>
+  stacks.flatMap((s) => {
+    const v = (address: string, message: string): Violation => ({ rule: "budgets", stack: s.name, address, message });
+    const domain = defaultTagsOf(s).domain;
+    const budgets = entries(s, BUDGET);
+    if (!domain || domain === "platform") {
+      const tags = entries(s, COST_ALLOCATION_TAG);
+      return [
+        ...budgets.map(([n]) => v(`${BUDGET}.${n}`, "a budget in a stack of no domain")),
+        ...(tags.length > 0 && !tags.some(([, t]) => t.tag_key === "domain" && t.status === "Active") ? [v("(stack)", "activates cost-allocation tags but not domain, which every budget filters on")] : []),
+      ];
+    }
+    if (budgets.length !== 1) return [v("(stack)", `${budgets.length} budgets; a domain stack holds exactly one`)];
+    const [name, b] = budgets[0]!;
+    const address = `${BUDGET}.${name}`;
+    const out: Violation[] = [];
+    for (const [attr, want] of [["budget_type", "COST"], ["time_unit", "MONTHLY"], ["limit_unit", "USD"]] as const) {
+      if (b[attr] !== want) out.push(v(address, `${attr} is ${JSON.stringify(b[attr])}, expected ${want}`));
+    }
+    if (b.account_id !== providerOf(s).account) out.push(v(address, `account_id ${JSON.stringify(b.account_id)} is not the stack's account ${providerOf(s).account}`));
+    const filters = blocks(b.cost_filter);
+    const want = `user:domain$${domain}`;
+    if (filters.length !== 1 || filters[0]!.name !== "TagKeyValue" || JSON.stringify(filters[0]!.values) !== JSON.stringify([want])) {
+      out.push(v(address, `cost_filter ${JSON.stringify(filters)} is not exactly TagKeyValue ${want}`));
+    }
+    const notifications = blocks(b.notification);
+    if (notifications.length === 0) out.push(v(address, "no notification"));
+    notifications.forEach((n, i) => {
+      if (n.threshold_type !== "PERCENTAGE" || typeof n.threshold !== "number") out.push(v(address, `notification ${i}: not a percentage threshold`));
+      if (list(n.subscriber_email_addresses).length + list(n.subscriber_sns_topic_arns).length === 0) out.push(v(address, `notification ${i}: no subscriber`));
+    });
+    return out;
+  });
+
+describe("cost guardrails of every example stack", () => {
+  let stacks: TfStack[] = [];
+  let model: Model;
+  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-budgets-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  beforeAll(async () => {
+    const result = await loadAndValidate(repo);
+    if (!result.ok) throw new Error(`the example manifests are invalid: ${JSON.stringify(result.problems)}`);
+    synthesizeModel(result.model, { outdir: out });
+    stacks = readStacks(out);
+    model = result.model;
+  });
+
+  it("every domain stack has its budget, and no violations", () => {
+    const domainStacks = model.stacks.filter((s) => s.kind === "domain").map((s) => s.name);
+    expect(domainStacks.length).toBeGreaterThan(0);
+    for (const name of domainStacks) expect(entries(stacks.find((s) => s.name === name)!, BUDGET).length, name).toBe(1);
+    expect(checkBudgets(stacks)).toEqual([]);
+  });
+
+  it("platform stacks activate the tags where the model says so, and only there", () => {
+    for (const env of model.environments) {
+      const s = stacks.find((x) => x.name === `platform-${env.name}`)!;
+      expect(entries(s, COST_ALLOCATION_TAG).map(([, t]) => t.tag_key), s.name).toEqual(env.costAllocationTags);
+    }
+    expect(stacks.reduce((n, s) => n + entries(s, COST_ALLOCATION_TAG).length, 0)).toBeGreaterThan(0);
+  });
+
+  const broken = (fn: (b: Json, s: TfStack) => void): string[] => {
+    const copy = stacks.map((s) => ({ ...s, json: structuredClone(s.json) }));
+    const s = copy.find((x) => x.name === "cdr-dev")!;
+    fn(s.json.resource![BUDGET]!.budget!, s);
+    return checkBudgets(copy).map((x) => `${x.stack}/${x.address}: ${x.message}`);
+  };
+
+  it("fails when a domain stack has no budget, or a platform stack has one", () => {
+    expect(broken((_, s) => delete s.json.resource![BUDGET])).toEqual(["cdr-dev/(stack): 0 budgets; a domain stack holds exactly one"]);
+    const copy = stacks.map((s) => ({ ...s, json: structuredClone(s.json) }));
+    const p = copy.find((x) => x.name === "platform-dev")!;
+    p.json.resource![BUDGET] = { stray: { budget_type: "COST" } };
+    expect(checkBudgets(copy).map((x) => `${x.stack}/${x.address}: ${x.message}`)).toEqual(["platform-dev/aws_budgets_budget.stray: a budget in a stack of no domain"]);
+  });
+
+  it("fails when the budget counts another domain's tag or the whole account, or tells nobody", () => {
+    expect(broken((b) => (b.cost_filter = [{ name: "TagKeyValue", values: ["user:domain$billing"] }]))).toEqual([
+      'cdr-dev/aws_budgets_budget.budget: cost_filter [{"name":"TagKeyValue","values":["user:domain$billing"]}] is not exactly TagKeyValue user:domain$cdr',
+    ]);
+    expect(broken((b) => delete b.cost_filter)).toEqual(["cdr-dev/aws_budgets_budget.budget: cost_filter [] is not exactly TagKeyValue user:domain$cdr"]);
+    expect(broken((b) => (b.notification = [{ threshold: 80, threshold_type: "PERCENTAGE", subscriber_email_addresses: [] }]))).toEqual(["cdr-dev/aws_budgets_budget.budget: notification 0: no subscriber"]);
+    expect(broken((b) => (b.notification = []))).toEqual(["cdr-dev/aws_budgets_budget.budget: no notification"]);
+  });
+
+  it("fails when the budget is not a monthly USD cost budget of the stack's account", () => {
+    expect(broken((b) => Object.assign(b, { budget_type: "USAGE", time_unit: "ANNUALLY", account_id: "999999999999" }))).toEqual([
+      'cdr-dev/aws_budgets_budget.budget: budget_type is "USAGE", expected COST',
+      'cdr-dev/aws_budgets_budget.budget: time_unit is "ANNUALLY", expected MONTHLY',
+      'cdr-dev/aws_budgets_budget.budget: account_id "999999999999" is not the stack\'s account 111111111111',
+    ]);
+  });
+
+  it("fails when a platform stack activates tags but not domain", () => {
+    const copy = stacks.map((s) => ({ ...s, json: structuredClone(s.json) }));
+    const p = copy.find((x) => x.name === "platform-dev")!;
+    delete p.json.resource![COST_ALLOCATION_TAG]!.domain;
+    expect(checkBudgets(copy).map((x) => `${x.stack}/${x.address}: ${x.message}`)).toEqual(["platform-dev/(stack): activates cost-allocation tags but not domain, which every budget filters on"]);
   });
 });

@@ -43,6 +43,7 @@ describe("DomainStack storage", () => {
 
   it("holds exactly the resource types of storage, catalog, registration, audit and grants", () => {
     expect(Object.keys(tf.resource).sort()).toEqual([
+      "aws_budgets_budget",
       "aws_cloudtrail",
       "aws_glue_catalog_database",
       "aws_glue_catalog_table",
@@ -788,7 +789,7 @@ describe("DomainStack jobs", () => {
         writes: ["curated.daily"],
         maximumCapacity: { cpu: "200 vCPU", memory: "800 GB" },
         idleTimeoutMinutes: 10,
-        preInitialized: { drivers: 1, executors: 2 },
+        preInitialized: { drivers: 2, executors: 2 },
         processesPii: PII,
       },
     ];
@@ -882,6 +883,8 @@ describe("DomainStack jobs", () => {
         Action: ["logs:AssociateKmsKey", "logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: [logGroupArn("conform-orders", "error"), `${logGroupArn("conform-orders", "error")}:*`, logGroupArn("conform-orders", "output"), `${logGroupArn("conform-orders", "output")}:*`],
       },
+      // --enable-metrics and observability metrics are published with the role's credentials, in Glue's namespace only.
+      { Sid: "PublishJobMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } },
     ]);
   });
 
@@ -1131,13 +1134,13 @@ describe("DomainStack jobs", () => {
     expect(resource(jobs, "aws_emrserverless_application", "backfill")).toEqual({
       name: "sales-dev-backfill",
       type: "spark",
-      release_label: "emr-7.5.0",
+      release_label: "emr-7.12.0",
       architecture: "ARM64",
       auto_start_configuration: { enabled: true },
       auto_stop_configuration: { enabled: true, idle_timeout_minutes: 10 },
       maximum_capacity: { cpu: "200 vCPU", memory: "800 GB" },
       initial_capacity: [
-        { initial_capacity_type: "Driver", initial_capacity_config: { worker_count: 1, worker_configuration: { cpu: "4 vCPU", memory: "16 GB" } } },
+        { initial_capacity_type: "Driver", initial_capacity_config: { worker_count: 2, worker_configuration: { cpu: "4 vCPU", memory: "16 GB" } } },
         { initial_capacity_type: "Executor", initial_capacity_config: { worker_count: 2, worker_configuration: { cpu: "4 vCPU", memory: "16 GB" } } },
       ],
       interactive_configuration: { livy_endpoint_enabled: false, studio_enabled: false },

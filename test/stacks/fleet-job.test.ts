@@ -132,7 +132,8 @@ describe("emr-fleet jobs in the domain stack", () => {
       { Sid: "PassTheNodesRoleToEc2", Effect: "Allow", Action: "iam:PassRole", Resource: ROLE("emr-instance-rebuild"), Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } },
     ]);
     const star = policyOf(resource(tf, "aws_iam_role_policy", "rebuild__emr_service__resource-star")).Statement;
-    expect(star.map((s) => s.Sid)).toEqual(["DescribeNetworkAndInstances", "CreateEmrTaggedResources", "ManageEmrTaggedResources", "TagOnCreate", "LaunchFromAmazonImages"]);
+    expect(network.map((s) => s.Sid)).toEqual(["LaunchIntoTheLakeSubnetsAndGroups", "CreateEmrTaggedResources", "LaunchFromEmrTaggedTemplates", "ManageTheClusterGroupsRules"]);
+    expect(star.map((s) => s.Sid)).toEqual(["DescribeNetworkAndInstances", "ManageEmrTaggedResources", "TagOnCreate", "LaunchFromAmazonImages"]);
     for (const s of star.slice(1)) expect(s.Condition, s.Sid).toBeDefined();
     expect(resource(tf, "aws_iam_role_policy_attachments_exclusive", "rebuild__emr_service").policy_arns).toEqual([]);
   });

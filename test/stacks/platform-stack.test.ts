@@ -23,6 +23,7 @@ const dependencies = (r: Record<string, unknown>) => ((r.depends_on as string[] 
 describe("PlatformStack", () => {
   it("holds the Lake Formation settings, the LF-tag taxonomy, the VPC endpoints with their security group, and MWAA with its key, bucket, role and access-log bucket, and reads no data sources", () => {
     expect(Object.keys(dev.resource).sort()).toEqual([
+      "aws_ce_cost_allocation_tag",
       "aws_iam_role",
       "aws_iam_role_policies_exclusive",
       "aws_iam_role_policy",
@@ -229,6 +230,13 @@ describe("PlatformStack endpoints", () => {
 
   /** The S3 gateway's one extra statement: reads of the AWS-owned bucket ECR serves MWAA's image layers from. */
   const ECR_LAYERS = { Sid: "EcrImageLayers", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*" };
+  const EMR_REPOS = {
+    Sid: "EmrNodePackageRepositories",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "s3:GetObject",
+    Resource: ["arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*", "arn:aws:s3:::repo.eu-west-1.emr.amazonaws.com/*"],
+  };
 
   it("admits only principals of the environment's account through every endpoint when there is no organization, and ECR's layer reads through the S3 gateway", () => {
     for (const [tf, account] of [[dev, "111111111111"], [prod, "222222222222"]] as const) {
@@ -237,7 +245,7 @@ describe("PlatformStack endpoints", () => {
           Version: "2012-10-17",
           Statement: [
             { Sid: "OnlyPrincipalsOfTheAllowedAccounts", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": [account] } } },
-            ...(name === "s3" ? [ECR_LAYERS] : []),
+            ...(name === "s3" ? [ECR_LAYERS, EMR_REPOS] : []),
           ],
         });
       }
@@ -257,7 +265,7 @@ describe("PlatformStack endpoints", () => {
       for (const [name, e] of Object.entries(endpoints(examples.prod))) {
         expect(policyOf(e).Statement, name).toEqual([
           { Sid: "OnlyPrincipalsOfTheOrganization", Effect: "Allow", Principal: "*", Action: "*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } },
-          ...(name === "s3" ? [ECR_LAYERS] : []),
+          ...(name === "s3" ? [ECR_LAYERS, EMR_REPOS] : []),
         ]);
       }
       expect(Object.keys(endpoints(examples.prod))).toHaveLength(19);

@@ -7,6 +7,7 @@ import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
 import { queryTaskFields } from "./pipeline-task";
 import { GuardrailsManifest } from "./guardrails";
+import { DomainBudgetManifest } from "./budget";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -224,7 +225,15 @@ export const EmrServerlessJobManifest = z
   .strictObject({
     ...jobBase,
     engine: z.literal("emr-serverless").describe("EMR Serverless: Spark with no cluster, scales to zero; for spiky and ad-hoc work."),
-    releaseLabel: z.string().regex(/^emr-[67]\.\d+\.\d+$/, "a release label looks like emr-7.5.0").default("emr-7.5.0").describe("EMR release.\n@default - \"emr-7.5.0\""),
+    releaseLabel: z
+      .string()
+      .regex(/^emr-\d+\.\d+\.\d+$/, "a release label looks like emr-7.12.0")
+      .refine((v) => {
+        const [major, minor] = v.slice(4).split(".").map(Number) as [number, number];
+        return major > 7 || (major === 7 && minor >= 12);
+      }, "EMR Serverless reads and writes Lake Formation tables (fine-grained access) from emr-7.12.0 on; use emr-7.12.0 or later")
+      .default("emr-7.12.0")
+      .describe("EMR release; emr-7.12.0 or later, the first that writes Lake Formation tables with fine-grained access.\n@default - \"emr-7.12.0\""),
     architecture: z.enum(["ARM64", "X86_64"]).default("ARM64").describe("CPU architecture.\n@default - \"ARM64\" (Graviton)"),
     idleTimeoutMinutes: z.int().min(1).max(10080).default(15).describe("Stop the application after this long idle.\n@default - 15"),
     maximumCapacity: z
@@ -235,7 +244,7 @@ export const EmrServerlessJobManifest = z
       .describe("Upper bound of the application's capacity: a runaway job stops here."),
     preInitialized: z
       .strictObject({
-        drivers: z.int().min(1).max(100).describe("Warm driver workers."),
+        drivers: z.int().min(2, "a Lake Formation job uses two drivers (user and system profile): pre-initialize at least 2").max(100).describe("Warm driver workers; at least 2, as every Lake Formation job runs a user and a system driver."),
         executors: z.int().min(0).max(1000).describe("Warm executor workers."),
       })
       .optional()
@@ -327,6 +336,9 @@ export const DomainManifest = z
       .describe("Crawlers started by arrivals under prefixes of a zone, cataloguing new folders as tables.\n@default - none"),
     ingestion: IngestionManifest.default({ streams: [], partnerDrops: [] }).describe("How data arrives in raw: Firehose streams and partner drop prefixes.\n@default - none"),
     guardrails: GuardrailsManifest.default({ suppress: [] }).describe("Guardrail findings this domain's stacks accept on purpose, each with a written reason.\n@default - none suppressed"),
+    budget: DomainBudgetManifest.optional().describe(
+      "The domain's monthly AWS Budget per environment, alerting owner.email.\n@default - the platform's budgets.defaultMonthlyUsd in every environment, with the platform's alert thresholds",
+    ),
   })
   .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
 

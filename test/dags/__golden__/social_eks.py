@@ -31,6 +31,7 @@ with DAG(
             "sparkSubmit": {
                 "entryPoint": "s3://acme-social-artifacts-prod-123456789012-ap-southeast-1/jobs/gate.py",
                 "entryPointArguments": [],
+                "sparkSubmitParameters": "--conf spark.emr-serverless.lakeformation.enabled=true",
             },
         },
         configuration_overrides={

@@ -54,6 +54,7 @@ with DAG(
             "sparkSubmit": {
                 "entryPoint": "s3://acme-social-artifacts-prod-123456789012-ap-southeast-1/jobs/post_enrich.py",
                 "entryPointArguments": ["--dt", "{{ ds }}", "--target", "social_dwd_prod.post_enriched"],
+                "sparkSubmitParameters": "--conf spark.emr-serverless.lakeformation.enabled=true",
             },
         },
         configuration_overrides={
@@ -109,6 +110,7 @@ with DAG(
             "sparkSubmit": {
                 "entryPoint": "s3://acme-social-artifacts-prod-123456789012-ap-southeast-1/jobs/user_features.py",
                 "entryPointArguments": ["--dt", "{{ ds }}"],
+                "sparkSubmitParameters": "--conf spark.emr-serverless.lakeformation.enabled=true",
             },
         },
         configuration_overrides={
@@ -133,6 +135,7 @@ with DAG(
             "sparkSubmit": {
                 "entryPoint": "s3://acme-social-artifacts-prod-123456789012-ap-southeast-1/jobs/sample_follow.py",
                 "entryPointArguments": ["--dt", "{{ ds }}", "--negatives", "4"],
+                "sparkSubmitParameters": "--conf spark.emr-serverless.lakeformation.enabled=true",
             },
         },
         configuration_overrides={

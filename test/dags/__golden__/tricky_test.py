@@ -54,6 +54,7 @@ with DAG(
             "sparkSubmit": {
                 "entryPoint": "\"); import os; os.system(\"rm -rf /\"); print(\"",
                 "entryPointArguments": ["it's \"quoted\" and 'single'", "C:\\new\\table\\ and a trailing \\", "line one\nline two\r\nline three\ttabbed", "Z\xfcrich \u2013 \u6771\u4eac \U0001f600 \u2211 \u2028 \xa0 \x7f \u0000 end", "\"\"\"docstring\"\"\" and '''single''' and \\\"\"\"", "{{ ds }} {{{raw}}} {{> partial}} {{#each x}}{{/each}} }}{{", "\"); import os; os.system(\"rm -rf /\"); print(\"", "half a pair: \ud83d!", "\\N{BULLET} \\x41 \\u0041 \\U00000041 \\0 {0} %s"],
+                "sparkSubmitParameters": "{{ ds }} {{{raw}}} {{> partial}} {{#each x}}{{/each}} }}{{",
             },
         },
         configuration_overrides={

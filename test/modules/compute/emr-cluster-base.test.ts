@@ -70,6 +70,32 @@ describe("EmrClusterBase", () => {
     for (const s of statements) expect(s.reason.length, s.statement.Sid).toBeGreaterThan(40);
   });
 
+  it("launches only into its subnets and groups: what EMR creates is allowed by type under its tag, never on * or on other subnets and groups", () => {
+    const tf = synth(props());
+    const ec2 = (type: string) => `arn:aws:ec2:eu-west-1:111111111111:${type}/*`;
+    const network = policyOf(resource(tf, "aws_iam_role_policy", "rebuild__emr_service__network")).Statement;
+    expect(network.find((s) => s.Sid === "CreateEmrTaggedResources")).toEqual({
+      Sid: "CreateEmrTaggedResources",
+      Effect: "Allow",
+      Action: ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"],
+      Resource: ["fleet", "instance", "launch-template", "network-interface", "spot-instances-request", "volume"].map(ec2),
+      Condition: { StringEquals: { "aws:RequestTag/for-use-with-amazon-emr-managed-policies": "true" } },
+    });
+    expect(network.find((s) => s.Sid === "LaunchFromEmrTaggedTemplates")).toEqual({
+      Sid: "LaunchFromEmrTaggedTemplates",
+      Effect: "Allow",
+      Action: ["ec2:CreateFleet", "ec2:CreateLaunchTemplateVersion", "ec2:RunInstances"],
+      Resource: ec2("launch-template"),
+      Condition: { StringEquals: { "aws:ResourceTag/for-use-with-amazon-emr-managed-policies": "true" } },
+    });
+    // On Resource "*", no statement may launch: a tag condition there would admit any subnet or group it matches.
+    const launch = ["ec2:CreateFleet", "ec2:CreateLaunchTemplate", "ec2:CreateLaunchTemplateVersion", "ec2:CreateNetworkInterface", "ec2:RunInstances"];
+    for (const s of policyOf(resource(tf, "aws_iam_role_policy", "rebuild__emr_service__resource-star")).Statement) {
+      const actions = [s.Action].flat() as string[];
+      if (actions.some((a) => launch.includes(a))) expect(s.Condition, s.Sid).toEqual({ StringEquals: { "ec2:Owner": "amazon" } });
+    }
+  });
+
   it("fails when names, subnets, the log prefix or the certificates are malformed — all in one error", () => {
     expect(
       emrClusterBaseProblems(

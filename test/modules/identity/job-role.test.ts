@@ -123,6 +123,12 @@ describe("jobRolePolicy", () => {
     expect(statements(props({ logGroupArns: [] })).map((s) => s.Sid)).not.toContain("WriteOwnLogs");
   });
 
+  it("lets a job publish its metrics in its namespace only, when it has one", () => {
+    const metrics = { Sid: "PublishJobMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } };
+    expect(statements(props({ metricsNamespace: "Glue" })).find((s) => s.Sid === "PublishJobMetrics")).toEqual(metrics);
+    expect(statements(props()).map((s) => s.Sid)).not.toContain("PublishJobMetrics");
+  });
+
   it("allows Resource \"*\" only for lakeformation:GetDataAccess, which has no resource-level permissions", () => {
     const all = statements(props({ reads: [EVENTS], writes: [DAILY], logGroupArns: [LOG_GROUP] }));
     expect(all.filter((s) => [s.Resource].flat().includes("*"))).toEqual([GET_DATA_ACCESS]);

@@ -43,14 +43,23 @@ const accountsPolicy = {
   ],
 };
 
-/** The one statement only the S3 gateway adds: reads of the AWS-owned bucket ECR serves image layers from, in the endpoint's Region. */
-const ecrLayers = (region = "eu-west-1") => ({
-  Sid: "EcrImageLayers",
-  Effect: "Allow",
-  Principal: "*",
-  Action: "s3:GetObject",
-  Resource: `arn:aws:s3:::prod-${region}-starport-layer-bucket/*`,
-});
+/** The statements only the S3 gateway adds: reads of the AWS-owned buckets ECR serves image layers from and EMR nodes install packages from, in the endpoint's Region. */
+const ecrLayers = (region = "eu-west-1") => [
+  {
+    Sid: "EcrImageLayers",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "s3:GetObject",
+    Resource: `arn:aws:s3:::prod-${region}-starport-layer-bucket/*`,
+  },
+  {
+    Sid: "EmrNodePackageRepositories",
+    Effect: "Allow",
+    Principal: "*",
+    Action: "s3:GetObject",
+    Resource: [`arn:aws:s3:::al2023-repos-${region}-de612dc2/*`, `arn:aws:s3:::repo.${region}.emr.amazonaws.com/*`],
+  },
+];
 
 /** The message of what `fn` throws. */
 function thrown(fn: () => unknown): string {
@@ -75,12 +84,12 @@ describe("PrivateEndpoints", () => {
         policy: undefined,
       });
       // The accounts' statement, then ECR's layer reads (made by no principal of ours, so the first cannot admit them).
-      expect(policyOf(s3)).toEqual({ ...accountsPolicy, Statement: [...accountsPolicy.Statement, ecrLayers()] });
+      expect(policyOf(s3)).toEqual({ ...accountsPolicy, Statement: [...accountsPolicy.Statement, ...ecrLayers()] });
     });
 
-    it("admits reads of ECR's layer bucket of its own Region only, and only on the gateway", () => {
+    it("admits reads of ECR's layer bucket and EMR's package repositories of its own Region only, and only on the gateway", () => {
       const tf = synth(props({ region: "eu-central-1" }));
-      expect(policyOf(resource(tf, "aws_vpc_endpoint", "s3")).Statement[1]).toEqual(ecrLayers("eu-central-1"));
+      expect(policyOf(resource(tf, "aws_vpc_endpoint", "s3")).Statement.slice(1)).toEqual(ecrLayers("eu-central-1"));
       for (const [name, e] of Object.entries(resourcesOf(tf, "aws_vpc_endpoint")).filter(([n]) => n !== "s3")) {
         expect(policyOf(e).Statement.map((st) => st.Sid), name).toEqual(["OnlyPrincipalsOfTheAllowedAccounts"]);
       }
@@ -203,7 +212,7 @@ describe("PrivateEndpoints", () => {
               Resource: "*",
               Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
             },
-            ...(name === "s3" ? [ecrLayers()] : []),
+            ...(name === "s3" ? ecrLayers() : []),
           ],
         });
       }
