@@ -5,6 +5,7 @@
  */
 import { rule as ATH_001 } from "./rules/athena/ath-001-workgroups";
 import { rule as ATH_002 } from "./rules/athena/ath-002-scan-cap";
+import { rule as COST_001 } from "./rules/cost/cost-001-domain-budget";
 import { rule as CT_001 } from "./rules/cloudtrail/ct-001-trail-source-arn";
 import { rule as EMR_001 } from "./rules/emr/emr-001-no-standing-cluster";
 import { rule as EMR_002 } from "./rules/emr/emr-002-security-configurations";
@@ -69,6 +70,7 @@ import type { GuardrailRule } from "./types";
 export const PACK: readonly GuardrailRule[] = [
   ATH_001,
   ATH_002,
+  COST_001,
   CT_001,
   EMR_001,
   EMR_002,

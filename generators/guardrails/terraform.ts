@@ -1007,3 +1007,14 @@ export function pipelinePiiProblem(model: Model, a: ColumnAccess): string | unde
   }
   return undefined;
 }
+// ---------------------------------------------------------------------------
+// Cost
+
+export const BUDGET = "aws_budgets_budget";
+export const COST_ALLOCATION_TAG = "aws_ce_cost_allocation_tag";
+
+/** The AWS provider's default tags of a stack (where the `domain` tag of every resource comes from). */
+export function defaultTagsOf(s: TfStack): Record<string, string> {
+  const p = blocks((s.json.provider as Json | undefined)?.aws)[0];
+  return (blocks(p?.default_tags)[0]?.tags as Record<string, string> | undefined) ?? {};
+}

@@ -59,8 +59,9 @@ import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
 import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
-import { accessKey, artifactsBuckets, ATHENA, awsOwnedGatewayReads, VPC_ENDPOINT, attached, ATTACHMENTS_EXCLUSIVE, base36, blocks, BUCKET, bucketArnOf, byName, type Check, EMR_EKS, EMR_SECURITY, EMR_SERVERLESS, encryptionOf, entries, escapeRe, FIREHOSE, GLUE_CRAWLER, GLUE_DATABASE, GLUE_JOB, GLUE_SECURITY, GLUE_TABLE, holdsCatalogData, IAM_ALLOWED_PRINCIPALS, iamDocuments, INSTANCE_PROFILE, isAccessLogBucket, isArtifactsBucket, isDocumentedResourceStar, isMwaaSourceBucket, isSourceOf, isTrailBucket, jobPiiProblem, type Json, keyPrefixIn, KMS_KEY, lakeBuckets, LF_PERMISSIONS, LF_RESOURCE, LIFECYCLE, list, LOG_GROUP, LOGGING, MANAGED_ATTACHMENTS, MWAA, MWAA_LOG_TYPES, mwaaKeysOf, mwaaKeyUses, mwaaLog, mwaaSourceBuckets, NOTIFICATION, onlyUnscopableActions, OWNERSHIP, PAB, piiColumns, POLICIES_EXCLUSIVE, POLICY, providerOf, QUALITY_PII_REASON_DOCUMENTED, qualityPiiProblem, READ_GUARD, refName, registrationRoleOf, RESOURCE_STAR_DOCUMENTED, type Resources, ROLE, ROLE_POLICY, roleArnOf, rootAccountOf, S3_OBJECT, SECURITY_GROUP, securityConfigurationOf, SETTINGS, SG_EGRESS_RULE, SG_INGRESS_RULE, SG_RULE, SNS_TOPIC, SNS_TOPIC_POLICY, SSE, STANDING_EMR, STATE_MACHINE, type Statement, statementsOf, type TfStack, TRAIL, UNSCOPABLE, UNSCOPABLE_ACTIONS_DOCUMENTED, uploadKeysOf, usedForArtifacts, VERSIONING, type Violation, zoneKeysOf, zonesWrittenBy } from "../../generators/guardrails/terraform";
+import { accessKey, artifactsBuckets, ATHENA, awsOwnedGatewayReads, BUDGET, COST_ALLOCATION_TAG, VPC_ENDPOINT, attached, ATTACHMENTS_EXCLUSIVE, base36, blocks, BUCKET, bucketArnOf, byName, type Check, EMR_EKS, EMR_SECURITY, EMR_SERVERLESS, encryptionOf, entries, escapeRe, FIREHOSE, GLUE_CRAWLER, GLUE_DATABASE, GLUE_JOB, GLUE_SECURITY, GLUE_TABLE, holdsCatalogData, IAM_ALLOWED_PRINCIPALS, iamDocuments, INSTANCE_PROFILE, isAccessLogBucket, isArtifactsBucket, isDocumentedResourceStar, isMwaaSourceBucket, isSourceOf, isTrailBucket, jobPiiProblem, type Json, keyPrefixIn, KMS_KEY, lakeBuckets, LF_PERMISSIONS, LF_RESOURCE, LIFECYCLE, list, LOG_GROUP, LOGGING, MANAGED_ATTACHMENTS, MWAA, MWAA_LOG_TYPES, mwaaKeysOf, mwaaKeyUses, mwaaLog, mwaaSourceBuckets, NOTIFICATION, onlyUnscopableActions, OWNERSHIP, PAB, piiColumns, POLICIES_EXCLUSIVE, POLICY, providerOf, QUALITY_PII_REASON_DOCUMENTED, qualityPiiProblem, READ_GUARD, refName, registrationRoleOf, RESOURCE_STAR_DOCUMENTED, type Resources, ROLE, ROLE_POLICY, roleArnOf, rootAccountOf, S3_OBJECT, SECURITY_GROUP, securityConfigurationOf, SETTINGS, SG_EGRESS_RULE, SG_INGRESS_RULE, SG_RULE, SNS_TOPIC, SNS_TOPIC_POLICY, SSE, STANDING_EMR, STATE_MACHINE, type Statement, statementsOf, type TfStack, TRAIL, UNSCOPABLE, UNSCOPABLE_ACTIONS_DOCUMENTED, uploadKeysOf, usedForArtifacts, VERSIONING, type Violation, zoneKeysOf, zonesWrittenBy } from "../../generators/guardrails/terraform";
 import { checkAthenaWorkgroups } from "../../generators/guardrails/rules/athena/ath-001-workgroups";
+import { checkBudgets } from "../../generators/guardrails/rules/cost/cost-001-domain-budget";
 import { checkTrailPolicies } from "../../generators/guardrails/rules/cloudtrail/ct-001-trail-source-arn";
 import { checkNoStandingEmr } from "../../generators/guardrails/rules/emr/emr-001-no-standing-cluster";
 import { checkEmrSecurityConfigurations } from "../../generators/guardrails/rules/emr/emr-002-security-configurations";
@@ -3366,58 +3367,9 @@ describe("transient EMR checks", () => {
 });
 
 // ---------------------------------------------------------------------------
-// Cost guardrails: every domain stack's budget counts its own domain's tagged
-// spend and tells someone; the tag it counts is activated for billing.
-
-const BUDGET = "aws_budgets_budget";
-const COST_ALLOCATION_TAG = "aws_ce_cost_allocation_tag";
-
-function defaultTagsOf(s: TfStack): Record<string, string> {
-  const p = blocks((s.json.provider as Json | undefined)?.aws)[0];
-  return (blocks(p?.default_tags)[0]?.tags as Record<string, string> | undefined) ?? {};
-}
-
-/**
- * A domain stack (provider default tag `domain` other than `platform`) holds
- * exactly one budget: COST, MONTHLY, in USD, in the stack's account, filtered
- * by exactly its own `user:domain$<domain>` tag (never the whole account),
- * with at least one notification, each a percentage with a subscriber. A
- * platform stack holds no budget, and activates `domain` when it activates
- * any tag.
- */
-const checkBudgets: Check = (stacks) =>
-  stacks.flatMap((s) => {
-    const v = (address: string, message: string): Violation => ({ rule: "budgets", stack: s.name, address, message });
-    const domain = defaultTagsOf(s).domain;
-    const budgets = entries(s, BUDGET);
-    if (!domain || domain === "platform") {
-      const tags = entries(s, COST_ALLOCATION_TAG);
-      return [
-        ...budgets.map(([n]) => v(`${BUDGET}.${n}`, "a budget in a stack of no domain")),
-        ...(tags.length > 0 && !tags.some(([, t]) => t.tag_key === "domain" && t.status === "Active") ? [v("(stack)", "activates cost-allocation tags but not domain, which every budget filters on")] : []),
-      ];
-    }
-    if (budgets.length !== 1) return [v("(stack)", `${budgets.length} budgets; a domain stack holds exactly one`)];
-    const [name, b] = budgets[0]!;
-    const address = `${BUDGET}.${name}`;
-    const out: Violation[] = [];
-    for (const [attr, want] of [["budget_type", "COST"], ["time_unit", "MONTHLY"], ["limit_unit", "USD"]] as const) {
-      if (b[attr] !== want) out.push(v(address, `${attr} is ${JSON.stringify(b[attr])}, expected ${want}`));
-    }
-    if (b.account_id !== providerOf(s).account) out.push(v(address, `account_id ${JSON.stringify(b.account_id)} is not the stack's account ${providerOf(s).account}`));
-    const filters = blocks(b.cost_filter);
-    const want = `user:domain$${domain}`;
-    if (filters.length !== 1 || filters[0]!.name !== "TagKeyValue" || JSON.stringify(filters[0]!.values) !== JSON.stringify([want])) {
-      out.push(v(address, `cost_filter ${JSON.stringify(filters)} is not exactly TagKeyValue ${want}`));
-    }
-    const notifications = blocks(b.notification);
-    if (notifications.length === 0) out.push(v(address, "no notification"));
-    notifications.forEach((n, i) => {
-      if (n.threshold_type !== "PERCENTAGE" || typeof n.threshold !== "number") out.push(v(address, `notification ${i}: not a percentage threshold`));
-      if (list(n.subscriber_email_addresses).length + list(n.subscriber_sns_topic_arns).length === 0) out.push(v(address, `notification ${i}: no subscriber`));
-    });
-    return out;
-  });
+// Cost guardrails (COST-001, checkBudgets): every domain stack's budget counts
+// its own domain's tagged spend and tells someone; the tag it counts is
+// activated for billing.
 
 describe("cost guardrails of every example stack", () => {
   let stacks: TfStack[] = [];
