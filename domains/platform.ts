@@ -79,6 +79,27 @@ export default definePlatform({
   },
   pii: { key: "confidentiality", value: "pii" },
   defaultTags: { "data-classification-policy": "acme-dcp-v3" },
+  guardrails: {
+    // MWAA names its own log groups and queues, and EMR application and virtual-cluster IDs exist only
+    // once the domain stacks are applied: the execution role keeps AWS's documented wildcards (README, exceptions).
+    suppress: [
+      {
+        rule: "IAM-001",
+        resource: "aws_iam_role_policy.mwaa__environment",
+        reason: "MWAA's documented execution-role policy: s3:GetObject*, s3:GetBucket*, s3:List* on its own source bucket, kms:GenerateDataKey* through SQS and S3 only.",
+      },
+      {
+        rule: "IAM-002",
+        resource: "aws_iam_role_policy.mwaa__environment",
+        reason: "MWAA names its log groups (airflow-<env>-*) and Celery queues (airflow-celery-*) itself; AWS documents these wildcards for the execution role.",
+      },
+      {
+        rule: "IAM-002",
+        resource: "aws_iam_role_policy.mwaa__dags",
+        reason: "EMR Serverless application and EMR on EKS virtual-cluster IDs exist only after the domain stacks apply; runs are held to the environment's tags and the jobs' roles by name.",
+      },
+    ],
+  },
   // Every domain gets a budget; billing, which sets none, gets this one. prod's account is in the
   // Organization, whose management account activates the cost-allocation tags; dev's activates its own.
   budgets: { defaultMonthlyUsd: 2500, alertAtPercent: [80, 100], forecastAtPercent: [100], tagsActivatedByManagementAccount: ["prod"] },

@@ -6,6 +6,7 @@ import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
 import { queryTaskFields } from "./pipeline-task";
+import { GuardrailsManifest } from "./guardrails";
 import { DomainBudgetManifest } from "./budget";
 import { ZoneReplicationFields } from "./replication";
 
@@ -336,6 +337,7 @@ export const DomainManifest = z
       .default([])
       .describe("Crawlers started by arrivals under prefixes of a zone, cataloguing new folders as tables.\n@default - none"),
     ingestion: IngestionManifest.default({ streams: [], partnerDrops: [] }).describe("How data arrives in raw: Firehose streams and partner drop prefixes.\n@default - none"),
+    guardrails: GuardrailsManifest.default({ suppress: [] }).describe("Guardrail findings this domain's stacks accept on purpose, each with a written reason.\n@default - none suppressed"),
     budget: DomainBudgetManifest.optional().describe(
       "The domain's monthly AWS Budget per environment, alerting owner.email.\n@default - the platform's budgets.defaultMonthlyUsd in every environment, with the platform's alert thresholds",
     ),
