@@ -13,6 +13,7 @@ import {
 } from "./common";
 import { EksManifest } from "./emr-eks";
 import { EmrEnvironmentManifest } from "./fleet";
+import { DEFAULT_GOVERNANCE_APPROVERS, GovernanceManifest } from "./governance";
 
 /** Name of an environment (`dev`, `prod`): part of every stack and physical name. */
 export const EnvironmentName = z
@@ -184,6 +185,7 @@ export const PlatformManifest = z
     audit: AuditManifest.default({ dataEvents: "read-write", retentionDays: 400 }),
     mwaa: MwaaManifest.default({ airflowVersion: "2.10.3", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, schedulers: 2, requirements: [] }),
     defaultTags: AwsTags.default({}).describe("Extra AWS tags on every resource of every stack.\n@default - none"),
+    governance: GovernanceManifest.default({ approvers: DEFAULT_GOVERNANCE_APPROVERS }),
   })
   .describe("The platform manifest: environments, accounts, regions, network, Lake Formation admins and the tag taxonomy.");
 
