@@ -9,6 +9,7 @@ import { DomainManifest } from "../manifest/schema/domain";
 import { PlatformManifest } from "../manifest/schema/platform";
 import { loadAndValidate } from "../manifest/validate";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
+import { review } from "./review";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
 
 /** Exit codes: the CLI contract. */
@@ -24,6 +25,7 @@ Commands:
   synth      validate, then write every stack (or --stack NAME) to cdktf.out/
   schema     write the JSON Schemas of the manifests, for editor autocompletion
   access     who reads which column, masked or not, under which row filter
+  review     compare the manifests with a base: access, cost, resources, approvers
 
 Options:
   --dir DIR  project root holding domains/ (default: the current directory)
@@ -60,6 +62,21 @@ filters as data-cells filters; several grants as a union).
   --env ENV        one environment (default: all)
 Exit 0, or 2 on bad manifests or an unknown column or principal.
 `,
+  review: `Usage: lakeform review --base REF|DIR [--head DIR] [--dir DIR] [--out DIR]
+                       [--format markdown|json]
+
+Compares two states of the manifests, each validated and synthesized in
+memory: access gained and lost per principal (masks, row filters, PII),
+guardrail findings and suppressions new against the base, Terraform
+resources added, changed and removed per stack, the standing monthly cost
+change, a Mermaid flow of each changed domain, and who must approve.
+  --base REF|DIR  a git revision of the project (its domains/ is read from
+                  git, the working tree is not touched) or a project directory
+  --head DIR      the project to review (default: --dir, the working tree)
+  --out DIR       write review.md and review.json there (default: print)
+Exit 0 when the domains' owners may approve, 1 when governance must approve
+(PII or cross-account) or a guardrail breaks, 2 when the head is invalid.
+`,
   schema: `Usage: lakeform schema [--dir DIR] [--out DIR]
 
 Writes platform.schema.json and domain.schema.json (JSON Schema, draft
@@ -88,7 +105,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   }
   if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
 
-  let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; help?: boolean };
+  let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; base?: string; head?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...rest],
@@ -100,6 +117,8 @@ export async function run(argv: readonly string[]): Promise<number> {
         column: { type: "string" },
         principal: { type: "string" },
         env: { type: "string" },
+        base: { type: "string" },
+        head: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -117,6 +136,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     synth: ["dir", "out", "stack"],
     schema: ["dir", "out"],
     access: ["dir", "format", "column", "principal", "env"],
+    review: ["dir", "base", "head", "out", "format"],
   };
   const extra = Object.keys(values).filter((k) => k !== "help" && !allowed[command]!.includes(k));
   if (extra.length > 0) return fail(EXIT.badInput, `lakeform ${command}: option --${extra[0]} does not apply here\n\n${HELP[command]}`);
@@ -131,6 +151,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       return schema(resolve(root, values.out ?? "domains/_schema"));
     case "access":
       return access(root, values);
+    case "review":
+      return review(root, values);
   }
   return EXIT.badInput;
 }
