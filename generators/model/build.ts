@@ -14,6 +14,7 @@ import {
 import type { DagTaskModel } from "../dags/types";
 import type { PlatformManifestOutput } from "../manifest/schema/platform";
 import { ingestionInvariants, ingestionOf } from "./ingestion";
+import { guardrailsOf } from "./guardrails";
 import {
   LIMITS,
   bucketArn,
@@ -523,6 +524,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
     environments,
     domains: domainModels,
     stacks: stacks.sort(byName),
+    guardrails: guardrailsOf(platform, platformFile, domains, stacks),
   };
   problems.push(...checkInvariants(model, platformFile));
   problems.push(...ingestionInvariants(model));

@@ -4,6 +4,7 @@ import type { DiscoveryModel } from "./discovery";
 import type { IngestionModel } from "./ingestion";
 import type { PipelineQueriesModel } from "./queries";
 import type { FleetModel } from "./fleet";
+import type { GuardrailsModel } from "./guardrails";
 
 /**
  * The Model: the normalized, fully named form of all manifests. Every
@@ -28,6 +29,8 @@ export interface Model {
   readonly domains: readonly DomainModel[];
   /** Every stack of the app, sorted by name. */
   readonly stacks: readonly StackModel[];
+  /** Guardrail suppressions from the manifests (generators/guardrails). */
+  readonly guardrails: GuardrailsModel;
 }
 
 export interface LfTagModel {

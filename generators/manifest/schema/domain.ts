@@ -6,6 +6,7 @@ import { EnvironmentName } from "./platform";
 import { emrEksJobFields } from "./emr-eks";
 import { DiscoveryManifest } from "./discovery";
 import { queryTaskFields } from "./pipeline-task";
+import { GuardrailsManifest } from "./guardrails";
 
 /** The zones a domain gets when it declares none. */
 export const DEFAULT_ZONES = ["raw", "processed", "curated"] as const;
@@ -325,6 +326,7 @@ export const DomainManifest = z
       .default([])
       .describe("Crawlers started by arrivals under prefixes of a zone, cataloguing new folders as tables.\n@default - none"),
     ingestion: IngestionManifest.default({ streams: [], partnerDrops: [] }).describe("How data arrives in raw: Firehose streams and partner drop prefixes.\n@default - none"),
+    guardrails: GuardrailsManifest.default({ suppress: [] }).describe("Guardrail findings this domain's stacks accept on purpose, each with a written reason.\n@default - none suppressed"),
   })
   .describe("A data domain: the team's zones, tags, tables, access, jobs and pipeline.");
 

@@ -14,6 +14,7 @@ import {
 import { EksManifest } from "./emr-eks";
 import { EmrEnvironmentManifest } from "./fleet";
 import { DEFAULT_GOVERNANCE_APPROVERS, GovernanceManifest } from "./governance";
+import { GuardrailsManifest } from "./guardrails";
 
 /** Name of an environment (`dev`, `prod`): part of every stack and physical name. */
 export const EnvironmentName = z
@@ -186,6 +187,7 @@ export const PlatformManifest = z
     mwaa: MwaaManifest.default({ airflowVersion: "2.10.3", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, schedulers: 2, requirements: [] }),
     defaultTags: AwsTags.default({}).describe("Extra AWS tags on every resource of every stack.\n@default - none"),
     governance: GovernanceManifest.default({ approvers: DEFAULT_GOVERNANCE_APPROVERS }),
+    guardrails: GuardrailsManifest.default({ suppress: [] }).describe("Guardrail findings the platform stacks accept on purpose, each with a written reason.\n@default - none suppressed"),
   })
   .describe("The platform manifest: environments, accounts, regions, network, Lake Formation admins and the tag taxonomy.");
 
