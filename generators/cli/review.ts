@@ -4,7 +4,6 @@ import { dirname, join, resolve } from "node:path";
 import { formatProblems } from "../manifest/errors";
 import { loadAndValidate } from "../manifest/validate";
 import { defaultPrices } from "../review/cost";
-import type { GuardrailRunner } from "../review/guardrails";
 import { reviewMarkdown } from "../review/markdown";
 import { type ReviewSide, buildReview } from "../review/review";
 import { writeFileAtomic } from "./write";
@@ -69,7 +68,7 @@ const fail = (code: number, message: string) => {
   return code;
 };
 
-export async function review(root: string, args: ReviewArgs, guardrails?: GuardrailRunner): Promise<number> {
+export async function review(root: string, args: ReviewArgs): Promise<number> {
   const format = args.format ?? "markdown";
   if (format !== "markdown" && format !== "json") return fail(2, `lakeform review: --format must be markdown or json, got "${format}"`);
   if (!args.base) return fail(2, "lakeform review: give --base <git ref or directory>");
@@ -96,7 +95,8 @@ export async function review(root: string, args: ReviewArgs, guardrails?: Guardr
     }
   }
 
-  const r = buildReview(base, { ...head, model: head.model }, { prices: defaultPrices(), ...(guardrails ? { guardrails } : {}) });
+  const r = buildReview(base, { ...head, model: head.model }, { prices: defaultPrices() });
+  if (r.guardrails.problems.length > 0) process.stderr.write(formatProblems(r.guardrails.problems));
   const markdown = reviewMarkdown(r);
   const json = `${JSON.stringify(r, null, 2)}\n`;
   if (args.out) {

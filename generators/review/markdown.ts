@@ -13,7 +13,7 @@ export function money(n: number, signed = false): string {
   const abs = Math.abs(n).toFixed(2);
   const [whole, frac] = abs.split(".") as [string, string];
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const sign = n < 0 ? "-" : signed && n > 0 ? "+" : signed ? "±" : "";
+  const sign = n < 0 ? "-" : signed && n > 0 ? "+" : "";
   return `${sign}$${grouped}.${frac}`;
 }
 
@@ -37,14 +37,14 @@ export function reviewMarkdown(r: Review): string {
 
   push(`## Lakeform review: ${code(r.base.label)} → ${code(r.head.label)}`, "");
   const verdict = gov.required ? `**Governance approval required** (${code(gov.approvers)})` : "No governance approval needed";
-  const breaks = r.guardrails.evaluated && r.guardrails.newFindings.some((f) => f.severity === "error");
+  const breaks = r.guardrails.newFindings.some((f) => f.severity === "error");
   push(`${verdict}${breaks ? " · **a guardrail breaks**" : ""} · owners: ${r.approvals.owners.length > 0 ? r.approvals.owners.map((o) => code(o.approver)).join(", ") : "none"}`, "");
   const pii = r.access.filter((c) => c.exposesPii).length;
   const res = r.resources.reduce((n, s) => ({ a: n.a + s.added.length, c: n.c + s.changed.length, d: n.d + s.removed.length }), { a: 0, c: 0, d: 0 });
   push(
     `| Access changes | PII exposed | Resources | Standing cost |`,
     `|---|---|---|---|`,
-    `| ${r.access.length} | ${pii} | +${res.a} ~${res.c} −${res.d} in ${r.resources.length} stack${r.resources.length === 1 ? "" : "s"} | ${money(r.cost.delta, true)}/month |`,
+    `| ${r.access.length} | ${pii} | +${res.a} ~${res.c} −${res.d} in ${r.resources.length} stack${r.resources.length === 1 ? "" : "s"} | ${r.cost.delta === 0 ? "no change" : `${money(r.cost.delta, true)}/month`} |`,
     "",
   );
   if (!r.base.valid) {
@@ -97,19 +97,17 @@ export function reviewMarkdown(r: Review): string {
   }
 
   push("### Guardrails", "");
-  if (!r.guardrails.evaluated) push("Guardrails not evaluated: this build of Lakeform has no guardrail pack.");
+  const g = r.guardrails;
+  if (g.newFindings.length === 0) push("No new findings against the base.");
   else {
-    const g = r.guardrails;
-    if (g.newFindings.length === 0) push("No new findings against the base.");
-    else {
-      push("| Rule | Severity | Stack | Resource | Finding |", "|---|---|---|---|---|");
-      for (const f of g.newFindings) push(`| ${code(f.rule)} | ${f.severity} | ${cell(f.stack)} | ${code(f.resource)} | ${cell(f.message)} |`);
-    }
-    if (g.suppressionsAdded.length > 0) {
-      push("", "Suppressions added:", "", "| Rule | Stack | Resource | Reason |", "|---|---|---|---|");
-      for (const s of g.suppressionsAdded) push(`| ${code(s.rule)} | ${cell(s.stack)} | ${code(s.resource)} | ${cell(s.reason)} |`);
-    }
+    push("| Rule | Severity | Stack | Resource | Finding |", "|---|---|---|---|---|");
+    for (const f of g.newFindings) push(`| ${code(f.rule)} | ${f.severity === "error" ? "**error**" : f.severity} | ${cell(f.stack)} | ${code(f.address)} | ${cell(f.message)} |`);
   }
+  if (g.suppressionsAdded.length > 0) {
+    push("", "Suppressions added:", "", "| Rule | Stack | Resource | Reason | Written in |", "|---|---|---|---|---|");
+    for (const s of g.suppressionsAdded) push(`| ${code(s.rule)} | ${cell(s.stack)} | ${code(s.address)} | ${cell(s.reason)} | ${code(`${s.suppressedBy.file} › ${s.suppressedBy.path.join(".")}`)} |`);
+  }
+  for (const p of g.problems) push(`- ${code(`${p.file} › ${p.path.join(".")}`)}: ${cell(p.message)}`);
   push("");
 
   push("### Resources", "");

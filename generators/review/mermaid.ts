@@ -38,25 +38,31 @@ export function domainFlow(model: Model, domain: DomainModel): string {
     sources.push(`    ${id(`drop:${p.name}`, "s")}[/${mermaidLabel(`partner drop ${p.name} (${p.principal ?? p.accountId})`)}/]`);
     edges.push(`  ${id(`drop:${p.name}`, "s")} --> ${id("zone:raw", "z")}`);
   }
-  for (const l of dep.resourceLinks) {
-    sources.push(`    ${id(`link:${l.producer}.${l.zone}`, "s")}[/${mermaidLabel(`consumes ${l.producer}.${l.zone}`)}/]`);
-    edges.push(`  ${id(`link:${l.producer}.${l.zone}`, "s")} -.-> ${id("jobs", "g")}`);
-  }
-  if (sources.length > 0) lines.push(`  subgraph ${id("sources", "g")}[${mermaidLabel("sources")}]`, ...sources, "  end");
-
-  for (const z of dep.zones) {
-    lines.push(`  subgraph ${id(`zone:${z.name}`, "z")}[${mermaidLabel(`${z.name} zone`)}]`);
-    for (const t of dep.tables.filter((x) => x.zone === z.name)) lines.push(`    ${tableId(t.zone, t.name)}[(${mermaidLabel(t.name)})]`);
-    lines.push("  end");
-  }
-
   const steps = [
     ...dep.jobs.map((j) => ({ key: `job:${j.name}`, label: `${j.name} (${j.engine})`, reads: j.reads, writes: j.writes })),
     ...dep.queries.tasks.map((q) => ({ key: `query:${q.task}`, label: `${q.task} (athena)`, reads: q.reads, writes: [q.into] })),
   ];
-  lines.push(`  subgraph ${id("jobs", "g")}[${mermaidLabel("jobs")}]`);
-  for (const s of steps) lines.push(`    ${id(s.key, "j")}{{${mermaidLabel(s.label)}}}`);
-  lines.push("  end");
+  for (const l of dep.resourceLinks) {
+    sources.push(`    ${id(`link:${l.producer}.${l.zone}`, "s")}[/${mermaidLabel(`consumes ${l.producer}.${l.zone}`)}/]`);
+    // The domain's jobs read what it consumes through the link.
+    if (steps.length > 0) edges.push(`  ${id(`link:${l.producer}.${l.zone}`, "s")} -.-> ${id("jobs", "g")}`);
+  }
+  if (sources.length > 0) lines.push(`  subgraph ${id("sources", "g")}[${mermaidLabel("sources")}]`, ...sources, "  end");
+
+  for (const z of dep.zones) {
+    const tables = dep.tables.filter((x) => x.zone === z.name);
+    // An empty zone is drawn only when a partner drop lands in it.
+    if (tables.length === 0 && !ids.has(`zone:${z.name}`)) continue;
+    lines.push(`  subgraph ${id(`zone:${z.name}`, "z")}[${mermaidLabel(`${z.name} zone`)}]`);
+    for (const t of tables) lines.push(`    ${tableId(t.zone, t.name)}[(${mermaidLabel(t.name)})]`);
+    lines.push("  end");
+  }
+
+  if (steps.length > 0) {
+    lines.push(`  subgraph ${id("jobs", "g")}[${mermaidLabel("jobs")}]`);
+    for (const s of steps) lines.push(`    ${id(s.key, "j")}{{${mermaidLabel(s.label)}}}`);
+    lines.push("  end");
+  }
   for (const s of steps) {
     for (const r of s.reads) edges.push(`  ${tableId(r.zone, r.table)} --> ${id(s.key, "j")}`);
     for (const w of s.writes) edges.push(`  ${id(s.key, "j")} --> ${tableId(w.zone, w.table)}`);

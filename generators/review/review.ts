@@ -1,10 +1,10 @@
 import { analyzeAccess } from "../access/analyze";
+import { type Finding, type SuppressedFinding, runGuardrails } from "../guardrails/run";
 import type { Problem } from "../manifest/errors";
 import type { DomainModel, Model } from "../model/types";
 import { type StackJson, synthesizeInMemory } from "../stacks/in-memory";
 import { type AccessChange, type FilterChange, diffAccess, diffFilters } from "./access-diff";
 import { type CostItem, type PriceTable, standingCost, totalOf } from "./cost";
-import type { GuardrailFinding, GuardrailRunner, SuppressedFinding } from "./guardrails";
 import { domainFlow } from "./mermaid";
 import { type StackResourceChange, diffResources } from "./resources";
 
@@ -26,9 +26,12 @@ export interface ReviewSide {
   readonly findings: readonly Problem[];
 }
 
+/** The guardrail pack's entry point, or a stand-in for tests. */
+export type GuardrailRunner = typeof runGuardrails;
+
 export interface ReviewOptions {
   readonly prices: PriceTable;
-  /** The guardrail pack; without it the review says guardrails were not evaluated. */
+  /** @default - the guardrail pack (`runGuardrails`) */
   readonly guardrails?: GuardrailRunner;
 }
 
@@ -65,9 +68,13 @@ export interface Review {
   readonly piiReaders: readonly { readonly environment: string; readonly added: readonly string[]; readonly removed: readonly string[] }[];
   /** The head's governance findings (PII exposed outside the PII readers). */
   readonly findings: readonly Problem[];
-  readonly guardrails:
-    | { readonly evaluated: false }
-    | { readonly evaluated: true; readonly newFindings: readonly GuardrailFinding[]; readonly suppressionsAdded: readonly SuppressedFinding[] };
+  readonly guardrails: {
+    /** Findings of the head's changed stacks that the base did not have. */
+    readonly newFindings: readonly Finding[];
+    readonly suppressionsAdded: readonly SuppressedFinding[];
+    /** Suppressions of the head naming a resource its stacks do not hold (bad input: exit 2). */
+    readonly problems: readonly Problem[];
+  };
   readonly resources: readonly StackResourceChange[];
   readonly cost: {
     readonly asOf: string;
@@ -81,31 +88,42 @@ export interface Review {
     readonly governance: { readonly required: boolean; readonly approvers: string; readonly reasons: readonly string[] };
     readonly owners: readonly Approver[];
   };
-  /** 0: owners' approval only; 1: governance must approve or a guardrail breaks. */
-  readonly exitCode: 0 | 1;
+  /** 0: owners' approval only; 1: governance must approve or a guardrail breaks; 2: a suppression of the head is wrong. */
+  readonly exitCode: 0 | 1 | 2;
 }
 
-/** What each stack is built from: equal inputs give byte-equal stacks. */
+/**
+ * What each stack is built from, and the guardrail suppressions that apply
+ * to it: equal inputs give byte-equal stacks and the same findings.
+ */
 function stackInputs(model: Model | null): Map<string, string> {
   const out = new Map<string, string>();
   if (!model) return out;
+  const suppressions = (stack: string) => model.guardrails.suppressions.filter((x) => x.stacks.includes(stack));
   // A platform stack reads the whole model (its MWAA role names every domain's jobs).
   let whole: string | undefined;
   for (const s of model.stacks) {
-    if (s.kind === "platform") out.set(s.name, JSON.stringify([s, (whole ??= JSON.stringify(model))]));
+    if (s.kind === "platform") out.set(s.name, JSON.stringify([s, (whole ??= JSON.stringify({ ...model, guardrails: null })), suppressions(s.name)]));
     else {
       const dep = model.domains.find((d) => d.name === s.domain)!.deployments.find((x) => x.stack === s.name)!;
-      out.set(s.name, JSON.stringify([s, dep, model.environments.find((e) => e.name === s.environment)]));
+      out.set(s.name, JSON.stringify([s, dep, model.environments.find((e) => e.name === s.environment), suppressions(s.name)]));
     }
   }
   return out;
 }
 
+/** A manifest's suppressions, which live in the Model apart from the domains. */
+const suppressionsOf = (m: Model | null, file: string) => m?.guardrails.suppressions.filter((s) => s.file === file) ?? [];
+
 /** The platform manifest's part of the model: what its owners approve. */
-const platformPart = (m: Model | null) => (m ? JSON.stringify({ ...m, domains: [], stacks: m.stacks.filter((s) => s.kind === "platform") }) : "");
+const platformPart = (m: Model | null) =>
+  m ? JSON.stringify({ ...m, domains: [], stacks: m.stacks.filter((s) => s.kind === "platform"), guardrails: suppressionsOf(m, m.guardrails.platformFile) }) : "";
+
+/** A domain as its owners wrote it: its model and its suppressions. */
+const domainPart = (m: Model | null, d: DomainModel) => JSON.stringify([d, suppressionsOf(m, d.sourceFile)]);
 
 const byKey = <T>(items: readonly T[], key: (t: T) => string) => new Map(items.map((i) => [key(i), i]));
-const findingKey = (f: GuardrailFinding) => [f.rule, f.stack, f.resource, f.message].join("\u0000");
+const findingKey = (f: Finding) => [f.rule, f.stack, f.address, f.message].join("\u0000");
 
 export function buildReview(base: ReviewSide, head: ReviewSide & { readonly model: Model }, options: ReviewOptions): Review {
   const bm = base.model;
@@ -124,7 +142,7 @@ export function buildReview(base: ReviewSide, head: ReviewSide & { readonly mode
   for (const name of [...new Set([...bDomains.keys(), ...hDomains.keys()])].sort()) {
     const b = bDomains.get(name);
     const h = hDomains.get(name);
-    if (b && h && JSON.stringify(b) === JSON.stringify(h)) continue;
+    if (b && h && domainPart(bm, b) === domainPart(hm, h)) continue;
     const owners = [h?.owner, b?.owner].filter((o): o is DomainModel["owner"] => !!o);
     domains.push({
       domain: name,
@@ -146,19 +164,17 @@ export function buildReview(base: ReviewSide, head: ReviewSide & { readonly mode
     .filter((r) => r.added.length > 0 || r.removed.length > 0);
 
   // Guardrails, on the stacks that changed
-  let guardrails: Review["guardrails"] = { evaluated: false };
-  if (options.guardrails) {
-    const before = bm ? options.guardrails(bm, bStacks) : { findings: [], suppressed: [] };
-    const after = options.guardrails(hm, hStacks);
-    const seen = new Set(before.findings.map(findingKey));
-    const seenSuppressed = new Set(before.suppressed.map((s) => `${findingKey(s)}\u0000${s.reason}`));
-    const order = (a: GuardrailFinding, b: GuardrailFinding) => (findingKey(a) < findingKey(b) ? -1 : findingKey(a) > findingKey(b) ? 1 : 0);
-    guardrails = {
-      evaluated: true,
-      newFindings: after.findings.filter((f) => !seen.has(findingKey(f))).sort(order),
-      suppressionsAdded: after.suppressed.filter((s) => !seenSuppressed.has(`${findingKey(s)}\u0000${s.reason}`)).sort(order),
-    };
-  }
+  const check = options.guardrails ?? runGuardrails;
+  const asInput = (stacks: Map<string, StackJson>) => [...stacks].map(([name, json]) => ({ name, json }));
+  const before = bm ? check(bm, asInput(bStacks)) : { findings: [], suppressed: [], problems: [] };
+  const after = check(hm, asInput(hStacks));
+  const seen = new Set(before.findings.map(findingKey));
+  const seenSuppressed = new Set(before.suppressed.map((s) => `${findingKey(s)}\u0000${s.reason}`));
+  const guardrails: Review["guardrails"] = {
+    newFindings: after.findings.filter((f) => !seen.has(findingKey(f))),
+    suppressionsAdded: after.suppressed.filter((s) => !seenSuppressed.has(`${findingKey(s)}\u0000${s.reason}`)),
+    problems: after.problems,
+  };
 
   // Resources and standing cost of the changed stacks
   const resources = diffResources(changedStacks, bStacks, hStacks);
@@ -187,10 +203,6 @@ export function buildReview(base: ReviewSide, head: ReviewSide & { readonly mode
     if (c.exposesPii) reasons.push(`${c.principal} reads PII unmasked: ${c.columnsGained.filter((x) => x.endsWith(" (PII)")).map((x) => x.slice(0, -6)).join(", ")} of ${where}`);
     if (c.external && c.kind !== "removed" && c.columnsGained.length > 0) reasons.push(`cross-account: ${c.principal} (${c.principalIds.join(", ")}) gains ${where}`);
   }
-  for (const f of filters) {
-    const pii = f.masksRemoved.filter((col) => access.some((c) => c.principal === f.principal && c.table.endsWith(`.${f.table}`) && c.columnsGained.includes(`${col} (PII)`)));
-    if (pii.length > 0) reasons.push(`mask removed from PII: ${pii.join(", ")} of ${f.domain}.${f.table} for ${f.principal} (grant ${f.grant})`);
-  }
   for (const r of piiReaders) for (const a of r.added) reasons.push(`new PII reader in ${r.environment}: ${a}`);
   for (const f of head.findings) reasons.push(`finding: ${f.file} › ${f.path.join(".")}: ${f.message}`);
   const governance = { required: reasons.length > 0, approvers: hm.governance.approvers, reasons: [...new Set(reasons)] };
@@ -204,7 +216,7 @@ export function buildReview(base: ReviewSide, head: ReviewSide & { readonly mode
   for (const d of domains) for (const o of d.owners) ask(o.team, o.email, `owns ${d.domain} (${d.status})`);
   if (platformChanged) ask(hm.owner, null, "owns the platform manifest (changed)");
 
-  const breaks = guardrails.evaluated && guardrails.newFindings.some((f) => f.severity === "error");
+  const breaks = guardrails.newFindings.some((f) => f.severity === "error");
   return {
     base: { label: base.label, valid: bm !== null, problems: base.problems },
     head: { label: head.label },
@@ -222,7 +234,7 @@ export function buildReview(base: ReviewSide, head: ReviewSide & { readonly mode
       governance,
       owners: [...owners].sort(([a], [b]) => (a < b ? -1 : 1)).map(([approver, o]) => ({ approver, email: o.email, reasons: o.reasons })),
     },
-    exitCode: governance.required || breaks ? 1 : 0,
+    exitCode: guardrails.problems.length > 0 ? 2 : governance.required || breaks ? 1 : 0,
   };
 }
 
