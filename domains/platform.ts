@@ -78,5 +78,7 @@ export default definePlatform({
     retention: { description: "How long the data is kept", values: ["90d", "1y", "2y", "7y"] },
   },
   pii: { key: "confidentiality", value: "pii" },
+  // Reviews ask this team to approve PII and cross-account changes; mentioned in the PR comment.
+  governance: { approvers: "@acme/data-governance" },
   defaultTags: { "data-classification-policy": "acme-dcp-v3" },
 });
