@@ -30,7 +30,7 @@ describe("lakeform review", () => {
     const r = await lakeform("review", "--dir", root, "--base", "main", "--out", "review");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("governance approval required (data-governance)");
+    expect(r.stdout).toContain("governance approval required (@acme/data-governance)");
     expect(treeDigest(join(root, "domains"))).toEqual(before);
     expect(existsSync(join(root, ".lakeform-tmp"))).toBe(false);
     expect(git(root, "status", "--porcelain", "domains")).toBe(" M domains/cdr/domain.yaml\n");
@@ -49,7 +49,7 @@ describe("lakeform review", () => {
     expect(json.filters).toEqual([
       { domain: "cdr", grant: "eu-mvno-calls", principal: "eu-mvno-analysts", environments: ["dev", "prod"], table: "processed.calls", masksAdded: [], masksRemoved: ["msisdn"], rowsBefore: "region = 'EU'", rowsAfter: "region = 'EU'" },
     ]);
-    expect(json.approvals.governance).toMatchObject({ required: true, approvers: "data-governance" });
+    expect(json.approvals.governance).toMatchObject({ required: true, approvers: "@acme/data-governance" });
     expect(json.resources.map((s: { stack: string; changed: string[] }) => [s.stack, s.changed])).toEqual([
       ["cdr-dev", ["aws_lakeformation_data_cells_filter.eu-mvno-calls"]],
       ["cdr-prod", ["aws_lakeformation_data_cells_filter.eu-mvno-calls"]],
