@@ -11,6 +11,7 @@ import { loadAndValidate } from "../manifest/validate";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { review } from "./review";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
+import { FORMATS, GuardrailRefusal, checkModel, guardSynthesized, render, ruleList } from "./check";
 
 /** Exit codes: the CLI contract. */
 export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
@@ -26,6 +27,7 @@ Commands:
   schema     write the JSON Schemas of the manifests, for editor autocompletion
   access     who reads which column, masked or not, under which row filter
   review     compare the manifests with a base: access, cost, resources, approvers
+  check      run the guardrail pack over the synthesized stacks (text, JSON, SARIF)
 
 Options:
   --dir DIR  project root holding domains/ (default: the current directory)
@@ -76,6 +78,22 @@ change, a Mermaid flow of each changed domain, and who must approve.
   --out DIR       write review.md and review.json there (default: print)
 Exit 0 when the domains' owners may approve, 1 when governance must approve
 (PII or cross-account) or a guardrail breaks, 2 when the head is invalid.
+`,
+  check: `Usage: lakeform check [--dir DIR] [--format text|json|sarif] [--out FILE]
+                      [--stack NAME ...]
+
+Validates the manifests, synthesizes the stacks in memory (cdktf.out is not
+touched) and runs the guardrail pack over the Model and the Terraform JSON.
+Suppressed findings (guardrails.suppress in a manifest) are reported with
+their reason.
+  --format   text (default), json, or sarif (SARIF 2.1.0, for code scanning)
+  --out FILE write the report to FILE instead of standard output
+  --stack    check only this stack (repeatable)
+Exit 0 when no error-level finding is left (warnings allowed), 1 when one is,
+2 on bad manifests, usage or suppressions naming no resource.
+
+Rules:
+\${RULES}
 `,
   schema: `Usage: lakeform schema [--dir DIR] [--out DIR]
 
@@ -128,7 +146,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return fail(EXIT.badInput, `lakeform ${command}: ${(e as Error).message}\n\n${HELP[command]}`);
   }
   if (values.help) {
-    process.stdout.write(HELP[command]!);
+    process.stdout.write(HELP[command]!.replace("${RULES}", ruleList));
     return EXIT.ok;
   }
   const allowed: Record<string, string[]> = {
@@ -137,6 +155,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     schema: ["dir", "out"],
     access: ["dir", "format", "column", "principal", "env"],
     review: ["dir", "base", "head", "out", "format"],
+    check: ["dir", "format", "out", "stack"],
   };
   const extra = Object.keys(values).filter((k) => k !== "help" && !allowed[command]!.includes(k));
   if (extra.length > 0) return fail(EXIT.badInput, `lakeform ${command}: option --${extra[0]} does not apply here\n\n${HELP[command]}`);
@@ -153,6 +172,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       return access(root, values);
     case "review":
       return review(root, values);
+    case "check":
+      return check(root, values);
   }
   return EXIT.badInput;
 }
@@ -187,12 +208,16 @@ async function synth(root: string, out: string, only: string[] | undefined): Pro
     }
   }
   const partial = only !== undefined;
+  let guardReport = "";
+  try {
   replaceDirAtomic(
     out,
     (tmp) => {
       const previous = partial && existsSync(join(tmp, "manifest.json")) ? readJson<CdktfManifest>(join(tmp, "manifest.json")) : undefined;
       // State paths point from the final output directory, not the temporary one it is built in.
       synthesizeModel(model, { outdir: tmp, stateRoot: stateRootFor(out, root), ...(only ? { stacks: only } : {}) });
+      // Guardrails decide before anything is swapped in: an error-level finding leaves cdktf.out as it was.
+      guardReport = guardSynthesized(model, tmp, only ?? model.stacks.map((s) => s.name));
       const manifestPath = join(tmp, "manifest.json");
       const current = readJson<CdktfManifest>(manifestPath);
       // Keep only stacks the model still has, in the model's order, so the file is the same whatever was synthesized when.
@@ -212,6 +237,11 @@ async function synth(root: string, out: string, only: string[] | undefined): Pro
     },
     partial,
   );
+  } catch (e) {
+    if (e instanceof GuardrailRefusal) return fail(e.code, e.report);
+    throw e;
+  }
+  if (guardReport) process.stderr.write(guardReport);
   const names = only ?? model.stacks.map((s) => s.name);
   process.stdout.write(`synthesized ${names.length} stack${names.length === 1 ? "" : "s"} into ${out}:\n${names.map((n) => `  ${n}`).join("\n")}\n`);
   return EXIT.ok;
@@ -228,6 +258,26 @@ async function access(root: string, q: { format?: string; column?: string; princ
   const render = format === "json" ? formatJson : format === "markdown" ? formatMarkdown : formatText;
   process.stdout.write(render(selection.title, selection.rows));
   return EXIT.ok;
+}
+
+async function check(root: string, q: { format?: string; out?: string; stack?: string[] }): Promise<number> {
+  const format = q.format ?? "text";
+  if (!(FORMATS as readonly string[]).includes(format)) return fail(EXIT.badInput, `lakeform check: --format must be text, json or sarif, got "${format}"`);
+  const result = await loadAndValidate(root);
+  if (!result.ok) return fail(EXIT.badInput, formatProblems(result.problems));
+  const model = result.model;
+  if (q.stack) {
+    const unknown = unknownStacks(model, q.stack);
+    if (unknown.length > 0) return fail(EXIT.badInput, `lakeform check: no stack named ${unknown.map((u) => `"${u}"`).join(", ")}; stacks are: ${model.stacks.map((s) => s.name).join(", ")}`);
+  }
+  const names = model.stacks.map((s) => s.name).filter((n) => !q.stack || q.stack.includes(n));
+  const r = checkModel(model, names);
+  if (r.problems.length > 0) return fail(EXIT.badInput, formatProblems(r.problems));
+  const report = render(format as (typeof FORMATS)[number], r, names);
+  if (q.out) writeFileAtomic(resolve(root, q.out), report);
+  else process.stdout.write(report);
+  // PII findings of validation are guardrail findings too (LF-008 reports them per column).
+  return r.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.ok;
 }
 
 function schema(out: string): number {

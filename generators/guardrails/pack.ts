@@ -4,10 +4,12 @@
  * never reused.
  */
 import { rule as ATH_001 } from "./rules/athena/ath-001-workgroups";
+import { rule as ATH_002 } from "./rules/athena/ath-002-scan-cap";
 import { rule as CT_001 } from "./rules/cloudtrail/ct-001-trail-source-arn";
 import { rule as EMR_001 } from "./rules/emr/emr-001-no-standing-cluster";
 import { rule as EMR_002 } from "./rules/emr/emr-002-security-configurations";
 import { rule as EMR_003 } from "./rules/emr/emr-003-serverless";
+import { rule as EMR_004 } from "./rules/emr/emr-004-on-demand-primary-core";
 import { rule as FH_001 } from "./rules/firehose/fh-001-delivery-streams";
 import { rule as GLUE_001 } from "./rules/glue/glue-001-security-configuration-set";
 import { rule as GLUE_002 } from "./rules/glue/glue-002-security-configuration-cmk";
@@ -32,6 +34,7 @@ import { rule as LF_005 } from "./rules/lake/lf-005-object-reads-only-lake-forma
 import { rule as LF_006 } from "./rules/lake/lf-006-object-read-guard";
 import { rule as LF_007 } from "./rules/lake/lf-007-registration";
 import { rule as LF_008 } from "./rules/lake/lf-008-pii-readers-only";
+import { rule as LF_009 } from "./rules/lake/lf-009-one-key-per-zone";
 import { rule as LF_010 } from "./rules/lake/lf-010-artifacts-isolation";
 import { rule as LF_011 } from "./rules/lake/lf-011-partner-drops";
 import { rule as LOG_001 } from "./rules/logs/log-001-log-groups";
@@ -62,10 +65,12 @@ import type { GuardrailRule } from "./types";
 
 export const PACK: readonly GuardrailRule[] = [
   ATH_001,
+  ATH_002,
   CT_001,
   EMR_001,
   EMR_002,
   EMR_003,
+  EMR_004,
   FH_001,
   GLUE_001,
   GLUE_002,
@@ -90,6 +95,7 @@ export const PACK: readonly GuardrailRule[] = [
   LF_006,
   LF_007,
   LF_008,
+  LF_009,
   LF_010,
   LF_011,
   LOG_001,

@@ -12,7 +12,9 @@
  *   message. Any with `severity: "error"` blocks `synth` and makes
  *   `lakeform check` exit 1.
  * - `suppressed`: findings a manifest suppressed, with the reason and where
- *   the suppression is written. Report them; never drop them.
+ *   the suppression is written. Report them; never drop them. A suppression
+ *   names `<type>.<name>` and covers every finding on that resource
+ *   (`aws_security_group.x.ingress[0]` included) for its rule.
  * - `problems`: suppressions naming a resource that none of their stacks
  *   holds, as manifest problems (`<file> › guardrails.suppress[i].resource`,
  *   exit 2). Unknown rule ids are rejected earlier, by validation.
@@ -74,6 +76,9 @@ function manifestOf(model: Model, stack: string): string | null {
   return model.domains.find((d) => d.name === s.domain)?.sourceFile ?? null;
 }
 
+/** The Terraform address a finding is about: `aws_security_group.x.ingress[0]` is about `aws_security_group.x`. */
+const resourceOf = (address: string) => /^[a-z][a-z0-9_]*\.[A-Za-z0-9_-]+/.exec(address)?.[0] ?? address;
+
 function hasResource(stack: TfStack, address: string): boolean {
   const dot = address.indexOf(".");
   const resources = stack.json.resource as Record<string, Record<string, unknown>> | undefined;
@@ -100,7 +105,7 @@ export function runGuardrails(model: Model, stacks: readonly SynthesizedStack[],
     for (const f of raw) {
       if (!names.has(f.stack)) continue;
       const finding: Finding = { rule: rule.id, severity: rule.severity, stack: f.stack, address: f.address, message: f.message, file: manifestOf(model, f.stack) };
-      const by = model.guardrails.suppressions.find((s) => s.rule === rule.id && s.resource === f.address && s.stacks.includes(f.stack));
+      const by = model.guardrails.suppressions.find((s) => s.rule === rule.id && s.resource === resourceOf(f.address) && s.stacks.includes(f.stack));
       if (by) suppressed.push({ ...finding, reason: by.reason, suppressedBy: { file: by.file, path: by.path } });
       else findings.push(finding);
     }

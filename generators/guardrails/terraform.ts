@@ -322,7 +322,25 @@ export function isMwaaSourceBucket(s: TfStack, bucket: string, r: Json): boolean
 
 /** The zone buckets: every bucket but the access-log and trail buckets (logs, not data), the artifacts bucket and MWAA source buckets. */
 export function lakeBuckets(s: TfStack): [string, Json][] {
-  return entries(s, BUCKET).filter(([n, r]) => !isAccessLogBucket(s, n, r) && !isTrailBucket(s, n, r) && !isArtifactsBucket(s, n, r) && !isMwaaSourceBucket(s, n, r));
+  return entries(s, BUCKET).filter(([n, r]) => !isAccessLogBucket(s, n, r) && !isTrailBucket(s, n, r) && !isArtifactsBucket(s, n, r) && !isMwaaSourceBucket(s, n, r) && !isUnusedBucket(s, n, r));
+}
+
+/**
+ * A bucket nothing touches: it holds no catalog data, sends no events, allows
+ * no one in its policy, and no resource outside its own S3 configuration
+ * (no IAM policy, object, job, workgroup, stream or crawler) names it — the
+ * artifacts bucket of a domain with no compute and no consumers. The zone
+ * rules (registration, read guard, events) do not apply to it; every S3 rule
+ * still does, and the first use of it makes it a zone or artifacts bucket.
+ */
+export function isUnusedBucket(s: TfStack, bucket: string, r: Json): boolean {
+  if (holdsCatalogData(s, bucket) || attached(s, NOTIFICATION, bucket).length > 0) return false;
+  if (attached(s, POLICY, bucket).some(([, p]) => (statementsOf(p.policy) ?? [{ Effect: "Allow" }]).some((st) => st.Effect !== "Deny"))) return false;
+  const ref = new RegExp(`\\$\\{[^}]*\\b${escapeRe(BUCKET)}\\.${escapeRe(bucket)}(?![\\w-])`);
+  const physical = typeof r.bucket === "string" ? r.bucket : undefined;
+  return !Object.entries(s.json.resource ?? {}).some(
+    ([type, byName]) => !type.startsWith(BUCKET) && Object.values(byName).some((x) => { const t = JSON.stringify(x); return ref.test(t) || (physical !== undefined && t.includes(physical)); }),
+  );
 }
 
 export function artifactsBuckets(s: TfStack): [string, Json][] {

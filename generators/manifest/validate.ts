@@ -12,6 +12,7 @@ import { DomainManifest } from "./schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "./schema/platform";
 import { checkShape } from "./shape";
 import { checkEksPlatform, checkEmrEksJobs } from "./emr-eks-rules";
+import { checkSuppressions } from "./guardrail-rules";
 
 /**
  * `problems`: the manifests are wrong (exit 2). `findings`: they are valid but
@@ -36,6 +37,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     if (r.ok) {
       platform = r.value;
       problems.push(...checkPlatform(platform, loaded.platform.file), ...checkEksPlatform(platform, loaded.platform.file));
+      problems.push(...checkSuppressions(platform.guardrails, loaded.platform.file));
     } else problems.push(...r.problems);
   }
 
@@ -50,6 +52,7 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
     const parsed: ParsedDomain = { file: d.file, folder: d.folder!, manifest: r.value, scripts };
     problems.push(...checkDomain(parsed, platform), ...checkGrants(parsed, platform), ...checkJobs(parsed), ...checkPipeline(parsed), ...checkEmrEksJobs(parsed, platform), ...checkDiscovery(parsed), ...checkQueryTasks(parsed), ...checkFleetJobs(parsed, platform));
     problems.push(...checkIngestion(parsed, platform));
+    problems.push(...checkSuppressions(parsed.manifest.guardrails, d.file));
     domains.push(parsed);
   }
 

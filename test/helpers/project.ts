@@ -38,8 +38,20 @@ export function platformFixture(): Record<string, any> {
       domain: { values: ["sales", "cdr"] },
       confidentiality: { values: ["public", "internal", "pii"] },
     },
+    guardrails: { suppress: MWAA_SUPPRESSIONS.map((x) => ({ ...x })) },
   };
 }
+
+/**
+ * Every platform stack's MWAA execution role holds wildcards the pack flags
+ * (README, Guardrails): the platform manifest suppresses them, as the
+ * example's does. `mwaa__dags` exists only with pipelines: see MWAA_DAGS_SUPPRESSION.
+ */
+export const MWAA_SUPPRESSIONS = [
+  { rule: "IAM-001", resource: "aws_iam_role_policy.mwaa__environment", reason: "MWAA's documented execution-role wildcards on its own bucket and key." },
+  { rule: "IAM-002", resource: "aws_iam_role_policy.mwaa__environment", reason: "MWAA names its own log groups and Celery queues." },
+];
+export const MWAA_DAGS_SUPPRESSION = { rule: "IAM-002", resource: "aws_iam_role_policy.mwaa__dags", reason: "EMR application and virtual-cluster IDs exist only after the domain stacks apply." };
 
 /** A minimal valid domain manifest. */
 export function domainFixture(name = "sales"): Record<string, any> {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lakeform, treeDigest } from "../helpers/cli";
-import { type ProjectSpec, domainFixture, makeProject, platformFixture } from "../helpers/project";
+import { MWAA_DAGS_SUPPRESSION, type ProjectSpec, domainFixture, makeProject, platformFixture } from "../helpers/project";
 
 /**
  * Golden tests for what a user sees on bad manifests: the exact text, exit
@@ -42,7 +42,7 @@ const withPlatform = (mutate: (p: Record<string, any>) => void): ProjectSpec => 
 describe("lakeform synth on bad manifests", () => {
   it("fails when a domain has an unknown key, and suggests the right one", async () => {
     expect(await failingSynth(withDomain((d) => ((d.tabels = d.tables), delete d.tables)))).toMatchInlineSnapshot(`
-      "domains/sales/domain.yaml › tabels: unknown key, got "tabels"; did you mean "tables"? (known keys: "access", "athena", "consumes", "costCentre", "description", "discovery", "environments", "ingestion", "jobs", "lfTags", "name", "owner", "pipeline", "tables", "zones")
+      "domains/sales/domain.yaml › tabels: unknown key, got "tabels"; did you mean "tables"? (known keys: "access", "athena", "consumes", "costCentre", "description", "discovery", "environments", "guardrails", "ingestion", "jobs", "lfTags", "name", "owner", "pipeline", "tables", "zones")
       1 problem in 1 file; nothing was written.
       "
     `);
@@ -405,7 +405,7 @@ describe("lakeform synth on bad jobs", () => {
  * EMR Serverless backfill on its own; changed by `mutate`.
  */
 const withPipeline = (mutate: (d: Record<string, any>) => void): ProjectSpec =>
-  withJobs((d) => {
+  withDagsPolicySuppressed(withJobs((d) => {
     delete d.jobs[0].schedule;
     delete d.jobs[1].after;
     d.tables.find((t: { name: string }) => t.name === "daily").quality = ["RowCount > 0", 'IsComplete "day"'];
@@ -419,7 +419,13 @@ const withPipeline = (mutate: (d: Record<string, any>) => void): ProjectSpec =>
       ],
     };
     mutate(d);
-  });
+  }));
+
+/** A DAG running an EMR Serverless job gives MWAA's DAG policy the wildcard every platform manifest with one suppresses (README, Guardrails). */
+function withDagsPolicySuppressed(spec: ProjectSpec): ProjectSpec {
+  (spec.platform as Record<string, any>).guardrails.suppress.push({ ...MWAA_DAGS_SUPPRESSION });
+  return spec;
+}
 
 const FLEET_JOB = {
   name: "rebuild",

@@ -37,7 +37,7 @@ export const rule: GuardrailRule = {
   id: "ATH-001",
   severity: "error",
   scope: "terraform",
-  rule: "Athena workgroups are enforced, engine v3, with results SSE-KMS or CSE-KMS under a key of the stack.",
+  rule: "Athena workgroups are enforced, with results SSE-KMS or CSE-KMS under a key of the stack that the result bucket takes.",
   explanation: "Enforcement stops clients from choosing an unencrypted result location; upstream rules accept SSE_S3, this one asks for a CMK.",
   source: ["CKV_AWS_82", "AVD-AWS-0007", "CKV_AWS_159", "AVD-AWS-0006", "custom"],
   check: ({ stacks }) => checkAthenaWorkgroups(stacks),

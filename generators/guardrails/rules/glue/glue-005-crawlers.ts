@@ -43,7 +43,7 @@ export const checkCrawlers: Check = (stacks) =>
       }
     }
     for (const [n, p] of entries(s, LF_PERMISSIONS).filter(([, p]) => p.principal === arn)) {
-      const perms = list(p.permissions).map(String).sort().join(", ");
+      const perms = list(p.permissions).map(String).sort().join(",");
       const location = blocks(p.data_location)[0];
       const database = blocks(p.database)[0];
       if (location && perms === "DATA_LOCATION_ACCESS" && zoneBuckets.some((b) => refersTo(location.arn, BUCKET, b)) && targets.every((t) => zoneBuckets.some((b) => refersTo(location.arn, BUCKET, b) && locationInBucket(s, t.path, b)))) continue;

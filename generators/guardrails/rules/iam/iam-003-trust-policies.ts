@@ -56,7 +56,7 @@ export const rule: GuardrailRule = {
   id: "IAM-003",
   severity: "error",
   scope: "terraform",
-  rule: "Roles are trusted by services of this account (aws:SourceAccount), never by * or a whole account.",
+  rule: "Roles are trusted by AWS services limited to this account (aws:SourceAccount), by an instance profile's role, or by the cluster's OIDC provider for one service account; never by * or a whole account.",
   explanation: "A role trusted by an account root can be assumed by anyone that account lets; service trust is conditioned on the source account.",
   source: ["CKV_AWS_60", "CKV_AWS_61"],
   check: ({ stacks }) => checkTrustPolicies(stacks),

@@ -12,8 +12,8 @@ export const rule: GuardrailRule = {
   id: "IAM-004",
   severity: "error",
   scope: "terraform",
-  rule: "No role has AWS managed policies attached; role policies are exclusive.",
-  explanation: "AWS managed policies grant far more than a job needs and change without review.",
+  rule: "No role, user or group has a managed policy attached, AWS-managed or customer-managed.",
+  explanation: "AWS managed policies grant far more than a job needs and change without review; a standalone policy can be attached to anyone. Every role carries its own inline policies.",
   source: ["AwsSolutions-IAM4", "CKV_AWS_274"],
   check: ({ stacks }) => checkNoManagedPolicies(stacks),
 };

@@ -33,7 +33,7 @@ export const rule: GuardrailRule = {
   id: "SNS-001",
   severity: "error",
   scope: "terraform",
-  rule: "SNS topics are encrypted with a CMK and publishable only by their own sources, over TLS.",
+  rule: "SNS topics are encrypted with a customer-managed key and publishable only by AWS services conditioned on their source ARN.",
   explanation: "Alerts name failing jobs and tables; only the domain's rules may publish.",
   source: ["CKV_AWS_26", "AVD-AWS-0095"],
   check: ({ stacks }) => checkSnsTopics(stacks),
