@@ -104,8 +104,19 @@ export function reviewMarkdown(r: Review): string {
     for (const f of g.newFindings) push(`| ${code(f.rule)} | ${f.severity === "error" ? "**error**" : f.severity} | ${cell(f.stack)} | ${code(f.address)} | ${cell(f.message)} |`);
   }
   if (g.suppressionsAdded.length > 0) {
-    push("", "Suppressions added:", "", "| Rule | Stack | Resource | Reason | Written in |", "|---|---|---|---|---|");
-    for (const s of g.suppressionsAdded) push(`| ${code(s.rule)} | ${cell(s.stack)} | ${code(s.address)} | ${cell(s.reason)} | ${code(`${s.suppressedBy.file} › ${s.suppressedBy.path.join(".")}`)} |`);
+    // One row per suppression: it hides every finding of its rule on its resource, in each stack of its manifest.
+    const rows = new Map<string, { s: (typeof g.suppressionsAdded)[number]; stacks: Set<string>; findings: number }>();
+    for (const s of g.suppressionsAdded) {
+      const key = [s.rule, s.address, s.suppressedBy.file, ...s.suppressedBy.path].join("\u0000");
+      const row = rows.get(key) ?? { s, stacks: new Set<string>(), findings: 0 };
+      row.stacks.add(s.stack);
+      row.findings += 1;
+      rows.set(key, row);
+    }
+    push("", "Suppressions added:", "", "| Rule | Resource | Stacks | Findings hidden | Reason | Written in |", "|---|---|---|---|---|---|");
+    for (const { s, stacks, findings } of rows.values()) {
+      push(`| ${code(s.rule)} | ${code(s.address)} | ${[...stacks].sort().map(cell).join(", ")} | ${findings} | ${cell(s.reason)} | ${code(`${s.suppressedBy.file} › ${s.suppressedBy.path.join(".")}`)} |`);
+    }
   }
   for (const p of g.problems) push(`- ${code(`${p.file} › ${p.path.join(".")}`)}: ${cell(p.message)}`);
   push("");
