@@ -78,6 +78,8 @@ export default definePlatform({
     retention: { description: "How long the data is kept", values: ["90d", "1y", "2y", "7y"] },
   },
   pii: { key: "confidentiality", value: "pii" },
+  // Reviews ask this team to approve PII and cross-account changes; mentioned in the PR comment.
+  governance: { approvers: "@acme/data-governance" },
   defaultTags: { "data-classification-policy": "acme-dcp-v3" },
   guardrails: {
     // MWAA names its own log groups and queues, and EMR application and virtual-cluster IDs exist only

@@ -11,6 +11,7 @@ import { CatalogExport } from "../export/format";
 import { loadAndValidate } from "../manifest/validate";
 import { newDomain } from "../scaffold/new-domain";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
+import { review } from "./review";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
 import { runDr } from "./dr";
 import { catalog } from "./catalog";
@@ -29,6 +30,7 @@ Commands:
   synth      validate, then write every stack (or --stack NAME) to cdktf.out/
   schema     write the JSON Schemas of the manifests, for editor autocompletion
   access     who reads which column, masked or not, under which row filter
+  review     compare the manifests with a base: access, cost, resources, approvers
   check      run the guardrail pack over the synthesized stacks (text, JSON, SARIF)
   new-domain scaffold domains/<name>/ for a team: manifest, sample job, README
   dr         disaster recovery: validate catalog exports, plan and synthesize the DR stacks
@@ -68,6 +70,21 @@ filters as data-cells filters; several grants as a union).
   --principal P    an ARN, account ID or principal name: everything it reads
   --env ENV        one environment (default: all)
 Exit 0, or 2 on bad manifests or an unknown column or principal.
+`,
+  review: `Usage: lakeform review --base REF|DIR [--head DIR] [--dir DIR] [--out DIR]
+                       [--format markdown|json]
+
+Compares two states of the manifests, each validated and synthesized in
+memory: access gained and lost per principal (masks, row filters, PII),
+guardrail findings and suppressions new against the base, Terraform
+resources added, changed and removed per stack, the standing monthly cost
+change, a Mermaid flow of each changed domain, and who must approve.
+  --base REF|DIR  a git revision of the project (its domains/ is read from
+                  git, the working tree is not touched) or a project directory
+  --head DIR      the project to review (default: --dir, the working tree)
+  --out DIR       write review.md and review.json there (default: print)
+Exit 0 when the domains' owners may approve, 1 when governance must approve
+(PII or cross-account) or a guardrail breaks, 2 when the head is invalid.
 `,
   check: `Usage: lakeform check [--dir DIR] [--format text|json|sarif] [--out FILE]
                       [--stack NAME ...]
@@ -117,7 +134,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (command === "catalog") return catalog(rest);
   if (!HELP[command] || command === "main") return fail(EXIT.badInput, `lakeform: unknown command "${command}"\n\n${HELP.main}`);
 
-  let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; help?: boolean };
+  let values: { dir?: string; out?: string; stack?: string[]; format?: string; column?: string; principal?: string; env?: string; base?: string; head?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...rest],
@@ -129,6 +146,8 @@ export async function run(argv: readonly string[]): Promise<number> {
         column: { type: "string" },
         principal: { type: "string" },
         env: { type: "string" },
+        base: { type: "string" },
+        head: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -146,6 +165,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     synth: ["dir", "out", "stack"],
     schema: ["dir", "out"],
     access: ["dir", "format", "column", "principal", "env"],
+    review: ["dir", "base", "head", "out", "format"],
     check: ["dir", "format", "out", "stack"],
   };
   const extra = Object.keys(values).filter((k) => k !== "help" && !allowed[command]!.includes(k));
@@ -161,6 +181,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       return schema(resolve(root, values.out ?? "domains/_schema"));
     case "access":
       return access(root, values);
+    case "review":
+      return review(root, values);
     case "check":
       return check(root, values);
   }

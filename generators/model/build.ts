@@ -534,6 +534,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
       .sort()
       .map((key) => ({ key, description: platform.lfTags[key]!.description, values: sorted(platform.lfTags[key]!.values) })),
     pii: { ...platform.pii },
+    governance: { ...platform.governance },
     environments,
     domains: domainModels,
     stacks: stacks.sort(byName),

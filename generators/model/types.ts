@@ -25,6 +25,8 @@ export interface Model {
   /** The LF-tag taxonomy, keys and values sorted. */
   readonly lfTags: readonly LfTagModel[];
   readonly pii: { readonly key: string; readonly value: string };
+  /** Who approves PII and cross-account changes in reviews (platform manifest `governance.approvers`). */
+  readonly governance: { readonly approvers: string };
   readonly environments: readonly EnvironmentModel[];
   readonly domains: readonly DomainModel[];
   /** Every stack of the app, sorted by name. */

@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import type { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "./policy-document";
 import { ServiceRole } from "./service-role";
@@ -43,7 +44,16 @@ export interface JobRoleProps {
 const CATALOG_READ = ["glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:BatchGetPartition"];
 const CATALOG_WRITE = ["glue:UpdateTable", "glue:CreatePartition", "glue:BatchCreatePartition", "glue:UpdatePartition", "glue:DeletePartition", "glue:BatchDeletePartition"];
 
-const sorted = (xs: readonly string[]) => [...new Set(xs)].sort();
+/**
+ * Literal ARNs sorted; references (`${aws_kms_key.x.arn}`) after them in the
+ * caller's order: a token's placeholder text depends on how many tokens the
+ * process made before, so sorting it would order a stack differently when
+ * other stacks are built first (as `lakeform review` does).
+ */
+const sorted = (xs: readonly string[]) => {
+  const unique = [...new Set(xs)];
+  return [...unique.filter((x) => !Token.isUnresolved(x)).sort(), ...unique.filter((x) => Token.isUnresolved(x))];
+};
 
 /** `arn:aws:s3:::bucket/prefix/` → bucket ARN and key prefix. */
 function splitPrefix(arn: string): { bucketArn: string; prefix: string } {

@@ -102,7 +102,7 @@ describe("emr-fleet jobs in the domain stack", () => {
     ]);
     const run = policyOf(resource(tf, "aws_iam_role_policy", "job__rebuild__run")).Statement;
     expect(run.find((s) => s.Sid === "ReadOwnScript")!.Resource).toEqual([`arn:aws:s3:::${ARTIFACTS}/${dep.jobs[0]!.script.key}`]);
-    expect(run.find((s) => s.Sid === "UseArtifactKeys")!.Resource).toEqual(["${aws_kms_key.curated.arn}", "${aws_kms_key.ops.arn}"]);
+    expect(run.find((s) => s.Sid === "UseArtifactKeys")!.Resource).toEqual(["${aws_kms_key.ops.arn}", "${aws_kms_key.curated.arn}"]);
     // Its grants wait for it.
     expect(resource(tf, "aws_lakeformation_permissions", "job-rebuild-writes--curated__daily").depends_on).toEqual(["aws_iam_role.job__rebuild"]);
   });

@@ -13,6 +13,7 @@ import {
 } from "./common";
 import { EksManifest } from "./emr-eks";
 import { EmrEnvironmentManifest } from "./fleet";
+import { DEFAULT_GOVERNANCE_APPROVERS, GovernanceManifest } from "./governance";
 import { GuardrailsManifest } from "./guardrails";
 import { PlatformBudgetsManifest } from "./budget";
 
@@ -186,6 +187,7 @@ export const PlatformManifest = z
     audit: AuditManifest.default({ dataEvents: "read-write", retentionDays: 400 }),
     mwaa: MwaaManifest.default({ airflowVersion: "2.10.3", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 5, schedulers: 2, requirements: [] }),
     defaultTags: AwsTags.default({}).describe("Extra AWS tags on every resource of every stack.\n@default - none"),
+    governance: GovernanceManifest.default({ approvers: DEFAULT_GOVERNANCE_APPROVERS }),
     guardrails: GuardrailsManifest.default({ suppress: [] }).describe("Guardrail findings the platform stacks accept on purpose, each with a written reason.\n@default - none suppressed"),
     budgets: PlatformBudgetsManifest.default({ defaultMonthlyUsd: 1000, alertAtPercent: [80, 100], forecastAtPercent: [100], tagsActivatedByManagementAccount: [] }),
   })
