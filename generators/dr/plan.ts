@@ -1,4 +1,4 @@
-import type { ExportGrantResource } from "../export/format";
+import { describeResource } from "../export/describe";
 import type { DrRebuildSet } from "./load";
 import type { DrDomainRebuild } from "./types";
 
@@ -9,26 +9,6 @@ import type { DrDomainRebuild } from "./types";
  * the same exports always print the same plan.
  */
 
-const onResource = (r: ExportGrantResource): string => {
-  switch (r.kind) {
-    case "catalog":
-      return "the catalog";
-    case "lfTagPolicy":
-      return `${r.resourceType === "TABLE" ? "tables" : "databases"} tagged ${r.expression.map((e) => `${e.key}=${e.values.join("|")}`).join(", ")}`;
-    case "lfTag":
-      return `LF-tag ${r.key}=${r.values.join("|")}`;
-    case "database":
-      return `database ${r.name}`;
-    case "table":
-      return r.name === null ? `every table of ${r.database}` : `table ${r.database}.${r.name}`;
-    case "tableColumns":
-      return `${r.columns === null ? (r.excludedColumns.length > 0 ? `all columns but ${r.excludedColumns.join(", ")} of` : "all columns of") : `columns ${r.columns.join(", ")} of`} ${r.database}.${r.table}`;
-    case "dataLocation":
-      return `location ${r.resourceArn}`;
-    case "dataCellsFilter":
-      return `filter ${r.name} on ${r.database}.${r.table}`;
-  }
-};
 
 /** Tag assignments a rebuild writes: databases, tables and columns with tags of their own. */
 export function tagAssignmentCount(d: DrDomainRebuild): number {
@@ -56,7 +36,7 @@ export function formatDrPlanText(set: DrRebuildSet): string {
     section("tables", e.tables.map((t) => `${t.database}.${t.name} (${t.format}) at ${t.location}`));
     lines.push(`  tag assignments (${tagAssignmentCount(d)})`);
     section("data-cells filters", e.dataCellsFilters.map((f) => `${f.database}.${f.table}.${f.name}: ${f.columns ? `columns ${f.columns.join(", ")}` : f.excludedColumns.length > 0 ? `without ${f.excludedColumns.join(", ")}` : "all columns"}; ${f.rowFilter ? `rows where ${f.rowFilter}` : "all rows"}`));
-    section("grants", e.grants.map((g) => `${g.name ?? "(unnamed)"}: ${g.principal} ${g.permissions.join(", ")}${g.permissionsWithGrantOption.length > 0 ? ` (grantable ${g.permissionsWithGrantOption.join(", ")})` : ""} on ${onResource(g.resource)}`));
+    section("grants", e.grants.map((g) => `${g.name ?? "(unnamed)"}: ${g.principal} ${g.permissions.join(", ")}${g.permissionsWithGrantOption.length > 0 ? ` (grantable ${g.permissionsWithGrantOption.join(", ")})` : ""} on ${describeResource(g.resource)}`));
     if (d.skipped.length > 0) section("not rebuilt", d.skipped.map((x) => `${x.what}: ${x.why}`));
   }
   return `${lines.join("\n")}\n`;

@@ -1,5 +1,8 @@
 import { type CatalogExport, type ExportColumn, type ExportGrantResource, type ExportTable, canonicalJson, finalizeExport } from "../format";
 import { grantIdentity, normalizeGrantResource } from "./to-export";
+import { describeResource } from "../describe";
+
+export { describeResource };
 
 /**
  * Drift between a live export and the declared ones (one per domain of the
@@ -37,26 +40,6 @@ export const hasDrift = (r: DriftReport) => r.undeclared.length + r.missing.leng
 const byId = (a: DriftEntry, b: DriftEntry) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const tags = (r: Readonly<Record<string, string>>) => Object.keys(r).sort().map((k) => `${k}=${r[k]}`).join(", ") || "none";
 
-export function describeResource(r: ExportGrantResource): string {
-  switch (r.kind) {
-    case "catalog":
-      return "the catalog";
-    case "lfTagPolicy":
-      return `${r.resourceType === "DATABASE" ? "databases" : "tables"} tagged ${r.expression.map((e) => `${e.key}=${e.values.join("|")}`).join(" and ")}`;
-    case "lfTag":
-      return `LF-tag ${r.key}=${r.values.join("|")}`;
-    case "database":
-      return `database ${r.name}`;
-    case "table":
-      return r.name === null ? `every table of ${r.database}` : `table ${r.database}.${r.name}`;
-    case "tableColumns":
-      return r.columns === null ? `table ${r.database}.${r.table} except ${r.excludedColumns.join(", ")}` : `columns ${r.columns.join(", ")} of ${r.database}.${r.table}`;
-    case "dataLocation":
-      return `data location ${r.resourceArn}`;
-    case "dataCellsFilter":
-      return `data-cells filter ${r.database}.${r.table}.${r.name}`;
-  }
-}
 
 /** Compares keyed entries of the two sides, adding to the report's lists. */
 function compare<T>(
