@@ -3151,6 +3151,21 @@ describe("ingestion checks (Firehose streams, partner drops)", () => {
     ]);
   });
 
+  it("admits the pipeline's Athena writer (the MWAA role) under literal table folders only", () => {
+    const mwaa = `arn:aws:iam::${ACCOUNT}:role/shop-platform-mwaa-dev-${REGION}`;
+    const addUpload = (d: Resources, st: Json) => setStatements(d, "raw", [...statementsIn(d, "raw"), st]);
+    const write = { Sid: "PipelineQueriesWriteTargetTables", Effect: "Allow", Principal: { AWS: mwaa }, Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"], Resource: `${RAW_ARN}/clicks/*` };
+    expect(writers((d) => addUpload(d, write))).toEqual([]);
+    expect(writers((d) => addUpload(d, { ...write, Resource: `${RAW_ARN}/*` }))).toEqual([
+      `${POLICY}.raw: statement PipelineQueriesWriteTargetTables is on "${RAW_ARN}/*", not the objects under literal table folders of ${BUCKET}.raw`,
+    ]);
+    expect(writers((d) => addUpload(d, { ...write, Action: ["s3:GetObject", "s3:PutObject"] }))).toEqual([
+      `${POLICY}.raw: statement PipelineQueriesWriteTargetTables allows ["s3:GetObject","s3:PutObject"], not only s3:AbortMultipartUpload, s3:ListMultipartUploadParts, s3:PutObject`,
+    ]);
+    // Another role of the account is no pipeline writer, whatever its Sid.
+    expect(writers((d) => addUpload(d, { ...write, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/etl` } }))).toContainEqual(expect.stringContaining("a zone bucket allows only other accounts"));
+  });
+
   it("fails when a key lets another account in with no upload to make", () => {
     expect(writers((d) => setKeyStatement(d, { ...partnerKey, Principal: { AWS: "arn:aws:iam::999999999999:root" } }))).toEqual([
       `${KMS_KEY}.raw: statement AllowS3UploadsByPartnerReseller lets account 999999999999 use the key, but no bucket under it lets that account upload`,
