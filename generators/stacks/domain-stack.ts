@@ -17,7 +17,6 @@ import { DataQualityRuleset, dataQualityFailurePattern } from "../../modules/cat
 import { renderDag } from "../dags/render";
 import type { ITerraformDependable } from "cdktf";
 import { AwsStack } from "../../modules/stack/aws-stack";
-import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { type DomainDeploymentModel, type EnvironmentModel, type JobModel, type StackModel, type TableRefModel, emrServerlessPlaceholder } from "../model/types";
@@ -30,6 +29,7 @@ import { ingestion, partnerDropBucketOptions, partnerDropKeyOptions } from "./in
 import { domainBudget } from "./budget";
 import { pipelineQueryArtifactStatements, pipelineQueryBucketStatements, pipelineQueryKeyStatements, pipelineQueryUploadKeyArns, pipelineQueryWorkgroups } from "./pipeline-queries";
 import { alwaysOnDrStorage, replicationReaders } from "./dr-storage";
+import { accessLogBucket, zoneLifecycle } from "./buckets";
 
 /**
  * `<domain>-<env>`: the domain's storage and catalog in one state. Terraform
@@ -44,18 +44,11 @@ export class DomainStack extends AwsStack {
   constructor(scope: Construct, stack: StackModel, dep: DomainDeploymentModel, env: EnvironmentModel, stateRoot = DEFAULT_STATE_ROOT) {
     super(scope, stack.name, stackProps(stack, stateRoot));
 
-    const logs = new LakeBucket(this, "access_logs", {
-      bucketName: dep.logBucket.name,
-      bucketArn: dep.logBucket.arn,
-      encryption: { kind: "s3-managed-for-access-logs" },
-      lifecycle: {
-        intelligentTiering: false,
-        expireAfterDays: dep.logBucket.logRetentionDays,
-        noncurrentVersionExpiryDays: 30,
-        abortIncompleteMultipartUploadDays: 7,
-      },
-      policyStatements: [logDeliveryStatement(dep.logBucket.arn, dep.accountId, [...dep.zones.map((z) => z.bucket.arn), dep.audit.bucket.arn, dep.artifacts.bucket.arn])],
-      eventBridge: false,
+    const logs = accessLogBucket(this, "access_logs", {
+      bucket: dep.logBucket,
+      retentionDays: dep.logBucket.logRetentionDays,
+      accountId: dep.accountId,
+      sourceBucketArns: [...dep.zones.map((z) => z.bucket.arn), dep.audit.bucket.arn, dep.artifacts.bucket.arn],
     });
 
     new DataEventTrail(this, "audit", {
@@ -91,7 +84,6 @@ export class DomainStack extends AwsStack {
         ...partnerDropKeyOptions(dep, zone.name, zone.bucket.arn),
       });
       zoneKeys.set(zone.name, key.key.arn);
-      const l = zone.bucket.lifecycle;
       const bucket = new LakeBucket(this, `${zone.name}-bucket`, {
         terraformName: zone.name,
         onlyObjectReaders: [zone.registrationRole.arn, ...replicationReaders(dep, zone.name)],
@@ -101,14 +93,7 @@ export class DomainStack extends AwsStack {
         encryption: { kind: "kms", kmsKeyArn: key.key.arn },
         ...partnerDropBucketOptions(dep, zone.name),
         accessLogs: { targetBucket: logs.bucket.id, targetPrefix: zone.bucket.logPrefix },
-        lifecycle: {
-          intelligentTiering: l.intelligentTiering,
-          glacierAfterDays: l.glacierAfterDays,
-          expireAfterDays: l.expireAfterDays,
-          noncurrentVersionExpiryDays: l.noncurrentVersionExpiryDays,
-          abortIncompleteMultipartUploadDays: l.abortIncompleteMultipartUploadDays,
-          prefixExpirations: [{ prefix: l.stagingPrefix, days: l.stagingExpireAfterDays }],
-        },
+        lifecycle: zoneLifecycle(zone.bucket.lifecycle),
       });
       zoneBuckets.set(zone.name, bucket);
       // Lake Formation reaches the bytes through this role alone; nobody else may read them.

@@ -1,7 +1,6 @@
 import type { Construct } from "constructs";
 import { secondRegionProvider, inRegionOf } from "../../modules/stack/second-region";
 import { ArtifactObject } from "../../modules/storage/artifact-object";
-import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
 import { BucketReplication } from "../../modules/storage/bucket-replication";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
@@ -9,6 +8,7 @@ import { ReplicaKey } from "../../modules/storage/replica-key";
 import { buildCatalogExport } from "../export/build";
 import { serializeExport } from "../export/format";
 import type { DomainDeploymentModel, EnvironmentModel, StackModel } from "../model/types";
+import { accessLogBucket, zoneLifecycle } from "./buckets";
 
 /**
  * Always-on disaster recovery, in the stacks that exist before any disaster.
@@ -68,19 +68,16 @@ export function alwaysOnDrStorage(
   const replicated = dr.zones.filter((z) => z.replication);
   if (replicated.length === 0 || !dr.logBucket || !dr.replicationRole) return;
 
-  const logs = new LakeBucket(scope, "dr-access-logs", {
+  const logs = accessLogBucket(scope, "dr-access-logs", {
     terraformName: "dr__access_logs",
-    bucketName: dr.logBucket.name,
-    bucketArn: dr.logBucket.arn,
-    encryption: { kind: "s3-managed-for-access-logs" },
-    lifecycle: { intelligentTiering: false, expireAfterDays: dr.logBucket.logRetentionDays, noncurrentVersionExpiryDays: 30, abortIncompleteMultipartUploadDays: 7 },
-    policyStatements: [logDeliveryStatement(dr.logBucket.arn, dep.accountId, replicated.map((z) => z.bucket.arn))],
-    eventBridge: false,
+    bucket: dr.logBucket,
+    retentionDays: dr.logBucket.logRetentionDays,
+    accountId: dep.accountId,
+    sourceBucketArns: replicated.map((z) => z.bucket.arn),
   });
   inRegionOf(logs, provider);
 
   const buckets = replicated.map((z) => {
-    const l = z.bucket.lifecycle;
     const key = replicaKeys.get(z.zone)!.key.arn;
     const bucket = new LakeBucket(scope, `dr-${z.zone}-bucket`, {
       terraformName: `dr__${z.zone}`,
@@ -90,14 +87,7 @@ export function alwaysOnDrStorage(
       // As in the primary: only the (DR) registration role reads objects, so a rebuilt lake reads them through Lake Formation.
       onlyObjectReaders: [z.readerRoleArn],
       accessLogs: { targetBucket: logs.bucket.id, targetPrefix: z.bucket.logPrefix },
-      lifecycle: {
-        intelligentTiering: l.intelligentTiering,
-        glacierAfterDays: l.glacierAfterDays,
-        expireAfterDays: l.expireAfterDays,
-        noncurrentVersionExpiryDays: l.noncurrentVersionExpiryDays,
-        abortIncompleteMultipartUploadDays: l.abortIncompleteMultipartUploadDays,
-        prefixExpirations: [{ prefix: l.stagingPrefix, days: l.stagingExpireAfterDays }],
-      },
+      lifecycle: zoneLifecycle(z.bucket.lifecycle),
     });
     inRegionOf(bucket, provider);
     const source = zoneBuckets.get(z.zone)!;
@@ -160,14 +150,12 @@ export function catalogExportStorage(scope: Construct, stack: StackModel, env: E
     partition: env.partition,
   });
   inRegionOf(key, provider);
-  const logs = new LakeBucket(scope, "dr-access-logs", {
+  const logs = accessLogBucket(scope, "dr-access-logs", {
     terraformName: "dr__access_logs",
-    bucketName: dr.logBucket.name,
-    bucketArn: dr.logBucket.arn,
-    encryption: { kind: "s3-managed-for-access-logs" },
-    lifecycle: { intelligentTiering: false, expireAfterDays: dr.logBucket.logRetentionDays, noncurrentVersionExpiryDays: 30, abortIncompleteMultipartUploadDays: 7 },
-    policyStatements: [logDeliveryStatement(dr.logBucket.arn, env.accountId, [dr.exportBucket.arn])],
-    eventBridge: false,
+    bucket: dr.logBucket,
+    retentionDays: dr.logBucket.logRetentionDays,
+    accountId: env.accountId,
+    sourceBucketArns: [dr.exportBucket.arn],
   });
   inRegionOf(logs, provider);
   const bucket = new LakeBucket(scope, "catalog-export-bucket", {

@@ -4,8 +4,6 @@ import { LfTagTaxonomy } from "../../modules/governance/lf-tag-taxonomy";
 import { PrivateEndpoints } from "../../modules/network/private-endpoints";
 import type { PolicyStatement } from "../../modules/identity/policy-document";
 import { MwaaEnvironment } from "../../modules/orchestration/mwaa-environment";
-import { logDeliveryStatement } from "../../modules/storage/bucket-policy";
-import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import type { EnvironmentModel, Model, StackModel } from "../model/types";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
@@ -13,6 +11,7 @@ import { emrEksPipelineStatements } from "./emr-eks-jobs";
 import { pipelineQueryStatements } from "./pipeline-queries";
 import { costAllocationTags } from "./budget";
 import { catalogExportStorage } from "./dr-storage";
+import { accessLogBucket } from "./buckets";
 
 /**
  * `platform-<env>`: what exists once per account and region. The Lake
@@ -37,14 +36,12 @@ export class PlatformStack extends AwsStack {
       ...(env.network.organizationId ? { organizationId: env.network.organizationId } : {}),
     });
 
-    const logs = new LakeBucket(this, "access-logs", {
+    const logs = accessLogBucket(this, "access-logs", {
       terraformName: "access_logs",
-      bucketName: env.logBucket.name,
-      bucketArn: env.logBucket.arn,
-      encryption: { kind: "s3-managed-for-access-logs" },
-      lifecycle: { intelligentTiering: false, expireAfterDays: 400, noncurrentVersionExpiryDays: 30, abortIncompleteMultipartUploadDays: 7 },
-      policyStatements: [logDeliveryStatement(env.logBucket.arn, env.accountId, [env.mwaa.bucket.arn])],
-      eventBridge: false,
+      bucket: env.logBucket,
+      retentionDays: 400,
+      accountId: env.accountId,
+      sourceBucketArns: [env.mwaa.bucket.arn],
     });
     const m = env.mwaa;
     new MwaaEnvironment(this, "mwaa", {

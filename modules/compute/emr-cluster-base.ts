@@ -5,6 +5,7 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../identity/policy-document";
 import { INSTANCE_PROFILE_SERVICE, type ResourceStarStatement, ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
+import { SUBNET_ID } from "../network/subnet-ids";
 
 export interface EmrClusterBaseProps {
   /** Terraform name stem: `<stem>__emr_service`, `<stem>__emr_instance`, `<stem>__emr_primary`, …. @default - the construct id */
@@ -266,7 +267,6 @@ export class EmrClusterBase extends Construct {
 
 const NAME = /^[\w+=,.@-]{1,64}$/;
 const SG_NAME = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
-const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 
 /** Every problem with the props, one sentence each; empty when they are fine. Tokens are not checked. */
 export function emrClusterBaseProblems(props: EmrClusterBaseProps): string[] {

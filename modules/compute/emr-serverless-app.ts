@@ -3,6 +3,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { endpointEgressRules } from "../network/endpoint-egress";
+import { subnetIdProblems } from "../network/subnet-ids";
 
 /** Capacity as EMR Serverless writes it: `"400 vCPU"`, `"3000 GB"`. */
 export interface EmrServerlessCapacity {
@@ -171,7 +172,6 @@ const RELEASE_LABEL = /^emr-(\d+)\.(\d+)\.(\d+)$/;
 const VCPU = /^(\d+) ?vCPU$/;
 const GB = /^(\d+) ?GB$/;
 const WORKER_VCPUS = [1, 2, 4, 8, 16];
-const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const PREFIX_LIST_ID = /^pl-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_NAME = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
@@ -233,12 +233,7 @@ export function emrServerlessAppProblems(props: EmrServerlessAppProps): string[]
     out.push(`s3PrefixListId "${props.s3PrefixListId}" is not a prefix list ID (like "pl-6da54004"): the prefix list of the VPC's S3 gateway endpoint`);
   }
   if (props.subnetIds.length === 0) out.push("subnetIds is empty: give the lake's private subnets");
-  const seen = new Set<string>();
-  for (const [i, s] of props.subnetIds.entries()) {
-    if (literal(s) && !SUBNET_ID.test(s)) out.push(`subnetIds[${i}] "${s}" is not a subnet ID (like "subnet-0a1b2c3d4e5f67890")`);
-    if (seen.has(s)) out.push(`subnetIds[${i}] "${s}" is listed twice`);
-    seen.add(s);
-  }
+  out.push(...subnetIdProblems(props.subnetIds));
   const sg = props.securityGroupName;
   if (literal(sg) && (!SECURITY_GROUP_NAME.test(sg) || sg.startsWith("sg-"))) {
     out.push(`securityGroupName "${sg}" must be 1-255 characters of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with "sg-"`);

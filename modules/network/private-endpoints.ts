@@ -3,6 +3,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { type PolicyDocument, policyDocument, renderPolicy } from "../identity/policy-document";
+import { SUBNET_ID } from "./subnet-ids";
 
 /**
  * The AWS services a governed lake calls from inside its VPC: catalog and
@@ -234,7 +235,6 @@ export function emrRepositoryObjectArns(region: string): string[] {
 }
 
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
-const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT_ID = /^\d{12}$/;

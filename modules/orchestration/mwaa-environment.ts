@@ -10,6 +10,7 @@ import { ServiceRole, type ServiceRoleProps, serviceRoleProblems } from "../iden
 import { escapeTemplates } from "../storage/artifact-object";
 import { EncryptionKey } from "../storage/encryption-key";
 import { LakeBucket } from "../storage/lake-bucket";
+import { subnetIdProblems } from "../network/subnet-ids";
 
 /** The environment classes Amazon MWAA offers, smallest first. */
 export const MWAA_ENVIRONMENT_CLASSES: readonly string[] = ["mw1.micro", "mw1.small", "mw1.medium", "mw1.large", "mw1.xlarge", "mw1.2xlarge"];
@@ -381,7 +382,6 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"];
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
-const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const PREFIX_LIST_ID = /^pl-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_NAME = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -416,12 +416,7 @@ export function mwaaEnvironmentProblems(props: MwaaEnvironmentProps): string[] {
   if (props.subnetIds.length !== 2) {
     out.push(`subnetIds has ${props.subnetIds.length} subnet${props.subnetIds.length === 1 ? "" : "s"}; MWAA takes exactly two private subnets, in two Availability Zones`);
   }
-  const seen = new Set<string>();
-  for (const [i, s] of props.subnetIds.entries()) {
-    if (literal(s) && !SUBNET_ID.test(s)) out.push(`subnetIds[${i}] "${s}" is not a subnet ID (like "subnet-0a1b2c3d4e5f67890")`);
-    if (seen.has(s)) out.push(`subnetIds[${i}] "${s}" is listed twice`);
-    seen.add(s);
-  }
+  out.push(...subnetIdProblems(props.subnetIds));
   const sg = props.securityGroupName;
   if (literal(sg) && (!SECURITY_GROUP_NAME.test(sg) || sg.toLowerCase().startsWith("sg-"))) {
     out.push(`securityGroupName "${sg}" must be 1-255 characters of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*, not starting with "sg-"`);
