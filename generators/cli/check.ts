@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { formatProblems } from "../manifest/errors";
 import type { Model } from "../model/types";
 import { formatJson, formatSarif, formatText } from "../guardrails/report";
 import { type GuardrailResult, PACK, blocks, readSynthesizedStacks, runGuardrails } from "../guardrails/run";
-import { synthesizeModel } from "../stacks/app";
+import { synthesizeInMemory } from "../stacks/in-memory";
 
 /** Why a synth was refused; `code` is the exit code. */
 export class GuardrailRefusal extends Error {
@@ -35,13 +32,8 @@ export function guardSynthesized(model: Model, dir: string, names: readonly stri
 
 /** Synthesizes `names` into a scratch directory and runs the pack over them. */
 export function checkModel(model: Model, names: readonly string[]): GuardrailResult {
-  const dir = mkdtempSync(join(tmpdir(), "lakeform-check-"));
-  try {
-    synthesizeModel(model, { outdir: dir, stacks: names });
-    return runGuardrails(model, readSynthesizedStacks(dir).filter((s) => names.includes(s.name)));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const stacks = synthesizeInMemory(model, names);
+  return runGuardrails(model, [...stacks].map(([name, json]) => ({ name, json })));
 }
 
 export const FORMATS = ["text", "json", "sarif"] as const;

@@ -1,11 +1,12 @@
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { type PolicyStatement, policyDocument } from "../identity/policy-document";
+import { policyDocument } from "../identity/policy-document";
 import { type ResourceStarStatement, ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
 
 export type { ResourceStarStatement } from "../identity/service-role";
 
+import { SUBNET_ID } from "../network/subnet-ids";
 import {
   ALLOCATION_STRATEGY,
   DEFAULT_IDLE_TIMEOUT_SECONDS,
@@ -477,7 +478,6 @@ const PARTITION = /^aws(?:-[a-z]+)*$/;
 const S3_BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
 const S3_OBJECT = new RegExp(`^s3://${S3_BUCKET}/\\S+$`);
 const S3_PREFIX = new RegExp(`^s3://${S3_BUCKET}(?:/\\S*)?$`);
-const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 const INSTANCE_PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { type Check, cmkProblems, EMR_SECURITY, nonEmpty, perResource, SSE } from "../../terraform";
+import { type Check, cmkProblems, EMR_SECURITY, nonEmpty, perResource } from "../../terraform";
 
 /**
  * CKV_AWS_171, CKV_AWS_349, CKV_AWS_350, CKV_AWS_351, AVD-AWS-0137/0138/0139,

@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { blocks, BUCKET, bucketArnOf, type Check, cmkProblems, FIREHOSE, firehoseHead, firstFolder, iamDocuments, lakeBuckets, list, LOG_GROUP, nonEmpty, perResource, providerOf, refName, ROLE, sameStrings, SSE, statementsOf, uploadKeysOf } from "../../terraform";
+import { blocks, BUCKET, bucketArnOf, type Check, cmkProblems, FIREHOSE, firehoseHead, firstFolder, iamDocuments, lakeBuckets, list, LOG_GROUP, nonEmpty, perResource, providerOf, refName, ROLE, sameStrings, statementsOf, uploadKeysOf } from "../../terraform";
 
 /**
  * Firehose delivery streams, against checkov's CKV_AWS_240 (the stream's

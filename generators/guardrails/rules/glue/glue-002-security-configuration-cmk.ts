@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { type Check, cmkProblems, encryptionOf, GLUE_SECURITY, perResource, SSE } from "../../terraform";
+import { type Check, cmkProblems, encryptionOf, GLUE_SECURITY, perResource } from "../../terraform";
 
 /**
  * CKV_AWS_99, stricter on S3: CloudWatch logs SSE-KMS and job bookmarks

@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { type Check, encryptionOf, GLUE_JOB, GLUE_SECURITY, perResource, securityConfigurationOf, SSE } from "../../terraform";
+import { type Check, encryptionOf, GLUE_JOB, GLUE_SECURITY, perResource, securityConfigurationOf } from "../../terraform";
 
 /** AwsSolutions-GL1 / GL3, read through each job's security configuration: CloudWatch logs SSE-KMS, bookmarks CSE-KMS. */
 export const checkGlueJobEncryption: Check = (stacks) =>

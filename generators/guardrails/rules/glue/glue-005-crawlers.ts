@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { blocks, BUCKET, type Check, encryptionOf, entries, GLUE_CRAWLER, GLUE_DATABASE, GLUE_SECURITY, GLUE_TABLE, iamDocuments, lakeBuckets, LF_PERMISSIONS, list, locationInBucket, perResource, refersTo, refName, registrationsOf, ROLE, roleArnOf, securityConfigurationOf, SSE, statementsOf } from "../../terraform";
+import { blocks, BUCKET, type Check, encryptionOf, entries, GLUE_CRAWLER, GLUE_DATABASE, GLUE_SECURITY, GLUE_TABLE, iamDocuments, lakeBuckets, LF_PERMISSIONS, list, locationInBucket, perResource, refersTo, refName, registrationsOf, ROLE, roleArnOf, securityConfigurationOf, statementsOf } from "../../terraform";
 
 /**
  * Crawlers: AwsSolutions-GL1 through their security configuration (CloudWatch

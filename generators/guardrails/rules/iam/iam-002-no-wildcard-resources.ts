@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { type Check, hasWildcard, iamStatements, isClustersOfStackStateMachine, isDocumentedResourceStar, isEmrCreatedEc2Resources, isExecutionsOfOneStateMachine, isObjectsUnderPrefix, isStreamsOfStackLogGroup, isTablesOfCrawledDatabase, list, onlyUnscopableActions, UNSCOPABLE_ACTIONS_DOCUMENTED } from "../../terraform";
+import { type Check, hasWildcard, iamStatements, isClustersOfStackStateMachine, isDocumentedResourceStar, isEmrCreatedEc2Resources, isExecutionsOfOneStateMachine, isObjectsUnderPrefix, isStreamsOfStackLogGroup, isTablesOfCrawledDatabase, list, onlyUnscopableActions } from "../../terraform";
 
 /**
  * (e) AwsSolutions-IAM5 on resources, CKV_AWS_355: no Allow on Resource `*`

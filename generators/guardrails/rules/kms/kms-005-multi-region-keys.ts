@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { type Check, KMS_KEY, MWAA, mwaaKeysOf, mwaaKeyUses, perResource } from "../../terraform";
+import { type Check, KMS_KEY, mwaaKeysOf, mwaaKeyUses, perResource } from "../../terraform";
 
 /**
  * Multi-Region, so DR can hold a replica key that decrypts replicated

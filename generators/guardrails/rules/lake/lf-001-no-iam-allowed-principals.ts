@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { type Check, IAM_ALLOWED_PRINCIPALS } from "../../terraform";
+import { type Check } from "../../terraform";
 
 // ---------------------------------------------------------------------------
 // Lake Formation and the stacks as a whole

@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { attached, BUCKET, bucketArnOf, type Check, entries, KMS_KEY, lakeBuckets, list, MWAA, POLICY, PREFIX_WRITER_ACTIONS_DOCUMENTED, providerOf, refName, resolveBucketRefs, rootAccountOf, SSE, statementsOf, uploadKeysOf, violation, type Violation, zoneKeysOf } from "../../terraform";
+import { attached, BUCKET, bucketArnOf, type Check, entries, KMS_KEY, lakeBuckets, list, POLICY, PREFIX_WRITER_ACTIONS_DOCUMENTED, providerOf, refName, resolveBucketRefs, rootAccountOf, statementsOf, uploadKeysOf, violation, type Violation, zoneKeysOf } from "../../terraform";
 
 /**
  * Partner drops. A zone bucket's policy allows nothing but uploads by other

@@ -1,5 +1,5 @@
 import type { GuardrailRule } from "../../types";
-import { byName, type Check } from "../../terraform";
+import { type Check } from "../../terraform";
 
 /** Plans stay offline: no data sources and no references to them. */
 export const checkNoDataSources: Check = (stacks) =>
