@@ -17,10 +17,10 @@ import type { DrDomainRebuild, DrPlatformRebuild, DrRegistration, DrSkipped } fr
  *   per account; the role's policy names the DR bucket and replica key).
  *
  * Principals are kept: IAM roles, users and groups are global, so the
- * primary's grants hold for the same principals in the DR region. Zones
- * that are not replicated keep their catalog (tables are recomputed into
- * their DR buckets) but are registered only once their DR bucket exists;
- * the rebuild registers the replicated zones, whose buckets are always on.
+ * primary's grants hold for the same principals in the DR region. Every
+ * zone's DR bucket is always on (generators/stacks/dr-storage.ts), so the
+ * rebuild registers every zone: a replicated zone's bucket holds the
+ * replicas, the others are empty until a failover recomputes into them.
  */
 
 export interface DrStackSettings {
@@ -115,10 +115,6 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
     const z = zoneOfBucket.get(bucketOfArn(r.resourceArn));
     if (!z) {
       skipped.push({ what: `registration of ${r.resourceArn}`, why: "not a zone bucket of the domain: no DR bucket is known for it" });
-      return [];
-    }
-    if (!z.replicated) {
-      skipped.push({ what: `registration of ${r.resourceArn} (zone ${z.name})`, why: "the zone is not replicated: its DR bucket is registered once curated data is recomputed into it" });
       return [];
     }
     // The role the DR bucket's read guard lets through (generators/model/dr.ts).

@@ -9,12 +9,15 @@ import type { BucketModel, LifecycleModel, Partition } from "./types";
  * known before apply — and a rebuild in the DR region finds its storage under
  * the names its own stacks would derive.
  *
- * - zone bucket in the DR region: `<org>-<domain>-<zone>-<env>-<account>-<dr region>`
- *   (the replica bucket of a replicated zone; for the others, the bucket a
- *   rebuild creates and recomputes into);
+ * - zone bucket in the DR region: `<org>-<domain>-<zone>-<env>-<account>-<dr region>`,
+ *   always on for every zone (a replicated zone's replicas; for the others,
+ *   empty until a failover recomputes into it);
  * - zone key replica: the zone key's multi-Region replica, aliased
  *   `alias/<org>/<env>/<domain>/<zone>` in the DR region;
  * - DR access-log bucket: `<org>-<domain>-logs-<env>-<account>-<dr region>`;
+ * - the domain's artifacts bucket in the DR region (created by the DR compute
+ *   stack, its access logs in the DR access-log bucket):
+ *   `<org>-<domain>-artifacts-<env>-<account>-<dr region>`;
  * - Lake Formation registration role of a DR bucket:
  *   `<org>-<domain>-lf-<zone>-<env>-<dr region>` (the only reader of its objects);
  * - replication role: `<org>-<domain>-replication-<env>-<primary region>`;
@@ -44,9 +47,15 @@ export function replicaKeyAlias(ctx: NameContext, partition: Partition, drRegion
   return { alias, aliasArn: kmsAliasArn(partition, drContext(ctx, drRegion), alias) };
 }
 
-/** Receives the server access logs of the domain's DR buckets. */
+/** Receives the server access logs of the domain's DR buckets (zones and artifacts). */
 export function drLogBucket(ctx: NameContext, partition: Partition, drRegion: string, domain: string): BucketModel {
   const name = bucketName(drContext(ctx, drRegion), domain, "logs");
+  return { name, arn: bucketArn(partition, name) };
+}
+
+/** The domain's artifacts bucket when the Model is built with the DR region as primary (generators/model/build.ts), as the DR compute stack creates it. */
+export function drArtifactsBucket(ctx: NameContext, partition: Partition, drRegion: string, domain: string): BucketModel {
+  const name = bucketName(drContext(ctx, drRegion), domain, "artifacts");
   return { name, arn: bucketArn(partition, name) };
 }
 
@@ -86,16 +95,16 @@ export const catalogExportPath = (environment: string, domain: string) => `catal
 // ---------------------------------------------------------------------------
 // The Model's DR parts
 
-/** A zone's DR side: its key replica (every zone) and, when replicated, its replica bucket and replication settings. */
+/** A zone's DR side: its key replica and its DR bucket (every zone) and, when replicated, its replication settings. */
 export interface ZoneDrModel {
   readonly zone: string;
   /** The zone key's replica in the DR region. */
   readonly key: { readonly alias: string; readonly aliasArn: string; readonly description: string };
-  /** The zone's bucket in the DR region (created here only when `replication` is set). */
+  /** The zone's bucket in the DR region, always on: it receives the replicas when `replication` is set, else stays empty until a failover recomputes into it. */
   readonly bucket: BucketModel & { readonly logPrefix: string; readonly lifecycle: LifecycleModel };
   /** The DR registration role: the only reader the DR bucket's read guard lets through. */
   readonly readerRoleArn: string;
-  /** null: the zone is not replicated (recomputed from raw in a rebuild). */
+  /** null: the zone is not replicated (recomputed from raw into its DR bucket after a failover). */
   readonly replication: {
     /** S3 Replication Time Control: 99.99 % of objects within 15 minutes, with metrics. */
     readonly timeControl: boolean;
@@ -110,8 +119,10 @@ export interface DomainDrModel {
   readonly zones: readonly ZoneDrModel[];
   /** null when no zone is replicated. */
   readonly replicationRole: { readonly name: string; readonly arn: string } | null;
-  /** Server access logs of the DR buckets; null when no zone is replicated. */
-  readonly logBucket: (BucketModel & { readonly logRetentionDays: number }) | null;
+  /** Server access logs of the DR zone buckets and of the DR artifacts bucket. */
+  readonly logBucket: BucketModel & { readonly logRetentionDays: number };
+  /** The domain's artifacts bucket in the DR region: not created here (the DR compute stack creates it), but its access logs go to `logBucket`. */
+  readonly artifactsBucket: BucketModel;
   /**
    * The deployment's catalog export: where it goes (the environment's export
    * bucket, object key, the bucket's key), and what it needs beyond the
@@ -181,7 +192,8 @@ export function domainDrOf(
     region: drRegion,
     zones: drZones,
     replicationRole: any ? replicationRole(ctx, partition, domain) : null,
-    logBucket: any ? { ...drLogBucket(ctx, partition, drRegion, domain), logRetentionDays } : null,
+    logBucket: { ...drLogBucket(ctx, partition, drRegion, domain), logRetentionDays },
+    artifactsBucket: drArtifactsBucket(ctx, partition, drRegion, domain),
     export: {
       bucket: catalogExportBucket(ctx, partition, drRegion),
       objectKey: catalogExportPath(ctx.environment, domain),

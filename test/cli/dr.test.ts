@@ -66,11 +66,16 @@ describe("lakeform dr plan", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("dr-platform-prod (eu-central-1, account 222222222222): data-lake settings, 2 LF-tags (confidentiality, domain)");
     expect(r.stdout).toContain("dr-sales-prod (eu-central-1, account 222222222222) from the sales export of prod in eu-west-1, sha256:");
-    expect(r.stdout).toContain("  registrations (1)\n    raw: arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1 through role acme-sales-lf-raw-prod-eu-central-1, key arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/raw");
+    expect(r.stdout).toContain(
+      "  registrations (2)\n" +
+        "    processed: arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-central-1 through role acme-sales-lf-processed-prod-eu-central-1, key arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/processed\n" +
+        "    raw: arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1 through role acme-sales-lf-raw-prod-eu-central-1, key arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/raw\n",
+    );
     expect(r.stdout).toContain("    sales_processed_prod.orders (parquet) at s3://acme-sales-processed-prod-222222222222-eu-central-1/orders/");
     expect(r.stdout).toContain("    sales_processed_prod.orders.eu-orders: without customer_id; rows where region = 'EU'");
     expect(r.stdout).toContain("  grants (12)");
-    expect(r.stdout).toContain("  not rebuilt (1)\n    registration of arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1 (zone processed): the zone is not replicated");
+    // Every zone's DR bucket is always on: nothing is left out.
+    expect(r.stdout).not.toContain("not rebuilt");
     const json = await lakeform("dr", "plan", "--dir", project(), "--format", "json");
     expect(JSON.parse(json.stdout).domains[0]).toMatchObject({ stack: "dr-sales-prod", tables: ["sales_processed_prod.customers", "sales_processed_prod.orders", "sales_raw_prod.events"], tagAssignments: 6 });
   });

@@ -46,13 +46,14 @@ describe("rebuildDomain", () => {
     const primary = exportFixture();
     const { contentHash: _h, ...content } = primary;
     const r = ok(primary);
-    // The unreplicated zone's registration is left out (listed in skipped): compare the rest.
-    expect(differences({ ...content, registrations: content.registrations.filter((x) => x.resourceArn.includes("-raw-")) }, r.export)).toEqual([
+    expect(differences(content, r.export)).toEqual([
       "databases[0].locationUri",
       "databases[2].locationUri",
       "grants[1].resource.resourceArn",
       "registrations[0].resourceArn",
       "registrations[0].roleArn",
+      "registrations[1].resourceArn",
+      "registrations[1].roleArn",
       "source.drRegion",
       "source.region",
       "tables[0].location",
@@ -80,8 +81,16 @@ describe("rebuildDomain", () => {
     expect(r.export.grants.map((g) => g.principal)).toEqual(primary.grants.map((g) => g.principal));
   });
 
-  it("registers the replicated zones' DR buckets through the DR-region role the bucket's read guard lets through, with the replica key", () => {
+  it("registers every zone's DR bucket, replicated or not, through the DR-region role the bucket's read guard lets through, with the replica key", () => {
     expect(ok().registrations).toEqual([
+      {
+        terraformName: "processed",
+        zone: "processed",
+        bucketArn: "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-central-1",
+        keyArn: "arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/processed",
+        roleName: "acme-sales-lf-processed-prod-eu-central-1",
+        roleArn: "arn:aws:iam::222222222222:role/acme-sales-lf-processed-prod-eu-central-1",
+      },
       {
         terraformName: "raw",
         zone: "raw",
@@ -93,13 +102,16 @@ describe("rebuildDomain", () => {
     ]);
   });
 
-  it("leaves out, with the reason, what it cannot rebuild: unreplicated registrations, tables of unknown format or outside the zones, and what depends on them", () => {
+  it("leaves out, with the reason, what it cannot rebuild: tables of unknown format or outside the zones, registrations and locations outside the zone buckets, and what depends on them", () => {
     const e = exportFixture((c) => {
       c.tables.push({ ...c.tables[2]!, name: "crawled", format: "other", storage: null, parameters: {} });
       c.tables.push({ ...c.tables[2]!, name: "elsewhere", location: "s3://someone-elses-bucket/x/" });
       c.grants.push({ ...c.grants[4]!, resource: { kind: "table", database: "sales_raw_prod", name: "elsewhere" } });
       c.dataCellsFilters.push({ name: "f", database: "sales_raw_prod", table: "crawled", columns: null, excludedColumns: [], rowFilter: "payload = 'x'" });
       c.grants.push({ ...c.grants[1]!, resource: { kind: "dataCellsFilter", database: "sales_raw_prod", table: "crawled", name: "f" } });
+      c.registrations.push({ resourceArn: "arn:aws:s3:::someone-elses-bucket", roleArn: "arn:aws:iam::222222222222:role/theirs", hybridAccessEnabled: false });
+      c.grants.push({ ...c.grants[5]!, resource: { kind: "dataLocation", resourceArn: "arn:aws:s3:::someone-elses-bucket" } });
+      // A location in the processed zone is rebuilt: its DR bucket is always on and registered.
       c.grants.push({ ...c.grants[5]!, resource: { kind: "dataLocation", resourceArn: "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1" } });
     });
     const r = ok(e);
@@ -107,14 +119,19 @@ describe("rebuildDomain", () => {
       "table sales_raw_prod.crawled",
       "table sales_raw_prod.elsewhere",
       "data-cells filter sales_raw_prod.crawled.f",
-      "registration of arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1 (zone processed)",
+      "registration of arn:aws:s3:::someone-elses-bucket",
       "grant crawler-location to arn:aws:iam::222222222222:role/acme-sales-crawler-prod-eu-west-1 on dataLocation",
       "grant job-load-writes to arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-west-1 on table",
       "grant eu-orders to arn:aws:iam::222222222222:role/eu-analysts on dataCellsFilter",
     ]);
     expect(r.skipped[0]!.why).toMatch(/not one Lakeform declares/);
-    expect(r.skipped[3]!.why).toMatch(/not replicated/);
+    expect(r.skipped[3]!.why).toMatch(/not a zone bucket of the domain/);
+    expect(r.skipped[4]!.why).toMatch(/not registered in the DR region/);
     expect(r.export.tables.map((t) => t.name)).toEqual(["customers", "orders", "events"]);
+    expect(r.export.grants.filter((g) => g.resource.kind === "dataLocation").map((g) => (g.resource as { resourceArn: string }).resourceArn)).toEqual([
+      "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-central-1",
+      "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1",
+    ]);
   });
 
   it("gives every database, table, filter and grant a legal, unique Terraform name that does not depend on order", () => {
