@@ -1,4 +1,5 @@
 import { bucketArn, bucketName, iamRoleArn, iamRoleName, kmsAlias, kmsAliasArn, type NameContext } from "./names";
+import { type OwnPrincipalKind, ownRoleName, ownRolesOf } from "./own-roles";
 import type { BucketModel, LifecycleModel, Partition } from "./types";
 
 /**
@@ -21,6 +22,9 @@ import type { BucketModel, LifecycleModel, Partition } from "./types";
  * - Lake Formation registration role of a DR bucket:
  *   `<org>-<domain>-lf-<zone>-<env>-<dr region>` (the only reader of its objects);
  * - replication role: `<org>-<domain>-replication-<env>-<primary region>`;
+ * - Lakeform's own roles (jobs, quality, crawlers, the pipeline's MWAA role):
+ *   the names the Model gives them with the DR region as primary
+ *   (own-roles.ts), which the DR compute stacks create;
  * - catalog-export bucket, one per environment, in the DR region:
  *   `<org>-platform-catalog-export-<env>-<account>-<dr region>`, encrypted
  *   with `alias/<org>/<env>/platform/catalog-export`, its access logs in
@@ -62,6 +66,35 @@ export function drArtifactsBucket(ctx: NameContext, partition: Partition, drRegi
 /** The role Lake Formation uses to reach a zone's DR bucket: the only reader its read guard lets through. */
 export function drRegistrationRole(ctx: NameContext, partition: Partition, drRegion: string, domain: string, zone: string): { name: string; arn: string } {
   const name = iamRoleName(drContext(ctx, drRegion), domain, `lf-${zone}`);
+  return { name, arn: iamRoleArn(partition, ctx.accountId, name) };
+}
+
+/**
+ * The DR-region role of one of Lakeform's own principals in an exported
+ * grant: `principal` (the primary's role ARN) with kind `job`, `pipeline` or
+ * `crawler` and its principal name (`job:<job>`, `job:quality`,
+ * `pipeline:<env>`, `crawler:<crawler>`). `ctx` is the export's source (the
+ * primary region). The principal must be the role the Model names for that
+ * principal name in the primary region (which also tells the quality role
+ * from a job named `quality`); the DR role is the one it names in the DR
+ * region — the role the DR compute stacks create. Otherwise `why` says why
+ * the principal stays as exported.
+ */
+export function drOwnPrincipal(
+  ctx: NameContext,
+  partition: Partition,
+  drRegion: string,
+  domain: string,
+  kind: OwnPrincipalKind,
+  principalName: string | null,
+  principal: string,
+): { readonly name: string; readonly arn: string } | { readonly why: string } {
+  const of = ownRolesOf(kind, principalName, ctx.environment);
+  if ("why" in of) return of;
+  const arnIn = (c: NameContext, role: (typeof of.roles)[number]) => iamRoleArn(partition, ctx.accountId, ownRoleName(c, domain, role));
+  const role = of.roles.find((r) => arnIn(ctx, r) === principal);
+  if (!role) return { why: `it is not the role Lakeform names ${principalName} in ${ctx.region} (${of.roles.map((r) => arnIn(ctx, r)).join(" or ")})` };
+  const name = ownRoleName(drContext(ctx, drRegion), domain, role);
   return { name, arn: iamRoleArn(partition, ctx.accountId, name) };
 }
 
