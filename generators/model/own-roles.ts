@@ -36,20 +36,6 @@ export function ownRoleName(ctx: NameContext, domain: string, role: OwnRole): st
   }
 }
 
-/** The principal name grants and exports carry for an own role. */
-export function ownPrincipalName(role: OwnRole, environment: string): string {
-  switch (role.kind) {
-    case "job":
-      return `job:${role.job}`;
-    case "quality":
-      return "job:quality";
-    case "crawler":
-      return `crawler:${role.crawler}`;
-    case "pipeline":
-      return `pipeline:${environment}`;
-  }
-}
-
 /** Export principal kinds that are own roles. */
 export const OWN_PRINCIPAL_KINDS = ["job", "pipeline", "crawler"] as const;
 export type OwnPrincipalKind = (typeof OWN_PRINCIPAL_KINDS)[number];
