@@ -4,9 +4,10 @@ import type { DrDomainRebuild } from "./types";
 
 /**
  * What `lakeform dr plan` shows: per DR stack, what a rebuild would create —
- * registrations, databases, tables, tag assignments, filters and grants —
- * and what it leaves out, with the reason. Sorted as the exports are, so
- * the same exports always print the same plan.
+ * registrations, databases, tables, tag assignments, filters and grants,
+ * with Lakeform's own principals remapped to the DR region's roles (or kept,
+ * with the reason) — and what it leaves out, with the reason. Sorted as the
+ * exports are, so the same exports always print the same plan.
  */
 
 
@@ -36,6 +37,10 @@ export function formatDrPlanText(set: DrRebuildSet): string {
     section("tables", e.tables.map((t) => `${t.database}.${t.name} (${t.format}) at ${t.location}`));
     lines.push(`  tag assignments (${tagAssignmentCount(d)})`);
     section("data-cells filters", e.dataCellsFilters.map((f) => `${f.database}.${f.table}.${f.name}: ${f.columns ? `columns ${f.columns.join(", ")}` : f.excludedColumns.length > 0 ? `without ${f.excludedColumns.join(", ")}` : "all columns"}; ${f.rowFilter ? `rows where ${f.rowFilter}` : "all rows"}`));
+    const remapped = d.principals.filter((p) => p.to !== null);
+    const kept = d.principals.filter((p) => p.to === null);
+    if (remapped.length > 0) section("principals remapped to the DR region's roles", remapped.map((p) => `${p.principalName}: ${p.from} → ${p.to}`));
+    if (kept.length > 0) section("principals kept as exported", kept.map((p) => `${p.principalName ?? "(unnamed)"} (${p.kind}) ${p.from}: ${p.why}`));
     section("grants", e.grants.map((g) => `${g.name ?? "(unnamed)"}: ${g.principal} ${g.permissions.join(", ")}${g.permissionsWithGrantOption.length > 0 ? ` (grantable ${g.permissionsWithGrantOption.join(", ")})` : ""} on ${describeResource(g.resource)}`));
     if (d.skipped.length > 0) section("not rebuilt", d.skipped.map((x) => `${x.what}: ${x.why}`));
   }
@@ -51,6 +56,7 @@ export function formatDrPlanJson(set: DrRebuildSet): string {
       accountId: d.stack.accountId,
       from: { domain: d.primary.source.domain, environment: d.primary.source.environment, region: d.primary.source.region, contentHash: d.primary.contentHash },
       registrations: d.registrations,
+      principals: d.principals,
       databases: d.export.databases.map((x) => x.name),
       resourceLinks: d.export.resourceLinks.map((x) => x.name),
       tables: d.export.tables.map((t) => `${t.database}.${t.name}`),

@@ -19,8 +19,10 @@ import {
  * hold (the export's source, zones, database kinds, grant names and
  * principal kinds) from the stack's `rebuilt_from` output.
  *
- * The round-trip test compares it with the primary export remapped: if a
- * stack drops, adds or changes anything the export describes, they differ.
+ * The round-trip test compares it with the primary export remapped (region,
+ * locations, keys, registration roles, and Lakeform's own principals, which
+ * the stacks grant to under their DR-region names): if a stack drops, adds
+ * or changes anything the export describes, they differ.
  */
 
 type Json = Record<string, unknown>;

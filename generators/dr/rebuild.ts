@@ -1,8 +1,9 @@
 import { type CatalogExport, type CatalogExportContent, type ExportGrant, type ExportProblem, canonicalJson, canonicalizeExport } from "../export/format";
-import { drRegistrationRole } from "../model/dr";
+import { drOwnPrincipal, drRegistrationRole } from "../model/dr";
+import { isOwnPrincipalKind } from "../model/own-roles";
 import { partitionOf, shortHash } from "../model/names";
 import type { BackendModel, StackModel } from "../model/types";
-import type { DrDomainRebuild, DrPlatformRebuild, DrRegistration, DrSkipped } from "./types";
+import type { DrDomainRebuild, DrPlatformRebuild, DrPrincipalRemap, DrRegistration, DrSkipped } from "./types";
 
 /**
  * Catalog export → DR rebuild, a pure function of the export and the target
@@ -14,13 +15,18 @@ import type { DrDomainRebuild, DrPlatformRebuild, DrRegistration, DrSkipped } fr
  *   (`zones[].dr`), and every S3 location and bucket ARN under a zone bucket
  *   (databases, tables, registrations, data-location grants) follows;
  * - registration roles become roles named for the DR region (IAM names are
- *   per account; the role's policy names the DR bucket and replica key).
+ *   per account; the role's policy names the DR bucket and replica key);
+ * - Lakeform's own principals (kind `job`, `pipeline`, `crawler`) become the
+ *   roles the Model names with the DR region as primary, which the DR
+ *   compute stacks create (model/dr.ts `drOwnPrincipal`); one whose name does
+ *   not parse, or that is not the role Lakeform names for it, is kept and
+ *   listed with the reason (`principals`).
  *
- * Principals are kept: IAM roles, users and groups are global, so the
- * primary's grants hold for the same principals in the DR region. Zones
- * that are not replicated keep their catalog (tables are recomputed into
- * their DR buckets) but are registered only once their DR bucket exists;
- * the rebuild registers the replicated zones, whose buckets are always on.
+ * Other principals are kept: IAM roles, users and groups are global, so the
+ * primary's grants hold for the same principals in the DR region. Every
+ * zone's DR bucket is always on (generators/stacks/dr-storage.ts), so the
+ * rebuild registers every zone: a replicated zone's bucket holds the
+ * replicas, the others are empty until a failover recomputes into them.
  */
 
 export interface DrStackSettings {
@@ -79,6 +85,7 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
   if (exp.zones.length === 0) problems.push({ path: "zones", message: "no zones: nothing tells where the data lives in the DR region" });
   if (problems.length > 0) return { ok: false, problems };
 
+  const srcCtx = { organization: src.organization, environment: src.environment, accountId: src.accountId, region: src.region };
   // Zone buckets, by primary bucket name.
   const zoneOfBucket = new Map(exp.zones.map((z) => [bucketOfArn(z.bucketArn), z]));
   const drUri = (uri: string) => {
@@ -117,12 +124,8 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
       skipped.push({ what: `registration of ${r.resourceArn}`, why: "not a zone bucket of the domain: no DR bucket is known for it" });
       return [];
     }
-    if (!z.replicated) {
-      skipped.push({ what: `registration of ${r.resourceArn} (zone ${z.name})`, why: "the zone is not replicated: its DR bucket is registered once curated data is recomputed into it" });
-      return [];
-    }
     // The role the DR bucket's read guard lets through (generators/model/dr.ts).
-    const role = drRegistrationRole({ organization: src.organization, environment: src.environment, accountId: src.accountId, region: src.region }, src.partition, region, src.domain, z.name);
+    const role = drRegistrationRole(srcCtx, src.partition, region, src.domain, z.name);
     registered.set(z.dr!.bucketArn, { terraformName: z.name, zone: z.name, bucketArn: z.dr!.bucketArn, keyArn: z.dr!.keyArn, roleName: role.name, roleArn: role.arn });
     return [{ resourceArn: z.dr!.bucketArn, roleArn: role.arn, hybridAccessEnabled: r.hybridAccessEnabled }];
   });
@@ -150,6 +153,21 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
     return [g];
   });
 
+  // Lakeform's own roles are per region: their grants go to the DR region's roles.
+  const principals = new Map<string, DrPrincipalRemap>();
+  const remapped = grants.map((g): ExportGrant => {
+    if (!isOwnPrincipalKind(g.principalKind)) return g;
+    const key = canonicalJson([g.principalKind, g.principalName, g.principal]);
+    let p = principals.get(key);
+    if (!p) {
+      const dr = drOwnPrincipal(srcCtx, src.partition, region, src.domain, g.principalKind, g.principalName, g.principal);
+      p = { kind: g.principalKind, principalName: g.principalName, from: g.principal, ...("why" in dr ? { to: null, why: dr.why } : { to: dr.arn, why: null }) };
+      principals.set(key, p);
+    }
+    return p.to === null ? g : { ...g, principal: p.to };
+  });
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
   const content: CatalogExportContent = canonicalizeExport({
     format: exp.format,
     version: exp.version,
@@ -161,7 +179,7 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
     tables,
     registrations,
     dataCellsFilters,
-    grants,
+    grants: remapped,
   });
 
   const stack = drStack(drDomainStackName(src.domain, src.environment), "domain", src, region, settings, src.domain);
@@ -172,6 +190,7 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
       primary: { source: src, contentHash: exp.contentHash },
       export: content,
       registrations: [...registered.values()].sort((a, b) => (a.zone < b.zone ? -1 : 1)),
+      principals: [...principals.values()].sort((a, b) => byText(a.principalName ?? "", b.principalName ?? "") || byText(a.from, b.from)),
       names: {
         databases: uniqueNames(content.databases.map((d) => d.name), terraformNameOf),
         resourceLinks: uniqueNames(content.resourceLinks.map((l) => l.name), (n) => `link__${terraformNameOf(n)}`),

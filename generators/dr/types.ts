@@ -31,6 +31,22 @@ export interface DrRegistration {
   readonly roleArn: string;
 }
 
+/**
+ * One of Lakeform's own principals in the export (a job, quality, crawler or
+ * pipeline role, named per region) and the role of the DR region its grants
+ * go to: the one the Model names with the DR region as primary, which the
+ * DR compute stacks create.
+ */
+export interface DrPrincipalRemap {
+  readonly kind: "job" | "pipeline" | "crawler";
+  readonly principalName: string | null;
+  /** The primary's role, as exported. */
+  readonly from: string;
+  /** The DR region's role; null: the principal is kept as exported, for `why`. */
+  readonly to: string | null;
+  readonly why: string | null;
+}
+
 /** Something of the export the rebuild leaves out, and why. */
 export interface DrSkipped {
   readonly what: string;
@@ -44,12 +60,14 @@ export interface DrDomainRebuild {
   readonly primary: { readonly source: ExportSource; readonly contentHash: string };
   /**
    * The DR side as export content: the primary export with the region, S3
-   * locations and bucket ARNs, key ARNs and registration roles remapped, and
-   * without what `skipped` lists. What the stack declares, read back
-   * (`exportFromDrStack`), must equal it.
+   * locations and bucket ARNs, key ARNs, registration roles and Lakeform's
+   * own principals remapped, and without what `skipped` lists. What the
+   * stack declares, read back (`exportFromDrStacks`), must equal it.
    */
   readonly export: CatalogExportContent;
   readonly registrations: readonly DrRegistration[];
+  /** Every own principal of the rebuilt grants, remapped or kept, sorted by principal name and role. */
+  readonly principals: readonly DrPrincipalRemap[];
   /** Terraform names, by the export entry's identity (see `keyOf…` in rebuild.ts). */
   readonly names: {
     readonly databases: Readonly<Record<string, string>>;

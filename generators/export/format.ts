@@ -59,11 +59,11 @@ export const ExportZone = z
     name: Name.describe("Zone name, such as `raw`."),
     bucketArn: Arn.describe("The zone bucket."),
     keyArn: Arn.describe("The zone's KMS key, as the alias ARN (`arn:…:alias/…`): known before apply and stable across key replacement."),
-    replicated: z.boolean().describe("Whether the zone's objects are replicated to `dr.bucketArn` (raw by default; processed and curated are recomputed from raw)."),
+    replicated: z.boolean().describe("Whether the zone's objects are replicated to `dr.bucketArn` (raw by default; processed and curated are recomputed from raw into their DR buckets after a failover)."),
     dr: z
       .strictObject({
         region: Region.describe("The DR region."),
-        bucketArn: Arn.describe("The zone's bucket in the DR region: the replica bucket when `replicated`, else the bucket a rebuild creates and recomputes into."),
+        bucketArn: Arn.describe("The zone's bucket in the DR region, always on for every zone: it holds the replicas when `replicated`, else it stays empty until a failover recomputes into it. A rebuild registers it."),
         keyArn: Arn.describe("Alias ARN of the zone key's multi-Region replica in the DR region (same alias name as the primary)."),
       })
       .nullable()

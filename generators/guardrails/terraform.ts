@@ -352,9 +352,13 @@ export function replicationsInto(s: TfStack, bucket: string): [string, Json][] {
   );
 }
 
-/** A DR replica of a zone bucket: in the DR region, and a replication configuration of the stack writes into it. */
+/**
+ * A zone's DR bucket: in the DR region, and a replication configuration of the
+ * stack writes into it or it is encrypted under a zone key's replica (a zone
+ * that is not replicated has its DR bucket too, empty until a failover).
+ */
 export function isReplicaBucket(s: TfStack, bucket: string, r: Json): boolean {
-  return inOtherRegion(r) && replicationsInto(s, bucket).length > 0;
+  return inOtherRegion(r) && (replicationsInto(s, bucket).length > 0 || zoneKeysOf(s, bucket).some((k) => refName(k, REPLICA_KEY) !== undefined));
 }
 
 /** The catalog-export bucket: in the DR region, no replica, no log bucket, and neither the catalog nor Lake Formation points at it. */

@@ -62,6 +62,7 @@ import { budgetOf, costAllocationTagsOf } from "./budget";
  */
 export const EMR_SERVERLESS_LAKE_FORMATION = "--conf spark.emr-serverless.lakeformation.enabled=true";
 import { domainDrOf, environmentDrOf } from "./dr";
+import { ownRoleName, pipelineRoleName } from "./own-roles";
 
 /** Days the per-domain access-log bucket keeps server access logs. */
 export const ACCESS_LOG_RETENTION_DAYS = 400;
@@ -128,7 +129,7 @@ function mwaaOf(platform: PlatformManifestOutput, env: string, accountId: string
   const region = platform.regions.primary;
   const ctx: NameContext = { organization: platform.organization, environment: env, accountId, region };
   const bucket = bucketName(ctx, "platform", "airflow");
-  const role = iamRoleName(ctx, "platform", "mwaa");
+  const role = pipelineRoleName(ctx);
   return {
     name: `${platform.organization}-${env}`,
     bucket: { name: bucket, arn: bucketArn(partitionOf(region), bucket) },
@@ -264,7 +265,7 @@ function jobOf(
   const content = scripts?.get(j.script) ?? "";
   const sha256 = createHash("sha256").update(content).digest("hex");
   const key = `jobs/${j.name}/${sha256.slice(0, 16)}.py`;
-  const role = iamRoleName(ctx, domain, `job-${j.name}`);
+  const role = ownRoleName(ctx, domain, { kind: "job", job: j.name });
   const ref = (r: string) => tableRef(tables, r);
   const writes = sorted(j.writes);
   const writeZone = writes[0]?.split(".")[0] ?? null;
@@ -446,7 +447,7 @@ export function buildModel(platform: PlatformManifestOutput, platformFile: strin
           zone: c.zone,
           target: { catalogId: env.accountId, databaseName: databaseName(ctx, c.domain, c.zone) },
         }));
-      const qualityRole = iamRoleName(ctx, m.name, "quality");
+      const qualityRole = ownRoleName(ctx, m.name, { kind: "quality" });
       const quality: DomainDeploymentModel["quality"] = {
         role: { name: qualityRole, arn: iamRoleArn(env.partition, env.accountId, qualityRole) },
         rulesets: tables.flatMap((t) => {

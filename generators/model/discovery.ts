@@ -1,5 +1,6 @@
 import type { DomainManifestOutput } from "../manifest/schema/domain";
 import { databaseArn, databaseName, iamRoleArn, iamRoleName, type NameContext } from "./names";
+import { ownRoleName } from "./own-roles";
 import type { LfTagAssignmentModel, Partition, ZoneModel } from "./types";
 
 /**
@@ -106,7 +107,7 @@ export function discoveryOf(
     const zone = zones.find((z) => z.name === c.zone);
     const database = databases.find((d) => d.zone === c.zone);
     if (!zone || !database) return []; // reported by the discovery rules
-    const role = iamRoleName(ctx, m.name, `crawler-${c.name}`);
+    const role = ownRoleName(ctx, m.name, { kind: "crawler", crawler: c.name });
     const eventsRole = iamRoleName(ctx, m.name, `events-${c.name}`);
     const crawlerName = `${stack}-${c.name}`;
     const prefixes = [...new Set(c.prefixes)].sort();

@@ -1,4 +1,5 @@
 import { bucketArn, bucketName, iamRoleArn, iamRoleName, kmsAlias, kmsAliasArn, type NameContext } from "./names";
+import { type OwnPrincipalKind, ownRoleName, ownRolesOf } from "./own-roles";
 import type { BucketModel, LifecycleModel, Partition } from "./types";
 
 /**
@@ -9,15 +10,21 @@ import type { BucketModel, LifecycleModel, Partition } from "./types";
  * known before apply — and a rebuild in the DR region finds its storage under
  * the names its own stacks would derive.
  *
- * - zone bucket in the DR region: `<org>-<domain>-<zone>-<env>-<account>-<dr region>`
- *   (the replica bucket of a replicated zone; for the others, the bucket a
- *   rebuild creates and recomputes into);
+ * - zone bucket in the DR region: `<org>-<domain>-<zone>-<env>-<account>-<dr region>`,
+ *   always on for every zone (a replicated zone's replicas; for the others,
+ *   empty until a failover recomputes into it);
  * - zone key replica: the zone key's multi-Region replica, aliased
  *   `alias/<org>/<env>/<domain>/<zone>` in the DR region;
  * - DR access-log bucket: `<org>-<domain>-logs-<env>-<account>-<dr region>`;
+ * - the domain's artifacts bucket in the DR region (created by the DR compute
+ *   stack, its access logs in the DR access-log bucket):
+ *   `<org>-<domain>-artifacts-<env>-<account>-<dr region>`;
  * - Lake Formation registration role of a DR bucket:
  *   `<org>-<domain>-lf-<zone>-<env>-<dr region>` (the only reader of its objects);
  * - replication role: `<org>-<domain>-replication-<env>-<primary region>`;
+ * - Lakeform's own roles (jobs, quality, crawlers, the pipeline's MWAA role):
+ *   the names the Model gives them with the DR region as primary
+ *   (own-roles.ts), which the DR compute stacks create;
  * - catalog-export bucket, one per environment, in the DR region:
  *   `<org>-platform-catalog-export-<env>-<account>-<dr region>`, encrypted
  *   with `alias/<org>/<env>/platform/catalog-export`, its access logs in
@@ -44,15 +51,50 @@ export function replicaKeyAlias(ctx: NameContext, partition: Partition, drRegion
   return { alias, aliasArn: kmsAliasArn(partition, drContext(ctx, drRegion), alias) };
 }
 
-/** Receives the server access logs of the domain's DR buckets. */
+/** Receives the server access logs of the domain's DR buckets (zones and artifacts). */
 export function drLogBucket(ctx: NameContext, partition: Partition, drRegion: string, domain: string): BucketModel {
   const name = bucketName(drContext(ctx, drRegion), domain, "logs");
+  return { name, arn: bucketArn(partition, name) };
+}
+
+/** The domain's artifacts bucket when the Model is built with the DR region as primary (generators/model/build.ts), as the DR compute stack creates it. */
+export function drArtifactsBucket(ctx: NameContext, partition: Partition, drRegion: string, domain: string): BucketModel {
+  const name = bucketName(drContext(ctx, drRegion), domain, "artifacts");
   return { name, arn: bucketArn(partition, name) };
 }
 
 /** The role Lake Formation uses to reach a zone's DR bucket: the only reader its read guard lets through. */
 export function drRegistrationRole(ctx: NameContext, partition: Partition, drRegion: string, domain: string, zone: string): { name: string; arn: string } {
   const name = iamRoleName(drContext(ctx, drRegion), domain, `lf-${zone}`);
+  return { name, arn: iamRoleArn(partition, ctx.accountId, name) };
+}
+
+/**
+ * The DR-region role of one of Lakeform's own principals in an exported
+ * grant: `principal` (the primary's role ARN) with kind `job`, `pipeline` or
+ * `crawler` and its principal name (`job:<job>`, `job:quality`,
+ * `pipeline:<env>`, `crawler:<crawler>`). `ctx` is the export's source (the
+ * primary region). The principal must be the role the Model names for that
+ * principal name in the primary region (which also tells the quality role
+ * from a job named `quality`); the DR role is the one it names in the DR
+ * region — the role the DR compute stacks create. Otherwise `why` says why
+ * the principal stays as exported.
+ */
+export function drOwnPrincipal(
+  ctx: NameContext,
+  partition: Partition,
+  drRegion: string,
+  domain: string,
+  kind: OwnPrincipalKind,
+  principalName: string | null,
+  principal: string,
+): { readonly name: string; readonly arn: string } | { readonly why: string } {
+  const of = ownRolesOf(kind, principalName, ctx.environment);
+  if ("why" in of) return of;
+  const arnIn = (c: NameContext, role: (typeof of.roles)[number]) => iamRoleArn(partition, ctx.accountId, ownRoleName(c, domain, role));
+  const role = of.roles.find((r) => arnIn(ctx, r) === principal);
+  if (!role) return { why: `it is not the role Lakeform names ${principalName} in ${ctx.region} (${of.roles.map((r) => arnIn(ctx, r)).join(" or ")})` };
+  const name = ownRoleName(drContext(ctx, drRegion), domain, role);
   return { name, arn: iamRoleArn(partition, ctx.accountId, name) };
 }
 
@@ -86,16 +128,16 @@ export const catalogExportPath = (environment: string, domain: string) => `catal
 // ---------------------------------------------------------------------------
 // The Model's DR parts
 
-/** A zone's DR side: its key replica (every zone) and, when replicated, its replica bucket and replication settings. */
+/** A zone's DR side: its key replica and its DR bucket (every zone) and, when replicated, its replication settings. */
 export interface ZoneDrModel {
   readonly zone: string;
   /** The zone key's replica in the DR region. */
   readonly key: { readonly alias: string; readonly aliasArn: string; readonly description: string };
-  /** The zone's bucket in the DR region (created here only when `replication` is set). */
+  /** The zone's bucket in the DR region, always on: it receives the replicas when `replication` is set, else stays empty until a failover recomputes into it. */
   readonly bucket: BucketModel & { readonly logPrefix: string; readonly lifecycle: LifecycleModel };
   /** The DR registration role: the only reader the DR bucket's read guard lets through. */
   readonly readerRoleArn: string;
-  /** null: the zone is not replicated (recomputed from raw in a rebuild). */
+  /** null: the zone is not replicated (recomputed from raw into its DR bucket after a failover). */
   readonly replication: {
     /** S3 Replication Time Control: 99.99 % of objects within 15 minutes, with metrics. */
     readonly timeControl: boolean;
@@ -110,8 +152,10 @@ export interface DomainDrModel {
   readonly zones: readonly ZoneDrModel[];
   /** null when no zone is replicated. */
   readonly replicationRole: { readonly name: string; readonly arn: string } | null;
-  /** Server access logs of the DR buckets; null when no zone is replicated. */
-  readonly logBucket: (BucketModel & { readonly logRetentionDays: number }) | null;
+  /** Server access logs of the DR zone buckets and of the DR artifacts bucket. */
+  readonly logBucket: BucketModel & { readonly logRetentionDays: number };
+  /** The domain's artifacts bucket in the DR region: not created here (the DR compute stack creates it), but its access logs go to `logBucket`. */
+  readonly artifactsBucket: BucketModel;
   /**
    * The deployment's catalog export: where it goes (the environment's export
    * bucket, object key, the bucket's key), and what it needs beyond the
@@ -181,7 +225,8 @@ export function domainDrOf(
     region: drRegion,
     zones: drZones,
     replicationRole: any ? replicationRole(ctx, partition, domain) : null,
-    logBucket: any ? { ...drLogBucket(ctx, partition, drRegion, domain), logRetentionDays } : null,
+    logBucket: { ...drLogBucket(ctx, partition, drRegion, domain), logRetentionDays },
+    artifactsBucket: drArtifactsBucket(ctx, partition, drRegion, domain),
     export: {
       bucket: catalogExportBucket(ctx, partition, drRegion),
       objectKey: catalogExportPath(ctx.environment, domain),

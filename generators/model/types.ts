@@ -175,7 +175,7 @@ export interface DomainDeploymentModel {
   readonly ingestion: IngestionModel;
   /** The monthly AWS Budget of the domain in this environment, alerting the owner. */
   readonly budget: BudgetModel;
-  /** Always-on DR storage: zone key replicas, replica buckets, replication, and where the catalog export goes. */
+  /** Always-on DR storage: zone key replicas, every zone's DR bucket, replication of the replicated zones, and where the catalog export goes. */
   readonly dr: DomainDrModel;
 }
 

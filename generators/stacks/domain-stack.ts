@@ -118,7 +118,7 @@ export class DomainStack extends AwsStack {
       );
     }
 
-    // Zone key replicas, replica buckets and replication into the DR region.
+    // Zone key replicas, every zone's DR bucket and replication into the DR region.
     alwaysOnDrStorage(this, stack, dep, zoneKeys, zoneBuckets);
 
     for (const link of dep.resourceLinks) {

@@ -19,9 +19,8 @@ export const REBUILT_FROM_OUTPUT = "rebuilt_from";
 
 /**
  * `dr-<domain>-<env>`: a domain's catalog and governance rebuilt in the DR
- * region from its catalog export alone — the replicated zones' DR buckets
- * registered through DR-region roles scoped to the bucket and the replica
- * key, databases and tables pointing at the DR buckets, resource links, their
+ * region from its catalog export alone — every zone's DR bucket registered
+ * through a DR-region role scoped to the bucket and the replica key, databases and tables pointing at the DR buckets, resource links, their
  * LF-tags, data-cells filters and every grant, one Lake Formation permission
  * per exported one. Buckets and keys are not here: the always-on DR storage
  * holds them.

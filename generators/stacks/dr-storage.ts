@@ -18,7 +18,7 @@ import { accessLogBucket, zoneLifecycle } from "./buckets";
  * reference or a data source, and Lakeform stacks use neither (each plans
  * alone, offline). So the domain stack holds its DR side under a second
  * provider, `aws.dr`, and Terraform orders it: zone key → replica key →
- * replica bucket → replication configuration. The platform stack holds the
+ * DR bucket → replication configuration. The platform stack holds the
  * environment's catalog-export bucket in the DR region the same way.
  */
 
@@ -33,12 +33,15 @@ export function replicationReaders(dep: DomainDeploymentModel, zone: string): st
 }
 
 /**
- * The domain's DR side: its catalog export (shipCatalogExport); per zone `aws_kms_replica_key.dr__<zone>` with
- * `aws_kms_alias.dr__<zone>` (the zone's alias in the DR region); per
- * replicated zone `aws_s3_bucket.dr__<zone>` with every protection of a
- * lake bucket, its logs in `aws_s3_bucket.dr__access_logs`, and
- * `aws_s3_bucket_replication_configuration.<zone>` on the zone bucket, under
- * `aws_iam_role.replication`.
+ * The domain's DR side: its catalog export (shipCatalogExport); per zone
+ * `aws_kms_replica_key.dr__<zone>` with `aws_kms_alias.dr__<zone>` (the
+ * zone's alias in the DR region) and `aws_s3_bucket.dr__<zone>` with every
+ * protection of a lake bucket; their logs, and those of the DR artifacts
+ * bucket the DR compute stack creates, in `aws_s3_bucket.dr__access_logs`;
+ * per replicated zone `aws_s3_bucket_replication_configuration.<zone>` on the
+ * zone bucket, under `aws_iam_role.replication`. A zone that is not
+ * replicated has its DR bucket all the same, empty until a failover
+ * recomputes into it, so a rebuild registers every zone.
  */
 export function alwaysOnDrStorage(
   scope: Construct,
@@ -65,31 +68,38 @@ export function alwaysOnDrStorage(
       }),
     );
   }
-  const replicated = dr.zones.filter((z) => z.replication);
-  if (replicated.length === 0 || !dr.logBucket || !dr.replicationRole) return;
 
   const logs = accessLogBucket(scope, "dr-access-logs", {
     terraformName: "dr__access_logs",
     bucket: dr.logBucket,
     retentionDays: dr.logBucket.logRetentionDays,
     accountId: dep.accountId,
-    sourceBucketArns: replicated.map((z) => z.bucket.arn),
+    sourceBucketArns: [...dr.zones.map((z) => z.bucket.arn), dr.artifactsBucket.arn],
   });
   inRegionOf(logs, provider);
 
-  const buckets = replicated.map((z) => {
-    const key = replicaKeys.get(z.zone)!.key.arn;
+  const drBuckets = new Map<string, LakeBucket>();
+  for (const z of dr.zones) {
     const bucket = new LakeBucket(scope, `dr-${z.zone}-bucket`, {
       terraformName: `dr__${z.zone}`,
       bucketName: z.bucket.name,
       bucketArn: z.bucket.arn,
-      encryption: { kind: "kms", kmsKeyArn: key },
+      encryption: { kind: "kms", kmsKeyArn: replicaKeys.get(z.zone)!.key.arn },
+      // DR compute knows the replica only by its alias: its key ID exists once the primary stack has applied.
+      additionalUploadKeyArns: [z.key.aliasArn],
       // As in the primary: only the (DR) registration role reads objects, so a rebuilt lake reads them through Lake Formation.
       onlyObjectReaders: [z.readerRoleArn],
       accessLogs: { targetBucket: logs.bucket.id, targetPrefix: z.bucket.logPrefix },
       lifecycle: zoneLifecycle(z.bucket.lifecycle),
     });
     inRegionOf(bucket, provider);
+    drBuckets.set(z.zone, bucket);
+  }
+
+  const replicated = dr.zones.filter((z) => z.replication);
+  if (replicated.length === 0 || !dr.replicationRole) return;
+  const buckets = replicated.map((z) => {
+    const bucket = drBuckets.get(z.zone)!;
     const source = zoneBuckets.get(z.zone)!;
     return {
       name: z.zone,
@@ -98,7 +108,7 @@ export function alwaysOnDrStorage(
       sourceKeyArn: zoneKeys.get(z.zone)!,
       sourceRegion: dep.region,
       destinationBucketArn: z.bucket.arn,
-      destinationKeyArn: key,
+      destinationKeyArn: replicaKeys.get(z.zone)!.key.arn,
       destinationRegion: dr.region,
       timeControl: z.replication!.timeControl,
       deleteMarkers: z.replication!.deleteMarkers,

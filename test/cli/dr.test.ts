@@ -22,7 +22,7 @@ describe("lakeform dr validate", () => {
     const r = await lakeform("dr", "validate", "--dir", project());
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`ok cdktf.out/catalog-export/prod/sales.json: sales (prod, eu-west-1), 3 databases, 3 tables, 2 filters, 12 grants, ${exportFixture().contentHash}`);
+    expect(r.stdout).toContain(`ok cdktf.out/catalog-export/prod/sales.json: sales (prod, eu-west-1), 3 databases, 3 tables, 2 filters, 14 grants, ${exportFixture().contentHash}`);
   });
 
   it("fails when an export was changed after it was written, naming the file and field", async () => {
@@ -66,13 +66,45 @@ describe("lakeform dr plan", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("dr-platform-prod (eu-central-1, account 222222222222): data-lake settings, 2 LF-tags (confidentiality, domain)");
     expect(r.stdout).toContain("dr-sales-prod (eu-central-1, account 222222222222) from the sales export of prod in eu-west-1, sha256:");
-    expect(r.stdout).toContain("  registrations (1)\n    raw: arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1 through role acme-sales-lf-raw-prod-eu-central-1, key arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/raw");
+    expect(r.stdout).toContain(
+      "  registrations (2)\n" +
+        "    processed: arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-central-1 through role acme-sales-lf-processed-prod-eu-central-1, key arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/processed\n" +
+        "    raw: arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1 through role acme-sales-lf-raw-prod-eu-central-1, key arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/raw\n",
+    );
     expect(r.stdout).toContain("    sales_processed_prod.orders (parquet) at s3://acme-sales-processed-prod-222222222222-eu-central-1/orders/");
     expect(r.stdout).toContain("    sales_processed_prod.orders.eu-orders: without customer_id; rows where region = 'EU'");
-    expect(r.stdout).toContain("  grants (12)");
-    expect(r.stdout).toContain("  not rebuilt (1)\n    registration of arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1 (zone processed): the zone is not replicated");
+    expect(r.stdout).toContain(
+      "  principals remapped to the DR region's roles (4)\n" +
+        "    crawler:partner: arn:aws:iam::222222222222:role/acme-sales-crawler-partner-prod-eu-west-1 → arn:aws:iam::222222222222:role/acme-sales-crawler-partner-prod-eu-central-1\n" +
+        "    job:load: arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-west-1 → arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-central-1\n" +
+        "    job:quality: arn:aws:iam::222222222222:role/acme-sales-quality-prod-eu-west-1 → arn:aws:iam::222222222222:role/acme-sales-quality-prod-eu-central-1\n" +
+        "    pipeline:prod: arn:aws:iam::222222222222:role/acme-platform-mwaa-prod-eu-west-1 → arn:aws:iam::222222222222:role/acme-platform-mwaa-prod-eu-central-1\n" +
+        "  grants (14)\n",
+    );
+    expect(r.stdout).toContain("    job-load-writes: arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-central-1 ALTER, DELETE, INSERT on ");
+    expect(r.stdout).not.toContain("principals kept");
+    // Every zone's DR bucket is always on: nothing is left out.
+    expect(r.stdout).not.toContain("not rebuilt");
     const json = await lakeform("dr", "plan", "--dir", project(), "--format", "json");
     expect(JSON.parse(json.stdout).domains[0]).toMatchObject({ stack: "dr-sales-prod", tables: ["sales_processed_prod.customers", "sales_processed_prod.orders", "sales_raw_prod.events"], tagAssignments: 6 });
+    expect(JSON.parse(json.stdout).domains[0].principals[1]).toEqual({
+      kind: "job",
+      principalName: "job:load",
+      from: "arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-west-1",
+      to: "arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-central-1",
+      why: null,
+    });
+  });
+
+  it("keeps an own principal whose name does not parse, says so, and still succeeds", async () => {
+    const e = exportFixture((c) => (c.grants = c.grants.map((g) => (g.principalName === "job:load" ? { ...g, principalName: "load" } : g))));
+    const r = await lakeform("dr", "plan", "--dir", project({ "prod/sales.json": serializeExport(e) }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("  principals remapped to the DR region's roles (3)\n");
+    expect(r.stdout).toContain(
+      '  principals kept as exported (1)\n    load (job) arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-west-1: its principal name "load" is not job:<job> or job:quality\n',
+    );
+    expect(r.stdout).toContain("    job-load-writes: arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-west-1 ALTER, DELETE, INSERT on ");
   });
 
   it("fails when the region is not where the exports' replicas are", async () => {

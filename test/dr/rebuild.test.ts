@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../generators/export/format";
+import { type ExportGrant, canonicalJson, canonicalizeExport } from "../../generators/export/format";
+import { iamRoleName } from "../../generators/model/names";
 import { type DrStackSettings, grantTerraformName, rebuildDomain, rebuildPlatform, terraformNameOf } from "../../generators/dr/rebuild";
 import { exportFixture } from "../helpers/export-fixture";
 
+const ROLE = "arn:aws:iam::222222222222:role";
 const settings: DrStackSettings = { backendOf: (n) => ({ type: "local", path: `terraform.${n}.tfstate` }), tagsOf: (d, env) => ({ domain: d, environment: env }) };
 const ok = (e = exportFixture(), region = "eu-central-1") => {
   const r = rebuildDomain(e, region, settings);
@@ -42,17 +44,23 @@ describe("rebuildDomain", () => {
     expect(r.primary.contentHash).toBe(exportFixture().contentHash);
   });
 
-  it("changes only the region, the S3 locations and bucket ARNs, the keys and the registration roles", () => {
+  it("changes only the region, the S3 locations and bucket ARNs, the keys, the registration roles and Lakeform's own principals", () => {
     const primary = exportFixture();
     const { contentHash: _h, ...content } = primary;
     const r = ok(primary);
-    // The unreplicated zone's registration is left out (listed in skipped): compare the rest.
-    expect(differences({ ...content, registrations: content.registrations.filter((x) => x.resourceArn.includes("-raw-")) }, r.export)).toEqual([
+    // Lakeform's own roles, by their DR-region names (written out: the rebuild must derive exactly these).
+    const dr: Record<string, string> = Object.fromEntries(
+      ["acme-sales-job-load-prod", "acme-sales-quality-prod", "acme-platform-mwaa-prod", "acme-sales-crawler-partner-prod"].map((n) => [`${ROLE}/${n}-eu-west-1`, `${ROLE}/${n}-eu-central-1`]),
+    );
+    const expected = canonicalizeExport({ ...content, grants: content.grants.map((g) => (dr[g.principal] ? { ...g, principal: dr[g.principal]! } : g)) });
+    expect(differences(expected, r.export)).toEqual([
       "databases[0].locationUri",
       "databases[2].locationUri",
-      "grants[1].resource.resourceArn",
+      "grants[2].resource.resourceArn",
       "registrations[0].resourceArn",
       "registrations[0].roleArn",
+      "registrations[1].resourceArn",
+      "registrations[1].roleArn",
       "source.drRegion",
       "source.region",
       "tables[0].location",
@@ -76,12 +84,70 @@ describe("rebuildDomain", () => {
       ["processed", "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-central-1", "arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/processed"],
       ["raw", "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1", "arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/raw"],
     ]);
-    // Principals are global: every grant goes to the primary's principal.
-    expect(r.export.grants.map((g) => g.principal)).toEqual(primary.grants.map((g) => g.principal));
+    // Other principals are global: their grants go to the primary's principal.
+    const others = (gs: readonly ExportGrant[]) => gs.filter((g) => !["job", "pipeline", "crawler"].includes(g.principalKind)).map((g) => g.principal);
+    expect(others(r.export.grants)).toEqual(others(primary.grants));
   });
 
-  it("registers the replicated zones' DR buckets through the DR-region role the bucket's read guard lets through, with the replica key", () => {
+  it("remaps each of Lakeform's own principals to the role the Model names in the DR region, and lists the remap", () => {
+    expect(ok().principals).toEqual([
+      { kind: "crawler", principalName: "crawler:partner", from: `${ROLE}/acme-sales-crawler-partner-prod-eu-west-1`, to: `${ROLE}/acme-sales-crawler-partner-prod-eu-central-1`, why: null },
+      { kind: "job", principalName: "job:load", from: `${ROLE}/acme-sales-job-load-prod-eu-west-1`, to: `${ROLE}/acme-sales-job-load-prod-eu-central-1`, why: null },
+      { kind: "job", principalName: "job:quality", from: `${ROLE}/acme-sales-quality-prod-eu-west-1`, to: `${ROLE}/acme-sales-quality-prod-eu-central-1`, why: null },
+      { kind: "pipeline", principalName: "pipeline:prod", from: `${ROLE}/acme-platform-mwaa-prod-eu-west-1`, to: `${ROLE}/acme-platform-mwaa-prod-eu-central-1`, why: null },
+    ]);
+  });
+
+  it("renames a long role by the hash of its DR name, not by replacing the region in the primary's", () => {
+    const job = "reconcile-partner-settlements-daily-x";
+    const primaryName = iamRoleName({ organization: "acme", environment: "prod", accountId: "222222222222", region: "eu-west-1" }, "sales", `job-${job}`);
+    const drName = iamRoleName({ organization: "acme", environment: "prod", accountId: "222222222222", region: "eu-central-1" }, "sales", `job-${job}`);
+    expect(primaryName).toMatch(/-[0-9a-f]{8}-prod-eu-west-1$/);
+    expect(drName).not.toBe(primaryName.replace("eu-west-1", "eu-central-1"));
+    const r = ok(exportFixture((c) => c.grants.push({ ...c.grants.find((g) => g.name === "job-load-writes")!, name: `job-${job}-reads`, principal: `${ROLE}/${primaryName}`, principalName: `job:${job}` })));
+    expect(r.principals.find((p) => p.principalName === `job:${job}`)).toEqual({ kind: "job", principalName: `job:${job}`, from: `${ROLE}/${primaryName}`, to: `${ROLE}/${drName}`, why: null });
+    expect(r.export.grants.filter((g) => g.name === `job-${job}-reads`).map((g) => g.principal)).toEqual([`${ROLE}/${drName}`]);
+  });
+
+  it("tells the quality role from a job named quality by the principal's role", () => {
+    const jobQuality = `${ROLE}/acme-sales-job-quality-prod-eu-west-1`;
+    const r = ok(exportFixture((c) => c.grants.push({ ...c.grants.find((g) => g.name === "job-load-writes")!, name: "job-quality-writes", principal: jobQuality, principalName: "job:quality" })));
+    expect(r.principals.filter((p) => p.principalName === "job:quality").map((p) => [p.from, p.to])).toEqual([
+      [jobQuality, `${ROLE}/acme-sales-job-quality-prod-eu-central-1`],
+      [`${ROLE}/acme-sales-quality-prod-eu-west-1`, `${ROLE}/acme-sales-quality-prod-eu-central-1`],
+    ]);
+  });
+
+  it("keeps, with the reason, an own principal whose name does not parse, names another environment's pipeline, or is not the role Lakeform names for it", () => {
+    const r = ok(
+      exportFixture((c) => {
+        c.grants = c.grants.map((g) =>
+          g.principalName === "job:load" ? { ...g, principalName: "load" } : g.principalName === "pipeline:prod" ? { ...g, principalName: "pipeline:dev" } : g.principalName === "crawler:partner" ? { ...g, principal: `${ROLE}/someone-elses-crawler` } : g,
+        );
+      }),
+    );
+    expect(r.principals.filter((p) => p.to === null)).toEqual([
+      { kind: "crawler", principalName: "crawler:partner", from: `${ROLE}/someone-elses-crawler`, to: null, why: `it is not the role Lakeform names crawler:partner in eu-west-1 (${ROLE}/acme-sales-crawler-partner-prod-eu-west-1)` },
+      { kind: "job", principalName: "load", from: `${ROLE}/acme-sales-job-load-prod-eu-west-1`, to: null, why: 'its principal name "load" is not job:<job> or job:quality' },
+      { kind: "pipeline", principalName: "pipeline:dev", from: `${ROLE}/acme-platform-mwaa-prod-eu-west-1`, to: null, why: `its principal name "pipeline:dev" is not pipeline:prod: another environment's pipeline` },
+    ]);
+    // Their grants keep the exported principal; nothing is left out for it.
+    expect(r.export.grants.filter((g) => ["load", "pipeline:dev", "crawler:partner"].includes(g.principalName ?? "")).map((g) => g.principal).sort()).toEqual(
+      [`${ROLE}/acme-platform-mwaa-prod-eu-west-1`, `${ROLE}/acme-sales-job-load-prod-eu-west-1`, `${ROLE}/acme-sales-job-load-prod-eu-west-1`, `${ROLE}/someone-elses-crawler`, `${ROLE}/someone-elses-crawler`].sort(),
+    );
+    expect(r.skipped).toEqual([]);
+  });
+
+  it("registers every zone's DR bucket, replicated or not, through the DR-region role the bucket's read guard lets through, with the replica key", () => {
     expect(ok().registrations).toEqual([
+      {
+        terraformName: "processed",
+        zone: "processed",
+        bucketArn: "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-central-1",
+        keyArn: "arn:aws:kms:eu-central-1:222222222222:alias/acme/prod/sales/processed",
+        roleName: "acme-sales-lf-processed-prod-eu-central-1",
+        roleArn: "arn:aws:iam::222222222222:role/acme-sales-lf-processed-prod-eu-central-1",
+      },
       {
         terraformName: "raw",
         zone: "raw",
@@ -93,28 +159,37 @@ describe("rebuildDomain", () => {
     ]);
   });
 
-  it("leaves out, with the reason, what it cannot rebuild: unreplicated registrations, tables of unknown format or outside the zones, and what depends on them", () => {
+  it("leaves out, with the reason, what it cannot rebuild: tables of unknown format or outside the zones, registrations and locations outside the zone buckets, and what depends on them", () => {
     const e = exportFixture((c) => {
+      const named = (n: string) => c.grants.find((g) => g.name === n)!;
       c.tables.push({ ...c.tables[2]!, name: "crawled", format: "other", storage: null, parameters: {} });
       c.tables.push({ ...c.tables[2]!, name: "elsewhere", location: "s3://someone-elses-bucket/x/" });
-      c.grants.push({ ...c.grants[4]!, resource: { kind: "table", database: "sales_raw_prod", name: "elsewhere" } });
+      c.grants.push({ ...named("job-load-writes"), resource: { kind: "table", database: "sales_raw_prod", name: "elsewhere" } });
       c.dataCellsFilters.push({ name: "f", database: "sales_raw_prod", table: "crawled", columns: null, excludedColumns: [], rowFilter: "payload = 'x'" });
-      c.grants.push({ ...c.grants[1]!, resource: { kind: "dataCellsFilter", database: "sales_raw_prod", table: "crawled", name: "f" } });
-      c.grants.push({ ...c.grants[5]!, resource: { kind: "dataLocation", resourceArn: "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1" } });
+      c.grants.push({ ...named("eu-orders"), resource: { kind: "dataCellsFilter", database: "sales_raw_prod", table: "crawled", name: "f" } });
+      c.registrations.push({ resourceArn: "arn:aws:s3:::someone-elses-bucket", roleArn: "arn:aws:iam::222222222222:role/theirs", hybridAccessEnabled: false });
+      c.grants.push({ ...named("crawler-location"), resource: { kind: "dataLocation", resourceArn: "arn:aws:s3:::someone-elses-bucket" } });
+      // A location in the processed zone is rebuilt: its DR bucket is always on and registered.
+      c.grants.push({ ...named("crawler-location"), resource: { kind: "dataLocation", resourceArn: "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1" } });
     });
     const r = ok(e);
     expect(r.skipped.map((s) => s.what)).toEqual([
       "table sales_raw_prod.crawled",
       "table sales_raw_prod.elsewhere",
       "data-cells filter sales_raw_prod.crawled.f",
-      "registration of arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1 (zone processed)",
-      "grant crawler-location to arn:aws:iam::222222222222:role/acme-sales-crawler-prod-eu-west-1 on dataLocation",
+      "registration of arn:aws:s3:::someone-elses-bucket",
+      "grant crawler-location to arn:aws:iam::222222222222:role/acme-sales-crawler-partner-prod-eu-west-1 on dataLocation",
       "grant job-load-writes to arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-west-1 on table",
       "grant eu-orders to arn:aws:iam::222222222222:role/eu-analysts on dataCellsFilter",
     ]);
     expect(r.skipped[0]!.why).toMatch(/not one Lakeform declares/);
-    expect(r.skipped[3]!.why).toMatch(/not replicated/);
+    expect(r.skipped[3]!.why).toMatch(/not a zone bucket of the domain/);
+    expect(r.skipped[4]!.why).toMatch(/not registered in the DR region/);
     expect(r.export.tables.map((t) => t.name)).toEqual(["customers", "orders", "events"]);
+    expect(r.export.grants.filter((g) => g.resource.kind === "dataLocation").map((g) => (g.resource as { resourceArn: string }).resourceArn)).toEqual([
+      "arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-central-1",
+      "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1",
+    ]);
   });
 
   it("gives every database, table, filter and grant a legal, unique Terraform name that does not depend on order", () => {

@@ -23,30 +23,40 @@ function roundTrip(primary: CatalogExport, region: string, all: readonly Catalog
   return { rebuild: r.rebuild, domainJson, readBack: exportFromDrStacks(JSON.parse(platformJson), JSON.parse(domainJson)) };
 }
 
-/** The primary export with the remapped fields (and what the rebuild skips, by its own account) blanked, for "equal except". */
-function withoutRemapped(e: Omit<CatalogExport, "contentHash">, skippedRegistrations: readonly string[] = []) {
+const OWN = ["job", "pipeline", "crawler"];
+
+/** The primary export with the remapped fields blanked, for "equal except": Lakeform's own principals become their principal names. */
+function withoutRemapped(e: Omit<CatalogExport, "contentHash">) {
   const bucketless = (s: string | null) => (s === null ? null : s.replace(/^s3:\/\/[^/]+/, "s3://<bucket>").replace(/^arn:aws:s3:::[^/]+/, "arn:aws:s3:::<bucket>"));
+  const grants = e.grants
+    .map((g) => (OWN.includes(g.principalKind) ? { ...g, principal: `<${g.principalName}>` } : g))
+    .map((g) => (g.resource.kind === "dataLocation" ? { ...g, resource: { ...g.resource, resourceArn: bucketless(g.resource.resourceArn) } } : g))
+    .sort((a, b) => (canonicalJson(a) < canonicalJson(b) ? -1 : 1));
   return {
     ...e,
     source: { ...e.source, region: "<region>", drRegion: "<region>" },
     zones: e.zones.map((z) => ({ name: z.name })),
     databases: e.databases.map((d) => ({ ...d, locationUri: bucketless(d.locationUri) })),
     tables: e.tables.map((t) => ({ ...t, location: bucketless(t.location) })),
-    registrations: e.registrations.filter((r) => !skippedRegistrations.includes(r.resourceArn)).map((r) => ({ ...r, resourceArn: "<bucket>", roleArn: "<role>" })),
-    grants: e.grants.map((g) => (g.resource.kind === "dataLocation" ? { ...g, resource: { ...g.resource, resourceArn: bucketless(g.resource.resourceArn) } } : g)),
+    registrations: e.registrations.map((r) => ({ ...r, resourceArn: "<bucket>", roleArn: "<role>" })),
+    grants,
   };
 }
 
 describe("round trip: export → DR stacks → export of the DR side", () => {
-  it("gives back the primary export, remapped, and equal to it but for region, locations, keys and registration roles", () => {
+  it("gives back the primary export, remapped, and equal to it but for region, locations, keys, registration roles and Lakeform's own principals", () => {
     const primary = exportFixture();
     const { rebuild, readBack } = roundTrip(primary, "eu-central-1");
     expect(readBack).toEqual(rebuild.export);
     const { contentHash: _, ...content } = primary;
-    const skipped = ["arn:aws:s3:::acme-sales-processed-prod-222222222222-eu-west-1"];
-    expect(canonicalJson(withoutRemapped(readBack, []))).toBe(canonicalJson(withoutRemapped(content, skipped)));
+    expect(rebuild.skipped).toEqual([]);
+    expect(canonicalJson(withoutRemapped(readBack))).toBe(canonicalJson(withoutRemapped(content)));
     expect(readBack.source.region).toBe("eu-central-1");
-    expect(readBack.registrations.map((r) => r.roleArn)).toEqual(["arn:aws:iam::222222222222:role/acme-sales-lf-raw-prod-eu-central-1"]);
+    expect(readBack.registrations.map((r) => r.roleArn)).toEqual(["processed", "raw"].map((z) => `arn:aws:iam::222222222222:role/acme-sales-lf-${z}-prod-eu-central-1`));
+    // The stack grants to the DR region's own roles.
+    expect([...new Set(readBack.grants.filter((g) => OWN.includes(g.principalKind)).map((g) => g.principal))].sort()).toEqual(
+      ["acme-platform-mwaa-prod", "acme-sales-crawler-partner-prod", "acme-sales-job-load-prod", "acme-sales-quality-prod"].map((n) => `arn:aws:iam::222222222222:role/${n}-eu-central-1`),
+    );
   });
 
   it("keeps Iceberg partition keys, column comments and tags, included-column filters and grant options through the round trip", () => {
@@ -82,16 +92,25 @@ describe("round trip of every example domain's export", () => {
     expect(exampleExports.map((e) => e.file)).toEqual(model.domains.flatMap((d) => d.deployments.map((x) => `catalog-export/${x.environment}/${d.name}.json`)).sort());
   });
 
-  it.each(exampleExports.map((e) => [e.file, e.export] as const))("%s: export → DR stacks → read back equals the primary export except region, locations, keys and registration roles", (_, primary) => {
+  it.each(exampleExports.map((e) => [e.file, e.export] as const))("%s: export → DR stacks → read back equals the primary export except region, locations, keys, registration roles and own principals", (_, primary) => {
     const all = exampleExports.map((e) => e.export).filter((e) => e.source.environment === primary.source.environment);
     const { rebuild, readBack } = roundTrip(primary, model.regions.dr, all);
     expect(readBack).toEqual(rebuild.export);
-    // Left out: only the registrations of zones that are not replicated.
-    const unreplicated = primary.zones.filter((z) => !z.replicated).map((z) => z.bucketArn);
-    expect(rebuild.skipped.map((x) => x.what)).toEqual(unreplicated.map((arn) => `registration of ${arn} (zone ${primary.zones.find((z) => z.bucketArn === arn)!.name})`));
+    // Nothing is left out: every zone's DR bucket is always on, so every zone is registered.
+    expect(rebuild.skipped).toEqual([]);
+    expect(readBack.registrations.length).toBe(primary.zones.length);
     const { contentHash: _h, ...content } = primary;
-    expect(canonicalJson(withoutRemapped(readBack))).toBe(canonicalJson(withoutRemapped(content, unreplicated)));
+    expect(canonicalJson(withoutRemapped(readBack))).toBe(canonicalJson(withoutRemapped(content)));
     expect(readBack.tables.length).toBe(primary.tables.length);
     expect(readBack.grants.length).toBe(primary.grants.length);
+    // Every own principal of the examples is remapped (none kept), each grant to its principal's DR role, never to the primary's.
+    const own = primary.grants.filter((g) => OWN.includes(g.principalKind));
+    expect(own.length).toBeGreaterThan(0);
+    expect(rebuild.principals.filter((p) => p.to === null)).toEqual([]);
+    expect(new Set(rebuild.principals.map((p) => p.from))).toEqual(new Set(own.map((g) => g.principal)));
+    const to = new Map(rebuild.principals.map((p) => [p.from, p.to]));
+    for (const p of rebuild.principals) expect(p.to, p.principalName ?? "").not.toBe(p.from);
+    const drOwn = readBack.grants.filter((g) => OWN.includes(g.principalKind));
+    expect(canonicalJson(drOwn.map((g) => [g.name, g.principal]).sort())).toBe(canonicalJson(own.map((g) => [g.name, to.get(g.principal)]).sort()));
   });
 });

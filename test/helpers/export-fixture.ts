@@ -23,7 +23,9 @@ const ROLE = (n: string) => `arn:aws:iam::222222222222:role/${n}`;
  * A hand-written export of domain "sales" in prod: raw replicated, processed
  * not; a JSON raw table, a partitioned Parquet table and an Iceberg table
  * with column tags; a resource link; a masking filter and a row filter; and
- * a grant of every resource kind. `mutate` edits the content before the hash.
+ * a grant of every resource kind, and grants to Lakeform's own roles (a job,
+ * the quality role, the pipeline, a crawler) as the Model names them in
+ * eu-west-1. `mutate` edits the content before the hash.
  */
 export function exportFixture(mutate: (e: CatalogExportContent) => void = () => {}): CatalogExport {
   const content: CatalogExportContent = {
@@ -126,14 +128,16 @@ export function exportFixture(mutate: (e: CatalogExportContent) => void = () => 
         name: "job-load-reads",
         principal: ROLE("acme-sales-job-load-prod-eu-west-1"),
         principalKind: "job",
-        principalName: "load",
+        principalName: "job:load",
         permissions: ["SELECT"],
         permissionsWithGrantOption: [],
         resource: { kind: "tableColumns", database: "sales_raw_prod", table: "events", columns: null, excludedColumns: [] },
       },
-      { name: "job-load-writes", principal: ROLE("acme-sales-job-load-prod-eu-west-1"), principalKind: "job", principalName: "load", permissions: ["ALTER", "DELETE", "INSERT"], permissionsWithGrantOption: [], resource: { kind: "table", database: "sales_processed_prod", name: "orders" } },
-      { name: "crawler-location", principal: ROLE("acme-sales-crawler-prod-eu-west-1"), principalKind: "iam-role", principalName: null, permissions: ["DATA_LOCATION_ACCESS"], permissionsWithGrantOption: [], resource: { kind: "dataLocation", resourceArn: `arn:aws:s3:::${RAW}` } },
-      { name: "crawler-database", principal: ROLE("acme-sales-crawler-prod-eu-west-1"), principalKind: "iam-role", principalName: null, permissions: ["ALTER", "CREATE_TABLE", "DESCRIBE"], permissionsWithGrantOption: [], resource: { kind: "database", name: "sales_raw_discovered_prod" } },
+      { name: "job-load-writes", principal: ROLE("acme-sales-job-load-prod-eu-west-1"), principalKind: "job", principalName: "job:load", permissions: ["ALTER", "DELETE", "INSERT"], permissionsWithGrantOption: [], resource: { kind: "table", database: "sales_processed_prod", name: "orders" } },
+      { name: "quality-reads", principal: ROLE("acme-sales-quality-prod-eu-west-1"), principalKind: "job", principalName: "job:quality", permissions: ["DESCRIBE", "SELECT"], permissionsWithGrantOption: [], resource: { kind: "table", database: "sales_processed_prod", name: "orders" } },
+      { name: "pipeline-daily-into", principal: ROLE("acme-platform-mwaa-prod-eu-west-1"), principalKind: "pipeline", principalName: "pipeline:prod", permissions: ["ALTER", "DESCRIBE", "INSERT"], permissionsWithGrantOption: [], resource: { kind: "table", database: "sales_processed_prod", name: "orders" } },
+      { name: "crawler-location", principal: ROLE("acme-sales-crawler-partner-prod-eu-west-1"), principalKind: "crawler", principalName: "crawler:partner", permissions: ["DATA_LOCATION_ACCESS"], permissionsWithGrantOption: [], resource: { kind: "dataLocation", resourceArn: `arn:aws:s3:::${RAW}` } },
+      { name: "crawler-database", principal: ROLE("acme-sales-crawler-partner-prod-eu-west-1"), principalKind: "crawler", principalName: "crawler:partner", permissions: ["ALTER", "CREATE_TABLE", "DESCRIBE"], permissionsWithGrantOption: [], resource: { kind: "database", name: "sales_raw_discovered_prod" } },
       { name: "admins", principal: ROLE("data-stewards"), principalKind: "iam-role", principalName: "data-stewards", permissions: ["DESCRIBE", "SELECT"], permissionsWithGrantOption: ["DESCRIBE", "SELECT"], resource: { kind: "table", database: "sales_raw_prod", name: null } },
       { name: "tag-stewards", principal: ROLE("data-stewards"), principalKind: "iam-role", principalName: "data-stewards", permissions: ["ASSOCIATE", "DESCRIBE"], permissionsWithGrantOption: [], resource: { kind: "lfTag", key: "confidentiality", values: ["internal", "public"] } },
       { name: "creators", principal: ROLE("data-stewards"), principalKind: "iam-role", principalName: "data-stewards", permissions: ["CREATE_DATABASE"], permissionsWithGrantOption: [], resource: { kind: "catalog" } },

@@ -61,7 +61,7 @@ import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
 import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
-import { accessKey, artifactsBuckets, isCatalogExportBucket, refersTo, REPLICA_KEY, REPLICATION, replicaBuckets, replicationRoleOf, sameStrings, violation, ATHENA, awsOwnedGatewayReads, BUDGET, COST_ALLOCATION_TAG, VPC_ENDPOINT, attached, ATTACHMENTS_EXCLUSIVE, blocks, BUCKET, bucketArnOf, type Check, EMR_EKS, EMR_SECURITY, EMR_SERVERLESS, encryptionOf, entries, escapeRe, FIREHOSE, GLUE_CRAWLER, GLUE_DATABASE, GLUE_JOB, GLUE_SECURITY, GLUE_TABLE, holdsCatalogData, iamDocuments, INSTANCE_PROFILE, isAccessLogBucket, isArtifactsBucket, isDocumentedResourceStar, isMwaaSourceBucket, isSourceOf, isTrailBucket, jobPiiProblem, type Json, keyPrefixIn, KMS_KEY, lakeBuckets, LF_PERMISSIONS, LF_RESOURCE, LIFECYCLE, list, LOG_GROUP, LOGGING, MANAGED_ATTACHMENTS, MWAA, MWAA_LOG_TYPES, mwaaKeysOf, mwaaKeyUses, mwaaLog, mwaaSourceBuckets, NOTIFICATION, onlyUnscopableActions, OWNERSHIP, PAB, piiColumns, POLICIES_EXCLUSIVE, POLICY, providerOf, QUALITY_PII_REASON_DOCUMENTED, READ_GUARD, refName, registrationRoleOf, RESOURCE_STAR_DOCUMENTED, type Resources, ROLE, ROLE_POLICY, roleArnOf, rootAccountOf, S3_OBJECT, SECURITY_GROUP, securityConfigurationOf, SETTINGS, SG_EGRESS_RULE, SG_INGRESS_RULE, SG_RULE, SNS_TOPIC, SNS_TOPIC_POLICY, SSE, STANDING_EMR, STATE_MACHINE, statementsOf, type TfStack, TRAIL, UNSCOPABLE, UNSCOPABLE_ACTIONS_DOCUMENTED, uploadKeysOf, usedForArtifacts, VERSIONING, type Violation, zoneKeysOf, zonesWrittenBy } from "../../generators/guardrails/terraform";
+import { accessKey, artifactsBuckets, isCatalogExportBucket, refersTo, REPLICA_KEY, REPLICATION, replicaBuckets, replicationRoleOf, replicationsInto, sameStrings, violation, ATHENA, awsOwnedGatewayReads, BUDGET, COST_ALLOCATION_TAG, VPC_ENDPOINT, attached, ATTACHMENTS_EXCLUSIVE, blocks, BUCKET, bucketArnOf, type Check, EMR_EKS, EMR_SECURITY, EMR_SERVERLESS, encryptionOf, entries, escapeRe, FIREHOSE, GLUE_CRAWLER, GLUE_DATABASE, GLUE_JOB, GLUE_SECURITY, GLUE_TABLE, holdsCatalogData, iamDocuments, INSTANCE_PROFILE, isAccessLogBucket, isArtifactsBucket, isDocumentedResourceStar, isMwaaSourceBucket, isSourceOf, isTrailBucket, jobPiiProblem, type Json, keyPrefixIn, KMS_KEY, lakeBuckets, LF_PERMISSIONS, LF_RESOURCE, LIFECYCLE, list, LOG_GROUP, LOGGING, MANAGED_ATTACHMENTS, MWAA, MWAA_LOG_TYPES, mwaaKeysOf, mwaaKeyUses, mwaaLog, mwaaSourceBuckets, NOTIFICATION, onlyUnscopableActions, OWNERSHIP, PAB, piiColumns, POLICIES_EXCLUSIVE, POLICY, providerOf, QUALITY_PII_REASON_DOCUMENTED, READ_GUARD, refName, registrationRoleOf, RESOURCE_STAR_DOCUMENTED, type Resources, ROLE, ROLE_POLICY, roleArnOf, rootAccountOf, S3_OBJECT, SECURITY_GROUP, securityConfigurationOf, SETTINGS, SG_EGRESS_RULE, SG_INGRESS_RULE, SG_RULE, SNS_TOPIC, SNS_TOPIC_POLICY, SSE, STANDING_EMR, STATE_MACHINE, statementsOf, type TfStack, TRAIL, UNSCOPABLE, UNSCOPABLE_ACTIONS_DOCUMENTED, uploadKeysOf, usedForArtifacts, VERSIONING, type Violation, zoneKeysOf, zonesWrittenBy } from "../../generators/guardrails/terraform";
 import { checkAthenaWorkgroups } from "../../generators/guardrails/rules/athena/ath-001-workgroups";
 import { checkBudgets } from "../../generators/guardrails/rules/cost/cost-001-domain-budget";
 import { checkTrailPolicies } from "../../generators/guardrails/rules/cloudtrail/ct-001-trail-source-arn";
@@ -235,7 +235,7 @@ describe("security audit of every example stack", () => {
     const crawlers = deployments.flatMap((d) => d.discovery.crawlers);
     const withCrawlers = deployments.filter((d) => d.discovery.crawlers.length > 0).length;
     const streams = deployments.reduce((n, d) => n + d.ingestion.streams.length, 0);
-    // DR: a replica bucket per replicated zone and a DR access-log bucket per deployment that replicates; a replica key per zone.
+    // DR: a DR bucket and a replica key per zone and a DR access-log bucket per deployment; replication for the replicated zones only.
     const replicated = deployments.reduce((n, d) => n + d.dr.zones.filter((z) => z.replication).length, 0);
     const replicating = deployments.filter((d) => d.dr.replicationRole !== null).length;
     expect(replicated).toBeGreaterThan(replicating);
@@ -243,7 +243,7 @@ describe("security audit of every example stack", () => {
     expect(count(REPLICA_KEY)).toBe(domainStacks.length * 3);
     // Three zones, the access-log, audit and artifacts buckets per domain stack (and the DR ones); MWAA's source bucket and its access-log bucket,
     // the catalog-export bucket and its access-log bucket per platform stack: the checks cannot pass vacuously.
-    expect(count(BUCKET)).toBe(domainStacks.length * 6 + replicated + replicating + platformStacks * 4);
+    expect(count(BUCKET)).toBe(domainStacks.length * (6 + 3 + 1) + platformStacks * 4);
     // A key per zone, the audit key and the ops key; MWAA's key and the catalog-export key.
     expect(count(KMS_KEY)).toBe(domainStacks.length * 5 + platformStacks * 2);
     expect(count(POLICY)).toBe(count(BUCKET));
@@ -320,8 +320,9 @@ describe("security audit of every example stack", () => {
     }
     for (const s of domainStacksOf()) {
       expect(lakeBuckets(s).map(([n]) => n), s.name).toEqual(["curated", "processed", "raw"]);
-      // raw is replicated in every example; cdr replicates processed too.
-      expect(replicaBuckets(s).map(([n]) => n), s.name).toEqual(s.name.startsWith("cdr-") ? ["dr__processed", "dr__raw"] : ["dr__raw"]);
+      // Every zone has its DR bucket (raw is replicated in every example, cdr replicates processed too; the others wait for a failover).
+      expect(replicaBuckets(s).map(([n]) => n), s.name).toEqual(["dr__curated", "dr__processed", "dr__raw"]);
+      expect(replicaBuckets(s).filter(([n]) => replicationsInto(s, n).length > 0).map(([n]) => n), s.name).toEqual(s.name.startsWith("cdr-") ? ["dr__processed", "dr__raw"] : ["dr__raw"]);
       expect(entries(s, BUCKET).filter(([n, r]) => isCatalogExportBucket(s, n, r)), s.name).toEqual([]);
       expect(artifactsBuckets(s).map(([n]) => n), s.name).toEqual(["artifacts"]);
       expect(mwaaSourceBuckets(s).map(([n]) => n), s.name).toEqual([]);
@@ -3676,6 +3677,22 @@ describe("checkReplication and the replica rules, on a synthesized stack broken 
       "aws_s3_bucket.dr__raw: DenyObjectReadsOutsideLakeFormation excepts arn:aws:iam::111111111111:role/acme-cdr-lf-raw-dev-eu-west-1, which must be a role of the account outside this stack",
       "aws_s3_bucket_replication_configuration.raw: replicas are not encrypted under the replica of the source bucket's zone key",
       "aws_s3_bucket_replication_configuration.raw: replicas are encrypted under another key than the replica bucket's",
+    ]);
+  });
+
+  it("holds the DR bucket of a zone that is not replicated (cdr's curated) to the same rules, and keeps the replication role out of it", () => {
+    const curated = "acme-cdr-curated-dev-111111111111-eu-central-1";
+    expect(replicaBuckets(base).map(([n]) => n)).toContain("dr__curated");
+    expect(replicationsInto(base, "dr__curated")).toEqual([]);
+    const s = broken((res) => {
+      editPolicy(res, POLICY, "dr__curated", (st) => (st.find((x) => x.Sid === READ_GUARD)!.Condition = { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/acme-cdr-replication-dev-eu-west-1"] } }));
+      delete (res[NOTIFICATION] as Record<string, Json>).dr__curated;
+      editPolicy(res, ROLE_POLICY, "replication__replicate", (st) => st.find((x) => x.Sid === "WriteReplicas")!.Resource.push(`arn:aws:s3:::${curated}/*`));
+    });
+    expect(checkReplication(s).map((v) => `${v.address}: ${v.message}`)).toEqual([
+      "aws_s3_bucket.dr__curated: DenyObjectReadsOutsideLakeFormation excepts arn:aws:iam::111111111111:role/acme-cdr-replication-dev-eu-west-1, which must be a role of the account outside this stack",
+      "aws_s3_bucket.dr__curated: sends no events (CKV2_AWS_62): a rebuilt lake starts crawlers from them",
+      `aws_iam_role_policy.replication__replicate: statement WriteReplicas: resource arn:aws:s3:::${curated}/* is not one replication needs for these actions`,
     ]);
   });
 

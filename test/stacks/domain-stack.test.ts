@@ -19,7 +19,7 @@ const PROD = "222222222222";
 const bucketName = (zone: string, env = "dev", account = DEV) => `acme-sales-${zone}-${env}-${account}-eu-west-1`;
 const ZONES = ["raw", "processed", "curated"];
 /** Always-on DR (test/stacks/dr-storage.test.ts): raw is replicated by default; every zone key has a replica. */
-const DR_BUCKETS = ["dr__access_logs", "dr__raw"];
+const DR_BUCKETS = ["dr__access_logs", ...ZONES.map((z) => `dr__${z}`)];
 const DR_KEY_ALIASES = ZONES.map((z) => `dr__${z}`);
 
 const model = modelFrom();
@@ -102,12 +102,12 @@ describe("DomainStack storage", () => {
     for (const z of [...ZONES, "audit", "artifacts"]) {
       expect(resource(tf, "aws_s3_bucket_logging", z), z).toEqual({ bucket: `\${aws_s3_bucket.${z}.id}`, target_bucket: "${aws_s3_bucket.access_logs.id}", target_prefix: `${z}/` });
     }
-    // The replica bucket logs in the DR region, into its own log bucket.
-    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")).sort()).toEqual(["artifacts", "audit", "dr__raw", ...ZONES].sort());
+    // The DR zone buckets log in the DR region, into their own log bucket.
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_logging")).sort()).toEqual(["artifacts", "audit", ...ZONES, ...ZONES.map((z) => `dr__${z}`)].sort());
   });
 
   it("sends zone bucket events to EventBridge, but not the access-log, audit or artifacts bucket's (nothing starts from their writes)", () => {
-    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_notification")).sort()).toEqual(["dr__raw", ...ZONES].sort());
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_notification")).sort()).toEqual([...ZONES, ...ZONES.map((z) => `dr__${z}`)].sort());
     for (const z of ZONES) expect(resource(tf, "aws_s3_bucket_notification", z), z).toEqual({ bucket: `\${aws_s3_bucket.${z}.id}`, eventbridge: true });
   });
 });
@@ -191,7 +191,8 @@ describe("DomainStack lifecycle", () => {
       d.zones = { landing: {}, processed: {} };
     });
     const out = synthStackOf(m, "sales-dev");
-    expect(Object.keys(resourcesOf(out, "aws_s3_bucket")).sort()).toEqual(["access_logs", "artifacts", "audit", "landing", "processed"]);
+    // Their DR buckets follow them (always on, not replicated here: neither is raw).
+    expect(Object.keys(resourcesOf(out, "aws_s3_bucket")).sort()).toEqual(["access_logs", "artifacts", "audit", "dr__access_logs", "dr__landing", "dr__processed", "landing", "processed"]);
     expect(resource(out, "aws_glue_catalog_database", "landing").name).toBe("sales_landing_dev");
     // Registration and the trail follow the declared zones too.
     expect(Object.keys(resourcesOf(out, "aws_lakeformation_resource")).sort()).toEqual(["landing", "processed"]);

@@ -50,22 +50,21 @@ describe("DrDomainStack", () => {
     expect(domainTf.provider!.aws![0]).toMatchObject({ region: "eu-central-1", allowed_account_ids: ["222222222222"] });
   });
 
-  it("registers the replica bucket, hybrid access off, through a DR-region role that reaches that bucket and the replica key by alias only", () => {
-    expect(Object.keys(resourcesOf(domainTf, "aws_lakeformation_resource"))).toEqual(["raw"]);
-    expect(resource(domainTf, "aws_lakeformation_resource", "raw")).toMatchObject({
-      arn: "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1",
-      role_arn: "${aws_iam_role.raw.arn}",
-      hybrid_access_enabled: false,
-      use_service_linked_role: false,
-    });
-    expect(resource(domainTf, "aws_iam_role", "raw").name).toBe("acme-sales-lf-raw-prod-eu-central-1");
-    const p = policyOf(resource(domainTf, "aws_iam_role_policy", "raw__data-access"));
-    expect(p.Statement.map((s) => s.Resource)).toEqual([
-      "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1/*",
-      "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1",
-      "arn:aws:kms:eu-central-1:222222222222:key/*",
-    ]);
-    expect(p.Statement[2]!.Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": "alias/acme/prod/sales/raw" } });
+  it("registers every zone's DR bucket, replicated or not, hybrid access off, through a DR-region role that reaches that bucket and the replica key by alias only", () => {
+    expect(Object.keys(resourcesOf(domainTf, "aws_lakeformation_resource"))).toEqual(["processed", "raw"]);
+    for (const z of ["processed", "raw"]) {
+      const bucket = `acme-sales-${z}-prod-222222222222-eu-central-1`;
+      expect(resource(domainTf, "aws_lakeformation_resource", z)).toMatchObject({
+        arn: `arn:aws:s3:::${bucket}`,
+        role_arn: `\${aws_iam_role.${z}.arn}`,
+        hybrid_access_enabled: false,
+        use_service_linked_role: false,
+      });
+      expect(resource(domainTf, "aws_iam_role", z).name).toBe(`acme-sales-lf-${z}-prod-eu-central-1`);
+      const p = policyOf(resource(domainTf, "aws_iam_role_policy", `${z}__data-access`));
+      expect(p.Statement.map((s) => s.Resource)).toEqual([`arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}`, "arn:aws:kms:eu-central-1:222222222222:key/*"]);
+      expect(p.Statement[2]!.Condition).toEqual({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": `alias/acme/prod/sales/${z}` } });
+    }
   });
 
   it("points databases and tables at the DR buckets, tags them as exported, and keeps the table formats", () => {
@@ -85,7 +84,7 @@ describe("DrDomainStack", () => {
     expect(Object.keys(perms).length).toBe(primary.grants.length);
     const named = (name: string) => Object.entries(perms).filter(([k]) => k.startsWith(`${name}--`)).map(([, v]) => v)[0]!;
     expect(named("admins")).toMatchObject({ permissions: ["DESCRIBE", "SELECT"], permissions_with_grant_option: ["DESCRIBE", "SELECT"], table: { database_name: "${aws_glue_catalog_database.sales_raw_prod.name}", wildcard: true } });
-    expect(named("crawler-location")).toMatchObject({ data_location: { arn: "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1" }, depends_on: ["aws_lakeformation_resource.raw"] });
+    expect(named("crawler-location")).toMatchObject({ data_location: { arn: "arn:aws:s3:::acme-sales-raw-prod-222222222222-eu-central-1" }, depends_on: ["aws_lakeformation_resource.processed", "aws_lakeformation_resource.raw"] });
     expect(named("eu-orders")).toMatchObject({ data_cells_filter: { name: "eu-orders", table_name: "${aws_glue_catalog_table.sales_processed_prod__orders.name}" }, depends_on: ["aws_lakeformation_data_cells_filter.sales_processed_prod__orders__eu-orders"] });
     expect(named("creators")).toMatchObject({ catalog_resource: true, permissions: ["CREATE_DATABASE"] });
     expect(named("job-load-reads")).toMatchObject({ table_with_columns: { wildcard: true, name: "${aws_glue_catalog_table.sales_raw_prod__events.name}" } });

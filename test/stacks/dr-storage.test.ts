@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyExport } from "../../generators/export/format";
-import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
+import { deploymentOf, modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
 import { policyOf, resource, resourcesOf, type TfJson } from "../helpers/synth";
 
@@ -40,31 +40,57 @@ describe("always-on DR storage in the domain stack", () => {
     }
   });
 
-  it("replicates raw by default into a DR bucket with every protection of a lake bucket, all in the DR region", () => {
+  it("creates a DR bucket for every zone, replicated or not, with every protection of a lake bucket, all in the DR region", () => {
     expect(inDr(tf)).toEqual(
       [
         ...["aws_kms_alias", "aws_kms_replica_key"].flatMap((t) => ZONES.map((z) => `${t}.dr__${z}`)),
-        ...["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning"].flatMap((t) => [`${t}.dr__access_logs`, `${t}.dr__raw`]),
-        "aws_s3_bucket_logging.dr__raw",
-        "aws_s3_bucket_notification.dr__raw",
+        ...["aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning"].flatMap((t) =>
+          ["access_logs", ...ZONES].map((z) => `${t}.dr__${z}`),
+        ),
+        ...["aws_s3_bucket_logging", "aws_s3_bucket_notification"].flatMap((t) => ZONES.map((z) => `${t}.dr__${z}`)),
         "aws_s3_object.catalog_export",
       ].sort(),
     );
-    expect(resource(tf, "aws_s3_bucket", "dr__raw")).toMatchObject({ bucket: drBucket("raw"), force_destroy: false });
-    expect(resource(tf, "aws_s3_bucket_server_side_encryption_configuration", "dr__raw").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: "${aws_kms_replica_key.dr__raw.arn}" }, bucket_key_enabled: true },
-    ]);
-    expect(resource(tf, "aws_s3_bucket_versioning", "dr__raw").versioning_configuration).toEqual({ status: "Enabled" });
-    expect(resource(tf, "aws_s3_bucket_logging", "dr__raw")).toMatchObject({ target_bucket: "${aws_s3_bucket.dr__access_logs.id}", target_prefix: "raw/" });
-    // The same lifecycle as the primary's raw bucket.
-    expect(resource(tf, "aws_s3_bucket_lifecycle_configuration", "dr__raw").rule).toEqual(resource(tf, "aws_s3_bucket_lifecycle_configuration", "raw").rule);
+    for (const z of ZONES) {
+      expect(resource(tf, "aws_s3_bucket", `dr__${z}`)).toMatchObject({ bucket: drBucket(z), force_destroy: false });
+      expect(resource(tf, "aws_s3_bucket_server_side_encryption_configuration", `dr__${z}`).rule).toEqual([
+        { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: `\${aws_kms_replica_key.dr__${z}.arn}` }, bucket_key_enabled: true },
+      ]);
+      expect(resource(tf, "aws_s3_bucket_versioning", `dr__${z}`).versioning_configuration).toEqual({ status: "Enabled" });
+      expect(resource(tf, "aws_s3_bucket_public_access_block", `dr__${z}`)).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(resource(tf, "aws_s3_bucket_logging", `dr__${z}`)).toMatchObject({ target_bucket: "${aws_s3_bucket.dr__access_logs.id}", target_prefix: `${z}/` });
+      // The same lifecycle as the primary's zone bucket.
+      expect(resource(tf, "aws_s3_bucket_lifecycle_configuration", `dr__${z}`).rule).toEqual(resource(tf, "aws_s3_bucket_lifecycle_configuration", z).rule);
+    }
+    // Replication stays for the replicated zones only (raw by default).
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_replication_configuration"))).toEqual(["raw"]);
   });
 
-  it("lets only the DR registration role read replicas, and refuses uploads under any other key", () => {
-    const st = policyOf(resource(tf, "aws_s3_bucket_policy", "dr__raw")).Statement;
-    expect(st.map((x) => x.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys", "DenyObjectReadsOutsideLakeFormation"]);
-    expect(st[3]!.Condition).toEqual({ StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "${aws_kms_replica_key.dr__raw.arn}" } });
-    expect(st[4]!.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/acme-sales-lf-raw-dev-eu-central-1`] } });
+  it("lets only the DR registration role read a DR bucket's objects, and refuses uploads under any key but the replica, named by ARN or by alias (DR compute knows only the alias)", () => {
+    for (const z of ZONES) {
+      const st = policyOf(resource(tf, "aws_s3_bucket_policy", `dr__${z}`)).Statement;
+      expect(st.map((x) => x.Sid)).toEqual(["DenyInsecureTransport", "DenyOutdatedTls", "DenyUploadsNotSseKms", "DenyUploadsWithOtherKeys", "DenyObjectReadsOutsideLakeFormation"]);
+      expect(st[0]!.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
+      expect(st[3]!.Condition).toEqual({
+        StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [`\${aws_kms_replica_key.dr__${z}.arn}`, `arn:aws:kms:eu-central-1:${DEV}:alias/acme/dev/sales/${z}`] },
+      });
+      expect(st[4]!.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/acme-sales-lf-${z}-dev-eu-central-1`] } });
+      expect(st.filter((x) => x.Effect === "Allow")).toEqual([]);
+    }
+  });
+
+  it("takes the access logs of every DR zone bucket and of the DR artifacts bucket, named as the Model built for the DR region names the artifacts bucket", () => {
+    const delivery = policyOf(resource(tf, "aws_s3_bucket_policy", "dr__access_logs")).Statement.find((s) => s.Sid === "AllowS3ServerAccessLogDelivery")!;
+    const p = platformFixture();
+    p.regions = { primary: p.regions.dr, dr: p.regions.primary };
+    const artifactsInDr = deploymentOf(modelFrom(p), "sales-dev").artifacts.bucket;
+    expect(artifactsInDr.name).toBe(`acme-sales-artifacts-dev-${DEV}-eu-central-1`);
+    expect(deploymentOf(modelFrom(), "sales-dev").dr.artifactsBucket).toEqual(artifactsInDr);
+    expect(delivery.Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": DEV },
+      ArnLike: { "aws:SourceArn": [artifactsInDr.arn, ...ZONES.map((z) => `arn:aws:s3:::${drBucket(z)}`)] },
+    });
+    expect(resource(tf, "aws_s3_bucket", "dr__access_logs")).toMatchObject({ provider: "aws.dr", bucket: `acme-sales-logs-dev-${DEV}-eu-central-1` });
   });
 
   it("configures replication on raw: whole bucket, SSE-KMS objects re-encrypted under the replica key, no delete markers, no RTC by default", () => {
@@ -132,20 +158,22 @@ describe("always-on DR storage in the domain stack", () => {
     const statements = policyOf(resource(x, "aws_iam_role_policy", "replication__replicate")).Statement;
     expect(statements.find((s) => s.Sid === "ReplicateDeleteMarkers")).toEqual({ Sid: "ReplicateDeleteMarkers", Effect: "Allow", Action: "s3:ReplicateDelete", Resource: [`arn:aws:s3:::${drBucket("processed")}/*`] });
     expect(statements.find((s) => s.Sid === "ReadSourceVersions")!.Resource).toEqual([`arn:aws:s3:::${primaryBucket("processed")}/*`, `arn:aws:s3:::${primaryBucket("raw")}/*`]);
-    expect(Object.keys(resourcesOf(x, "aws_s3_bucket")).filter((b) => b.startsWith("dr__")).sort()).toEqual(["dr__access_logs", "dr__processed", "dr__raw"]);
-    // One log bucket in the DR region takes both replicas' access logs.
-    const delivery = policyOf(resource(x, "aws_s3_bucket_policy", "dr__access_logs")).Statement.find((s) => s.Sid === "AllowS3ServerAccessLogDelivery")!;
-    expect(delivery.Condition!.ArnLike).toEqual({ "aws:SourceArn": [`arn:aws:s3:::${drBucket("processed")}`, `arn:aws:s3:::${drBucket("raw")}`] });
+    // Replicas go only into the DR buckets of the replicated zones; curated's stays empty.
+    expect(statements.find((s) => s.Sid === "WriteReplicas")!.Resource).toEqual([`arn:aws:s3:::${drBucket("processed")}/*`, `arn:aws:s3:::${drBucket("raw")}/*`]);
+    expect(Object.keys(resourcesOf(x, "aws_s3_bucket")).filter((b) => b.startsWith("dr__")).sort()).toEqual(["dr__access_logs", "dr__curated", "dr__processed", "dr__raw"]);
   });
 
-  it("creates no replication role, replica bucket or DR log bucket when nothing is replicated, but still the key replicas", () => {
+  it("creates no replication role or configuration when nothing is replicated, but still every zone's DR bucket, key replica and the DR log bucket", () => {
     const x = withZones({ raw: { replicate: false }, processed: {} });
     expect(resourcesOf(x, "aws_s3_bucket_replication_configuration")).toEqual({});
     expect(resourcesOf(x, "aws_iam_role").replication).toBeUndefined();
-    expect(Object.keys(resourcesOf(x, "aws_s3_bucket")).filter((b) => b.startsWith("dr__"))).toEqual([]);
+    expect(Object.keys(resourcesOf(x, "aws_s3_bucket")).filter((b) => b.startsWith("dr__")).sort()).toEqual(["dr__access_logs", "dr__processed", "dr__raw"]);
     expect(Object.keys(resourcesOf(x, "aws_kms_replica_key")).sort()).toEqual(["dr__processed", "dr__raw"]);
     const guard = policyOf(resource(x, "aws_s3_bucket_policy", "raw")).Statement.find((s) => s.Sid === "DenyObjectReadsOutsideLakeFormation")!;
     expect(guard.Condition).toEqual({ ArnNotEquals: { "aws:PrincipalArn": [`arn:aws:iam::${DEV}:role/acme-sales-lf-raw-dev-eu-west-1`] } });
+    const dep = deploymentOf(modelFrom(platformFixture(), [{ ...domainFixture(), zones: { raw: { replicate: false }, processed: {} } }]), "sales-dev");
+    expect(dep.dr.replicationRole).toBeNull();
+    expect(dep.dr.logBucket.name).toBe(`acme-sales-logs-dev-${DEV}-eu-central-1`);
   });
 
   it("ships the deployment's catalog export into the environment's export bucket in the DR region, SSE-KMS under its key by alias", () => {

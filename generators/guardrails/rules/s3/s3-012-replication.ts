@@ -23,6 +23,7 @@ import {
   refName,
   registrationsOf,
   replicaBuckets,
+  replicationsInto,
   ROLE,
   roleArnOf,
   sameStrings,
@@ -41,9 +42,10 @@ import {
  *   keeps the 30-day window, and has an explicit policy with no wildcard
  *   principal (CKV_AWS_33/CKV2_AWS_64/CKV_AWS_227 for replicas; rotation
  *   follows the primary);
- * - a replica bucket is encrypted under a replica key of the stack, and its
- *   read guard excepts exactly one role of the account that is no role of
- *   this stack (the DR registration role): nothing here reads replicas;
+ * - a zone's DR bucket (replicated into or not) is encrypted under a replica
+ *   key of the stack, and its read guard excepts exactly one role of the
+ *   account that is no role of this stack (the DR registration role):
+ *   nothing here reads replicas;
  * - the replication role may only read the replication configuration and
  *   object versions of its source buckets, write replicas (and delete markers)
  *   into its replica buckets, and use the source and replica keys through S3
@@ -101,7 +103,7 @@ export const checkReplication: Check = (stacks) =>
     const replicationRoles = new Set(entries(s, REPLICATION).map(([, c]) => refName(c.role, ROLE)));
     for (const role of replicationRoles) {
       const sources = entries(s, REPLICATION).filter(([, c]) => refName(c.role, ROLE) === role).map(([, c]) => refName(c.bucket, BUCKET)!);
-      const dests = replicaBuckets(s).map(([b]) => b);
+      const dests = replicaBuckets(s).map(([b]) => b).filter((b) => replicationsInto(s, b).some(([, c]) => refName(c.role, ROLE) === role));
       const arns = (bs: string[], objects: boolean) => bs.flatMap((b) => [`\${${BUCKET}.${b}.arn}${objects ? "/*" : ""}`, ...(bucketArnOf(s, b) ? [`${bucketArnOf(s, b)}${objects ? "/*" : ""}`] : [])]);
       const sourceKeys = sources.map((b) => `\${${KMS_KEY}.${zoneKeyOf(b)}.arn}`);
       const replicaKeys = dests.map((b) => `\${${REPLICA_KEY}.${replicaKeyOfBucket(b)}.arn}`);
