@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type DrProblem, type ExportFile, findExportFiles, formatDrProblem, readExportFiles, rebuildAll } from "../dr/load";
-import { drModelForRegion } from "../dr/model-for-region";
+import { drModelForExports, drModelForRegion } from "../dr/model-for-region";
 import { formatDrPlanJson, formatDrPlanText } from "../dr/plan";
 import { formatText } from "../guardrails/report";
 import { PACK, blocks, readSynthesizedStacks, runGuardrails } from "../guardrails/run";
@@ -30,16 +30,22 @@ export const DR_COMPUTE_STACK: DrComputeStackFactory | undefined = undefined;
 export const DR_HELP = `Usage: lakeform dr <validate|plan|synth> [options] [EXPORT ...]
 
 Disaster recovery from catalog exports: the DR stacks rebuild each domain's
-catalog and governance in the DR region from its export alone.
+catalog and governance in the DR region from its export alone, and the
+orchestration (and compute) from the manifests, retargeted to the DR region
+(environments.<env>.dr of the platform manifest).
 
   validate [EXPORT ...]        check each export: schema, canonical order,
                                references and content hash
   plan [--region R] [--format text|json] [EXPORT ...]
                                what a rebuild would create, per stack
+                               (orchestration too, when <dir> has manifests)
   synth --region R [--out DIR] [EXPORT ...]
-                               write dr-platform-<env> and dr-<domain>-<env>
-                               into <out>/stacks/<stack>/cdk.tf.json
-                               (default out: <dir>/${DEFAULT_DR_OUT})
+                               write dr-platform-<env>, dr-orchestration-<env>
+                               and dr-<domain>-<env> into
+                               <out>/stacks/<stack>/cdk.tf.json
+                               (default out: <dir>/${DEFAULT_DR_OUT}), after
+                               the guardrail pack found no error in the
+                               orchestration stacks; prints the apply order
 
 Options:
   --dir DIR     project root holding domains/ (default: the current directory)
@@ -50,9 +56,12 @@ Options:
 A corrupt, tampered or foreign export is refused with its file and field
 (<file> › <field>: <what is wrong>), exit 2; synth then writes nothing and
 an earlier output stays as it was. synth needs the manifests too, for the
-environments' backends, tags and Lake Formation admins; the catalog comes
-from the exports alone.
-Exit codes: 0 fine, 2 bad export, bad manifests or usage.
+environments' backends, tags and Lake Formation admins and their DR side
+(a dr network for every environment with domains, dr.emr for fleet jobs,
+dr.eks for emr-eks jobs), and rebuilds only in the platform's regions.dr;
+the catalog comes from the exports alone.
+Exit codes: 0 fine, 1 guardrail errors (nothing written), 2 bad export, bad
+manifests or usage.
 `;
 
 function fail(message: string): number {
@@ -151,12 +160,12 @@ function allProblemsText(manifest: readonly Problem[], exports: readonly DrProbl
  * catalog from the exports. A plan without a `domains/` folder (exports
  * fetched alone) plans the catalog only; synth always needs the manifests.
  */
-async function drModelOf(root: string, region: string | undefined): Promise<{ ok: true; model: Model; drModel: Model } | { ok: false; problems: readonly Problem[]; manifests: boolean }> {
+async function drModelOf(root: string, region: string | undefined, exports: readonly ExportFile[]): Promise<{ ok: true; model: Model; drModel: Model } | { ok: false; problems: readonly Problem[]; manifests: boolean }> {
   const loaded = await loadAndValidate(root);
   if (!loaded.ok) return { ok: false, problems: loaded.problems, manifests: false };
-  const dr = drModelForRegion(loaded.manifests, region);
+  const dr = drModelForRegion(loaded.manifests, region, [...new Set(exports.map((f) => f.export.source.environment))]);
   if (!dr.ok) return { ok: false, problems: dr.problems, manifests: true };
-  return { ok: true, model: loaded.model, drModel: dr.model };
+  return { ok: true, model: loaded.model, drModel: drModelForExports(dr.model, exports.map((f) => f.export.source)) };
 }
 
 async function plan(exports: readonly ExportFile[], root: string, region: string | undefined, format: string): Promise<number> {
@@ -164,7 +173,7 @@ async function plan(exports: readonly ExportFile[], root: string, region: string
   let model: Model | undefined;
   const manifestProblems: Problem[] = [];
   if (existsSync(join(root, "domains"))) {
-    const m = await drModelOf(root, region);
+    const m = await drModelOf(root, region, exports);
     if (m.ok) ({ model, drModel } = m);
     else if (!m.manifests) return fail(`${formatProblems(m.problems)}lakeform dr plan plans orchestration and compute from the manifests under ${root}; they are invalid.\n`);
     else manifestProblems.push(...m.problems);
@@ -194,11 +203,19 @@ class DrGuardrailRefusal extends Error {
  */
 function guardDr(drModel: Model, dir: string, names: readonly string[]): string {
   const stacks = readSynthesizedStacks(dir).filter((s) => names.includes(s.name));
-  const r = runGuardrails(drModel, stacks);
-  const text = formatText(r, PACK, names);
+  const r = runGuardrails(drModel, stacks, DR_PACK);
+  const text = formatText(r, DR_PACK, names);
   if (blocks(r)) throw new DrGuardrailRefusal(`lakeform dr synth: guardrails found errors in the DR stacks; nothing was written\n${text}`);
   return r.findings.length > 0 ? text : "";
 }
+
+/**
+ * The pack of the DR stacks: all of it but COST-001 (a budget in every
+ * domain stack). A budget is per account and filters on the domain's tag in
+ * every region, so the primary domain stack's budget already counts what the
+ * domain's DR compute stack spends; a second one would alert twice.
+ */
+export const DR_PACK = PACK.filter((r) => r.id !== "COST-001");
 
 /** The apply order of a failover, by phase; phases without stacks are left out. */
 export function applyOrderText(s: DrSynthesized): string {
@@ -213,7 +230,7 @@ export function applyOrderText(s: DrSynthesized): string {
 }
 
 async function synth(exports: readonly ExportFile[], root: string, region: string, out: string, compute: DrComputeStackFactory | undefined): Promise<number> {
-  const m = await drModelOf(root, region);
+  const m = await drModelOf(root, region, exports);
   if (!m.ok && !m.manifests) return fail(`${formatProblems(m.problems)}lakeform dr synth needs valid manifests for the environments' backends, tags and admins, and for the DR compute and orchestration; nothing was written.\n`);
   const r = rebuildAll(exports, region, m.ok ? m.model : undefined);
   if (!m.ok || !r.ok) return fail(allProblemsText(m.ok ? [] : m.problems, r.ok ? [] : r.problems, "nothing was written"));

@@ -70,10 +70,11 @@ export function environmentsWithDeployments(platform: PlatformManifestOutput, do
  * the DR side names no EMR certificates, emr-eks jobs where it names no EKS
  * cluster, a DR cluster outside the DR region or account, a DR network that
  * repeats the primary's IDs, DR stack names that collide, and the Model's own
- * invariants on the DR names. Pure.
+ * invariants on the DR names. With `only`, just those environments. Pure.
  */
-export function buildDrModel(platform: PlatformManifestOutput, platformFile: string, domains: readonly ParsedDomain[]): DrModelResult {
-  const envNames = environmentsWithDeployments(platform, domains);
+export function buildDrModel(platform: PlatformManifestOutput, platformFile: string, domains: readonly ParsedDomain[], only?: readonly string[]): DrModelResult {
+  // `only`: the environments a failover rebuilds (those of its exports); the others are neither built nor checked.
+  const envNames = environmentsWithDeployments(platform, domains).filter((e) => !only || only.includes(e));
   const problems: Problem[] = [];
   const drRegion = platform.regions.dr;
   const at = (env: string, ...rest: PathSegment[]): PathSegment[] => ["environments", env, "dr", ...rest];
