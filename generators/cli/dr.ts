@@ -21,9 +21,10 @@ const EXIT = { ok: 0, findings: 1, badInput: 2 } as const;
 
 /**
  * Builds each `dr-compute-<domain>-<env>` stack of the DR model: the
- * extension point of the domains' compute in the DR region. While it is
- * undefined, \`dr synth\` writes the orchestration stacks and no compute
- * stacks, and says so in the apply order it prints.
+ * extension point of the domains' compute in the DR region (a
+ * `DrComputeStackFactory`, generators/stacks/dr-app.ts). Undefined: `dr
+ * synth` writes the catalog and orchestration stacks and no compute stack,
+ * and the apply order it prints has no compute step.
  */
 export const DR_COMPUTE_STACK: DrComputeStackFactory | undefined = undefined;
 
@@ -184,7 +185,7 @@ async function plan(exports: readonly ExportFile[], root: string, region: string
   return EXIT.ok;
 }
 
-/** Why a DR synth was refused by the guardrail pack; `code` is the exit code. */
+/** Why a DR synth was refused by the guardrail pack (exit 1); `report` is the pack's text report. */
 class DrGuardrailRefusal extends Error {
   constructor(readonly report: string) {
     super("guardrails refused the DR stacks");
