@@ -39,6 +39,22 @@ export default definePlatform({
       },
       // In-transit TLS of transient EMR clusters: the PKI team's certificates for *.eu-west-1.compute.internal.
       emr: { tlsCertificates: "s3://acme-pki-dev-111111111111/emr/lakeform-emr-tls.zip" },
+      // Where lakeform dr synth rebuilds dev's compute and orchestration in a failover: eu-central-1's landing zone.
+      dr: {
+        network: {
+          vpcId: "vpc-0a1b2c3d4e5f61001",
+          vpcCidr: "10.110.0.0/16",
+          s3PrefixListId: "pl-6ea54007",
+          privateRouteTableIds: ["rtb-0a1b2c3d4e5f61011", "rtb-0a1b2c3d4e5f61012", "rtb-0a1b2c3d4e5f61013"],
+          privateSubnetIds: ["subnet-0a1b2c3d4e5f61011", "subnet-0a1b2c3d4e5f61012", "subnet-0a1b2c3d4e5f61013"],
+        },
+        // The PKI team's certificates for *.eu-central-1.compute.internal.
+        emr: { tlsCertificates: "s3://acme-pki-dev-111111111111-eu-central-1/emr/lakeform-emr-tls.zip" },
+        eks: {
+          clusterName: "acme-dev-compute-dr",
+          oidcProviderArn: "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/1B2C3D4E5F60718293A4B5C6D7E8F90A",
+        },
+      },
     },
     prod: {
       accountId: "222222222222",
@@ -70,6 +86,24 @@ export default definePlatform({
       },
       // In-transit TLS of transient EMR clusters: the PKI team's certificates for *.eu-west-1.compute.internal.
       emr: { tlsCertificates: "s3://acme-pki-prod-222222222222/emr/lakeform-emr-tls.zip" },
+      // Where lakeform dr synth rebuilds prod's compute and orchestration in a failover: eu-central-1's landing zone.
+      dr: {
+        network: {
+          vpcId: "vpc-0a1b2c3d4e5f61002",
+          vpcCidr: "10.120.0.0/16",
+          s3PrefixListId: "pl-6ea54007",
+          privateRouteTableIds: ["rtb-0a1b2c3d4e5f61021", "rtb-0a1b2c3d4e5f61022", "rtb-0a1b2c3d4e5f61023"],
+          organizationId: "o-a1b2c3d4e5",
+          privateSubnetIds: ["subnet-0a1b2c3d4e5f61021", "subnet-0a1b2c3d4e5f61022", "subnet-0a1b2c3d4e5f61023"],
+        },
+        // The PKI team's certificates for *.eu-central-1.compute.internal.
+        emr: { tlsCertificates: "s3://acme-pki-prod-222222222222-eu-central-1/emr/lakeform-emr-tls.zip" },
+        eks: {
+          clusterName: "acme-prod-compute-dr",
+          oidcProviderArn: "arn:aws:iam::222222222222:oidc-provider/oidc.eks.eu-central-1.amazonaws.com/id/8E7D6C5B4A39281706F5E4D3C2B1A09F",
+          namespace: "emr-{domain}",
+        },
+      },
     },
   },
   lfTags: {

@@ -1,33 +1,52 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type DrProblem, type ExportFile, findExportFiles, formatDrProblem, readExportFiles, rebuildAll } from "../dr/load";
+import { drModelForExports, drModelForRegion } from "../dr/model-for-region";
 import { formatDrPlanJson, formatDrPlanText } from "../dr/plan";
-import { formatProblems } from "../manifest/errors";
+import { formatText } from "../guardrails/report";
+import { PACK, blocks, readSynthesizedStacks, runGuardrails } from "../guardrails/run";
+import { type Problem, formatProblems } from "../manifest/errors";
 import { loadAndValidate } from "../manifest/validate";
+import type { Model } from "../model/types";
 import { stateRootFor } from "../stacks/app";
-import { synthesizeDr } from "../stacks/dr-app";
+import { type DrComputeStackFactory, type DrSynthesized, drStackNamesInApplyOrder, synthesizeDr } from "../stacks/dr-app";
 import { replaceDirAtomic } from "./write";
 
 /** Where `lakeform synth` writes the exports (cdktf.out/catalog-export/<env>/<domain>.json). */
 export const DEFAULT_EXPORTS_DIR = "cdktf.out/catalog-export";
 export const DEFAULT_DR_OUT = "dr.out";
 
-const EXIT = { ok: 0, badInput: 2 } as const;
+const EXIT = { ok: 0, findings: 1, badInput: 2 } as const;
+
+/**
+ * Builds each `dr-compute-<domain>-<env>` stack of the DR model: the
+ * extension point of the domains' compute in the DR region (a
+ * `DrComputeStackFactory`, generators/stacks/dr-app.ts). Undefined: `dr
+ * synth` writes the catalog and orchestration stacks and no compute stack,
+ * and the apply order it prints has no compute step.
+ */
+export const DR_COMPUTE_STACK: DrComputeStackFactory | undefined = undefined;
 
 export const DR_HELP = `Usage: lakeform dr <validate|plan|synth> [options] [EXPORT ...]
 
 Disaster recovery from catalog exports: the DR stacks rebuild each domain's
-catalog and governance in the DR region from its export alone.
+catalog and governance in the DR region from its export alone, and the
+orchestration (and compute) from the manifests, retargeted to the DR region
+(environments.<env>.dr of the platform manifest).
 
   validate [EXPORT ...]        check each export: schema, canonical order,
                                references and content hash
   plan [--region R] [--format text|json] [EXPORT ...]
                                what a rebuild would create, per stack
+                               (orchestration too, when <dir> has manifests)
   synth --region R [--out DIR] [EXPORT ...]
-                               write dr-platform-<env> and dr-<domain>-<env>
-                               into <out>/stacks/<stack>/cdk.tf.json
-                               (default out: <dir>/${DEFAULT_DR_OUT})
+                               write dr-platform-<env>, dr-orchestration-<env>
+                               and dr-<domain>-<env> into
+                               <out>/stacks/<stack>/cdk.tf.json
+                               (default out: <dir>/${DEFAULT_DR_OUT}), after
+                               the guardrail pack found no error in the
+                               orchestration stacks; prints the apply order
 
 Options:
   --dir DIR     project root holding domains/ (default: the current directory)
@@ -38,9 +57,12 @@ Options:
 A corrupt, tampered or foreign export is refused with its file and field
 (<file> › <field>: <what is wrong>), exit 2; synth then writes nothing and
 an earlier output stays as it was. synth needs the manifests too, for the
-environments' backends, tags and Lake Formation admins; the catalog comes
-from the exports alone.
-Exit codes: 0 fine, 2 bad export, bad manifests or usage.
+environments' backends, tags and Lake Formation admins and their DR side
+(a dr network for every environment with domains, dr.emr for fleet jobs,
+dr.eks for emr-eks jobs), and rebuilds only in the platform's regions.dr;
+the catalog comes from the exports alone.
+Exit codes: 0 fine, 1 guardrail errors (nothing written), 2 bad export, bad
+manifests or usage.
 `;
 
 function fail(message: string): number {
@@ -53,7 +75,12 @@ const problemsText = (ps: readonly DrProblem[], verb = "refused") => {
   return `${ps.map(formatDrProblem).join("\n")}\n${ps.length} problem${ps.length === 1 ? "" : "s"} in ${files} export${files === 1 ? "" : "s"}; ${verb}.\n`;
 };
 
-export async function runDr(argv: readonly string[]): Promise<number> {
+export interface DrOptions {
+  /** Builds the DR compute stacks. @default - DR_COMPUTE_STACK */
+  readonly compute?: DrComputeStackFactory | undefined;
+}
+
+export async function runDr(argv: readonly string[], options: DrOptions = { compute: DR_COMPUTE_STACK }): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") {
     process.stdout.write(DR_HELP);
@@ -105,9 +132,9 @@ export async function runDr(argv: readonly string[]): Promise<number> {
     case "validate":
       return validate(exports);
     case "plan":
-      return plan(exports, values.region, values.format ?? "text");
+      return plan(exports, root, values.region, values.format ?? "text");
     default:
-      return synth(exports, root, values.region!, resolve(root, values.out ?? DEFAULT_DR_OUT));
+      return synth(exports, root, values.region!, resolve(root, values.out ?? DEFAULT_DR_OUT), options.compute);
   }
 }
 
@@ -122,20 +149,110 @@ function validate(exports: readonly ExportFile[]): number {
   return EXIT.ok;
 }
 
-function plan(exports: readonly ExportFile[], region: string | undefined, format: string): number {
-  const r = rebuildAll(exports, region);
-  if (!r.ok) return fail(problemsText(r.problems));
-  process.stdout.write(format === "json" ? formatDrPlanJson(r.set) : formatDrPlanText(r.set));
+/** Manifest problems and export problems, each in its own format, then one summary line. */
+function allProblemsText(manifest: readonly Problem[], exports: readonly DrProblem[], verb: string): string {
+  if (exports.length === 0) return `${formatProblems(manifest)}lakeform dr: the manifests' DR side is invalid; ${verb}.\n`;
+  return `${manifest.length > 0 ? formatProblems(manifest) : ""}${problemsText(exports, verb)}`;
+}
+
+/**
+ * The DR model of the project's manifests for `region`, when the project
+ * has them: orchestration (and compute) come from the manifests, the
+ * catalog from the exports. A plan without a `domains/` folder (exports
+ * fetched alone) plans the catalog only; synth always needs the manifests.
+ */
+async function drModelOf(root: string, region: string | undefined, exports: readonly ExportFile[]): Promise<{ ok: true; model: Model; drModel: Model } | { ok: false; problems: readonly Problem[]; manifests: boolean }> {
+  const loaded = await loadAndValidate(root);
+  if (!loaded.ok) return { ok: false, problems: loaded.problems, manifests: false };
+  const dr = drModelForRegion(loaded.manifests, region, [...new Set(exports.map((f) => f.export.source.environment))]);
+  if (!dr.ok) return { ok: false, problems: dr.problems, manifests: true };
+  return { ok: true, model: loaded.model, drModel: drModelForExports(dr.model, exports.map((f) => f.export.source)) };
+}
+
+async function plan(exports: readonly ExportFile[], root: string, region: string | undefined, format: string): Promise<number> {
+  let drModel: Model | undefined;
+  let model: Model | undefined;
+  const manifestProblems: Problem[] = [];
+  if (existsSync(join(root, "domains"))) {
+    const m = await drModelOf(root, region, exports);
+    if (m.ok) ({ model, drModel } = m);
+    else if (!m.manifests) return fail(`${formatProblems(m.problems)}lakeform dr plan plans orchestration and compute from the manifests under ${root}; they are invalid.\n`);
+    else manifestProblems.push(...m.problems);
+  }
+  const r = rebuildAll(exports, region, model);
+  if (!r.ok || manifestProblems.length > 0) return fail(allProblemsText(manifestProblems, r.ok ? [] : r.problems, "refused"));
+  process.stdout.write(format === "json" ? formatDrPlanJson(r.set, drModel) : formatDrPlanText(r.set, drModel));
   return EXIT.ok;
 }
 
-async function synth(exports: readonly ExportFile[], root: string, region: string, out: string): Promise<number> {
-  const loaded = await loadAndValidate(root);
-  if (!loaded.ok) return fail(`${formatProblems(loaded.problems)}lakeform dr synth needs valid manifests for the environments' backends, tags and admins; nothing was written.\n`);
-  const r = rebuildAll(exports, region, loaded.model);
-  if (!r.ok) return fail(problemsText(r.problems, "nothing was written"));
-  replaceDirAtomic(out, (tmp) => synthesizeDr(r.set, { outdir: tmp, stateRoot: stateRootFor(out, root) }));
-  const names = [...r.set.platforms, ...r.set.domains].map((x) => x.stack.name);
-  process.stdout.write(`synthesized ${names.length} DR stack${names.length === 1 ? "" : "s"} for ${region} into ${out}:\n${names.map((n) => `  ${n}`).join("\n")}\nApply in this order: the dr-platform stacks, then each dr-<domain> stack.\n`);
+/** Why a DR synth was refused by the guardrail pack (exit 1); `report` is the pack's text report. */
+class DrGuardrailRefusal extends Error {
+  constructor(readonly report: string) {
+    super("guardrails refused the DR stacks");
+  }
+}
+
+/**
+ * The guardrail pack over the DR model's stacks just written to `dir`, as
+ * `lakeform synth` runs it: an error finding refuses the synth (exit 1) and
+ * nothing is swapped in; warnings are returned for standard error. The
+ * manifests' suppressions apply (the platform's to the orchestration
+ * stacks, a domain's to its compute stacks). A suppression naming a
+ * resource the DR stacks do not hold is not a problem here: a DR stack
+ * holds part of its primary's resources, and `lakeform synth` and
+ * `lakeform check` hold suppressions to the primary stacks.
+ */
+function guardDr(drModel: Model, dir: string, names: readonly string[]): string {
+  const stacks = readSynthesizedStacks(dir).filter((s) => names.includes(s.name));
+  const r = runGuardrails(drModel, stacks, DR_PACK);
+  const text = formatText(r, DR_PACK, names);
+  if (blocks(r)) throw new DrGuardrailRefusal(`lakeform dr synth: guardrails found errors in the DR stacks; nothing was written\n${text}`);
+  return r.findings.length > 0 ? text : "";
+}
+
+/**
+ * The pack of the DR stacks: all of it but COST-001 (a budget in every
+ * domain stack). A budget is per account and filters on the domain's tag in
+ * every region, so the primary domain stack's budget already counts what the
+ * domain's DR compute stack spends; a second one would alert twice.
+ */
+export const DR_PACK = PACK.filter((r) => r.id !== "COST-001");
+
+/** The apply order of a failover, by phase; phases without stacks are left out. */
+export function applyOrderText(s: DrSynthesized): string {
+  const phases: [readonly string[], string][] = [
+    [s.platform, "Lake Formation settings and LF-tags"],
+    [s.orchestration, "private endpoints and MWAA"],
+    [s.compute, "job roles, jobs and the DAGs: the roles the catalog stacks' grants name"],
+    [s.domains, "registrations, catalog and grants; independent of each other"],
+  ];
+  const lines = phases.filter(([names]) => names.length > 0).map(([names, what], i) => `  ${i + 1}. ${names.join(", ")} (${what})`);
+  return `Apply in this order:\n${lines.join("\n")}\n`;
+}
+
+async function synth(exports: readonly ExportFile[], root: string, region: string, out: string, compute: DrComputeStackFactory | undefined): Promise<number> {
+  const m = await drModelOf(root, region, exports);
+  if (!m.ok && !m.manifests) return fail(`${formatProblems(m.problems)}lakeform dr synth needs valid manifests for the environments' backends, tags and admins, and for the DR compute and orchestration; nothing was written.\n`);
+  const r = rebuildAll(exports, region, m.ok ? m.model : undefined);
+  if (!m.ok || !r.ok) return fail(allProblemsText(m.ok ? [] : m.problems, r.ok ? [] : r.problems, "nothing was written"));
+  const drModel = m.drModel;
+  let written: DrSynthesized | undefined;
+  let warnings = "";
+  try {
+    replaceDirAtomic(out, (tmp) => {
+      written = synthesizeDr(r.set, { outdir: tmp, stateRoot: stateRootFor(out, root), dr: { model: drModel, ...(compute ? { compute } : {}) } });
+      // Guardrails decide before anything is swapped in: an error-level finding leaves the output as it was.
+      warnings = guardDr(drModel, tmp, [...written.orchestration, ...written.compute]);
+    });
+  } catch (e) {
+    if (e instanceof DrGuardrailRefusal) {
+      process.stderr.write(e.report);
+      return EXIT.findings;
+    }
+    throw e;
+  }
+  if (warnings) process.stderr.write(warnings);
+  const names = drStackNamesInApplyOrder(written!);
+  process.stdout.write(`synthesized ${names.length} DR stack${names.length === 1 ? "" : "s"} for ${region} into ${out}:\n${[...names].sort().map((n) => `  ${n}`).join("\n")}\n${applyOrderText(written!)}`);
   return EXIT.ok;
 }

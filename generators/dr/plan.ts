@@ -1,4 +1,5 @@
 import { describeResource } from "../export/describe";
+import type { Model } from "../model/types";
 import type { DrRebuildSet } from "./load";
 import type { DrDomainRebuild } from "./types";
 
@@ -18,10 +19,36 @@ export function tagAssignmentCount(d: DrDomainRebuild): number {
   return e.databases.reduce((n, x) => n + own(x.lfTags), 0) + e.tables.reduce((n, t) => n + own(t.lfTags) + [...t.columns, ...t.partitionKeys].reduce((m, c) => m + own(c.lfTags), 0), 0);
 }
 
-export function formatDrPlanText(set: DrRebuildSet): string {
+/**
+ * The orchestration stacks of the DR model: per environment, the DR network
+ * the endpoints and MWAA go into, MWAA's names, and the DAGs it runs.
+ */
+export function drOrchestrationPlan(drModel: Model) {
+  return drModel.stacks
+    .filter((s) => s.kind === "platform")
+    .map((s) => {
+      const env = drModel.environments.find((e) => e.name === s.environment)!;
+      return {
+        stack: s.name,
+        region: s.region,
+        accountId: s.accountId,
+        vpcId: env.network.vpcId,
+        privateSubnetIds: env.network.privateSubnetIds,
+        mwaa: { name: env.mwaa.name, environmentClass: env.mwaa.environmentClass, bucket: env.mwaa.bucket.name, executionRole: env.mwaa.executionRole.name, accessLogBucket: env.logBucket.name },
+        dags: drModel.domains.flatMap((d) => d.deployments.filter((x) => x.environment === env.name && x.pipeline).map((x) => x.pipeline!.dag.dagId)).sort(),
+      };
+    });
+}
+
+export function formatDrPlanText(set: DrRebuildSet, drModel?: Model): string {
   const lines: string[] = [];
   for (const p of set.platforms) {
     lines.push(`${p.stack.name} (${p.stack.region}, account ${p.stack.accountId}): data-lake settings${p.admins.length > 0 ? ` with ${p.admins.length} admin${p.admins.length === 1 ? "" : "s"}` : ""}, ${p.lfTags.length} LF-tags (${p.lfTags.map((t) => t.key).join(", ")})`);
+  }
+  for (const o of drModel ? drOrchestrationPlan(drModel) : []) {
+    lines.push(
+      `${o.stack} (${o.region}, account ${o.accountId}): private endpoints in ${o.vpcId} (${o.privateSubnetIds.join(", ")}); MWAA ${o.mwaa.name} (${o.mwaa.environmentClass}), bucket ${o.mwaa.bucket}, role ${o.mwaa.executionRole}, access logs in ${o.mwaa.accessLogBucket}; ${o.dags.length > 0 ? `DAGs ${o.dags.join(", ")}` : "no DAGs"}`,
+    );
   }
   for (const d of set.domains) {
     const e = d.export;
@@ -47,9 +74,10 @@ export function formatDrPlanText(set: DrRebuildSet): string {
   return `${lines.join("\n")}\n`;
 }
 
-export function formatDrPlanJson(set: DrRebuildSet): string {
+export function formatDrPlanJson(set: DrRebuildSet, drModel?: Model): string {
   const body = {
     platforms: set.platforms.map((p) => ({ stack: p.stack.name, region: p.stack.region, accountId: p.stack.accountId, admins: p.admins, lfTags: p.lfTags })),
+    orchestration: drModel ? drOrchestrationPlan(drModel) : [],
     domains: set.domains.map((d) => ({
       stack: d.stack.name,
       region: d.stack.region,

@@ -21,8 +21,15 @@ import { checkBudget, checkPlatformBudgets } from "./budget-rules";
  * break a governance rule, such as PII readable unmasked (exit 1).
  */
 export type ValidationResult =
-  | { ok: true; model: Model; findings: readonly Problem[] }
+  | { ok: true; model: Model; findings: readonly Problem[]; manifests: ValidatedManifests }
   | { ok: false; problems: readonly Problem[] };
+
+/** The manifests a Model was built from, for models built from them differently (the DR model, generators/model/dr-model.ts). */
+export interface ValidatedManifests {
+  readonly platform: PlatformManifestOutput;
+  readonly platformFile: string;
+  readonly domains: readonly ParsedDomain[];
+}
 
 /**
  * The whole front half of the pipeline: load → shape → cross-references →
@@ -66,5 +73,5 @@ export async function loadAndValidate(root: string): Promise<ValidationResult> {
   const built = buildModel(platform, loaded.platform!.file, domains);
   const invariants = [...built.problems, ...filterConflicts(built.model)];
   if (invariants.length > 0) return { ok: false, problems: invariants };
-  return { ok: true, model: built.model, findings: piiFindings(built.model) };
+  return { ok: true, model: built.model, findings: piiFindings(built.model), manifests: { platform, platformFile: loaded.platform!.file, domains } };
 }

@@ -25,54 +25,67 @@ export class PlatformStack extends AwsStack {
     const settings = new DataLakeSettings(this, "data_lake_settings", { catalogId: env.accountId, admins: env.lakeFormationAdmins });
     // Creating LF-tags needs the caller to be a data-lake admin: settings first.
     new LfTagTaxonomy(this, "lf_tags", { catalogId: env.accountId, tags: model.lfTags, dependsOn: [settings.settings] });
-    // Data-plane traffic stays on the AWS backbone: S3 through a gateway, every other service through PrivateLink.
-    new PrivateEndpoints(this, "endpoints", {
-      vpcId: env.network.vpcId,
-      vpcCidr: env.network.vpcCidr,
-      privateSubnetIds: env.network.privateSubnetIds,
-      routeTableIds: env.network.privateRouteTableIds,
-      region: env.region,
-      allowedAccountIds: [env.accountId],
-      ...(env.network.organizationId ? { organizationId: env.network.organizationId } : {}),
-    });
-
-    const logs = accessLogBucket(this, "access-logs", {
-      terraformName: "access_logs",
-      bucket: env.logBucket,
-      retentionDays: 400,
-      accountId: env.accountId,
-      sourceBucketArns: [env.mwaa.bucket.arn],
-    });
-    const m = env.mwaa;
-    new MwaaEnvironment(this, "mwaa", {
-      terraformName: "mwaa",
-      name: m.name,
-      accountId: env.accountId,
-      region: env.region,
-      partition: env.partition,
-      vpcId: env.network.vpcId,
-      vpcCidr: env.network.vpcCidr,
-      s3PrefixListId: env.network.s3PrefixListId,
-      // MWAA takes exactly two private subnets, in two zones.
-      subnetIds: env.network.privateSubnetIds.slice(0, 2),
-      securityGroupName: `${m.name}-mwaa`,
-      executionRoleName: m.executionRole.name,
-      sourceBucketName: m.bucket.name,
-      sourceBucketArn: m.bucket.arn,
-      accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "mwaa/" },
-      keyAlias: m.keyAlias,
-      requirements: m.requirements.map((r) => `${r}\n`).join(""),
-      airflowVersion: m.airflowVersion,
-      environmentClass: m.environmentClass,
-      minWorkers: m.minWorkers,
-      maxWorkers: m.maxWorkers,
-      schedulers: m.schedulers,
-      extraStatements: pipelineStatements(model, env),
-    });
+    environmentOrchestration(this, model, env);
     costAllocationTags(this, env);
     // The environment's catalog-export bucket, in the DR region.
     catalogExportStorage(this, stack, env);
   }
+}
+
+/**
+ * What every domain's compute runs through in one environment and region:
+ * the VPC endpoints (S3 through a gateway, every other service through
+ * PrivateLink) and MWAA, with its key, source bucket, that bucket's
+ * access-log bucket and the execution role holding the pipelines'
+ * statements. The platform stack builds it from the Model, the
+ * `dr-orchestration-<env>` stack from the DR model; the Terraform
+ * addresses are the same in both.
+ */
+export function environmentOrchestration(scope: Construct, model: Model, env: EnvironmentModel): void {
+  // Data-plane traffic stays on the AWS backbone: S3 through a gateway, every other service through PrivateLink.
+  new PrivateEndpoints(scope, "endpoints", {
+    vpcId: env.network.vpcId,
+    vpcCidr: env.network.vpcCidr,
+    privateSubnetIds: env.network.privateSubnetIds,
+    routeTableIds: env.network.privateRouteTableIds,
+    region: env.region,
+    allowedAccountIds: [env.accountId],
+    ...(env.network.organizationId ? { organizationId: env.network.organizationId } : {}),
+  });
+
+  const logs = accessLogBucket(scope, "access-logs", {
+    terraformName: "access_logs",
+    bucket: env.logBucket,
+    retentionDays: 400,
+    accountId: env.accountId,
+    sourceBucketArns: [env.mwaa.bucket.arn],
+  });
+  const m = env.mwaa;
+  new MwaaEnvironment(scope, "mwaa", {
+    terraformName: "mwaa",
+    name: m.name,
+    accountId: env.accountId,
+    region: env.region,
+    partition: env.partition,
+    vpcId: env.network.vpcId,
+    vpcCidr: env.network.vpcCidr,
+    s3PrefixListId: env.network.s3PrefixListId,
+    // MWAA takes exactly two private subnets, in two zones.
+    subnetIds: env.network.privateSubnetIds.slice(0, 2),
+    securityGroupName: `${m.name}-mwaa`,
+    executionRoleName: m.executionRole.name,
+    sourceBucketName: m.bucket.name,
+    sourceBucketArn: m.bucket.arn,
+    accessLogs: { targetBucket: logs.bucket.id, targetPrefix: "mwaa/" },
+    keyAlias: m.keyAlias,
+    requirements: m.requirements.map((r) => `${r}\n`).join(""),
+    airflowVersion: m.airflowVersion,
+    environmentClass: m.environmentClass,
+    minWorkers: m.minWorkers,
+    maxWorkers: m.maxWorkers,
+    schedulers: m.schedulers,
+    extraStatements: pipelineStatements(model, env),
+  });
 }
 
 /**

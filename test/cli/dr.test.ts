@@ -1,19 +1,41 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { type DrOptions, runDr } from "../../generators/cli/dr";
 import { serializeExport } from "../../generators/export/format";
-import { lakeform, treeDigest } from "../helpers/cli";
+import type { DrComputeStackInput } from "../../generators/stacks/dr-app";
+import { stackProps } from "../../generators/stacks/stack-props";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { AwsStack } from "../../modules/stack/aws-stack";
+import { type CliResult, lakeform, treeDigest } from "../helpers/cli";
+import { withDrNetworks } from "../helpers/dr-fixtures";
 import { exportFixture } from "../helpers/export-fixture";
-import { domainFixture, makeProject, platformFixture } from "../helpers/project";
+import { domainFixture, makeProject, platformFixture, scratchDir } from "../helpers/project";
 
-/** A project (platform fixture, domain sales) with the fixture export where `lakeform synth` writes exports. */
-function project(exports: Record<string, string> = { "prod/sales.json": serializeExport(exportFixture()) }): string {
-  const root = makeProject({ platform: platformFixture(), domains: { sales: domainFixture() } });
+/**
+ * A project (platform fixture with its DR networks, domain sales) with the fixture export where
+ * `lakeform synth` writes exports.
+ */
+function project(exports: Record<string, string> = { "prod/sales.json": serializeExport(exportFixture()) }, platform: Record<string, any> = withDrNetworks(platformFixture())): string {
+  const root = makeProject({ platform, domains: { sales: domainFixture() } });
   for (const [path, text] of Object.entries(exports)) {
     mkdirSync(join(root, "cdktf.out/catalog-export", path, ".."), { recursive: true });
     writeFileSync(join(root, "cdktf.out/catalog-export", path), text);
   }
   return root;
+}
+/** `lakeform dr …` with options the CLI entry point does not pass (a compute-stack factory), output captured. */
+async function dr(options: DrOptions, ...argv: string[]): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => ((stdout += c.toString()), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => ((stderr += c.toString()), true));
+  try {
+    return { code: await runDr(argv, options), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 const tampered = () => serializeExport(exportFixture()).replace('"description": "Orders"', '"description": "Orders (edited)"');
 
@@ -64,7 +86,8 @@ describe("lakeform dr plan", () => {
   it("shows what a rebuild in the exports' DR region would create, and what it leaves out", async () => {
     const r = await lakeform("dr", "plan", "--dir", project());
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("dr-platform-prod (eu-central-1, account 222222222222): data-lake settings, 2 LF-tags (confidentiality, domain)");
+    // With the manifests, the environment's Lake Formation admins, as synth writes them.
+    expect(r.stdout).toContain("dr-platform-prod (eu-central-1, account 222222222222): data-lake settings with 1 admin, 2 LF-tags (confidentiality, domain)");
     expect(r.stdout).toContain("dr-sales-prod (eu-central-1, account 222222222222) from the sales export of prod in eu-west-1, sha256:");
     expect(r.stdout).toContain(
       "  registrations (2)\n" +
@@ -107,6 +130,46 @@ describe("lakeform dr plan", () => {
     expect(r.stdout).toContain("    job-load-writes: arn:aws:iam::222222222222:role/acme-sales-job-load-prod-eu-west-1 ALTER, DELETE, INSERT on ");
   });
 
+  it("lists the orchestration stack of the exports' environment, from the manifests", async () => {
+    const r = await lakeform("dr", "plan", "--dir", project());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "dr-orchestration-prod (eu-central-1, account 222222222222): private endpoints in vpc-0fedcba987654321f (subnet-0fedcba987654321e, subnet-0fedcba987654321f); MWAA acme-prod (mw1.small), bucket acme-platform-airflow-prod-222222222222-eu-central-1, role acme-platform-mwaa-prod-eu-central-1, access logs in acme-platform-orchestration-logs-prod-222222222222-eu-central-1; no DAGs",
+    );
+    expect(r.stdout).not.toContain("dr-orchestration-dev");
+    const json = JSON.parse((await lakeform("dr", "plan", "--dir", project(), "--format", "json")).stdout);
+    expect(json.orchestration).toEqual([
+      {
+        stack: "dr-orchestration-prod",
+        region: "eu-central-1",
+        accountId: "222222222222",
+        vpcId: "vpc-0fedcba987654321f",
+        privateSubnetIds: ["subnet-0fedcba987654321e", "subnet-0fedcba987654321f"],
+        mwaa: { name: "acme-prod", environmentClass: "mw1.small", bucket: "acme-platform-airflow-prod-222222222222-eu-central-1", executionRole: "acme-platform-mwaa-prod-eu-central-1", accessLogBucket: "acme-platform-orchestration-logs-prod-222222222222-eu-central-1" },
+        dags: [],
+      },
+    ]);
+  });
+
+  it("plans the catalog alone from exports fetched without the manifests", async () => {
+    const root = scratchDir("exports-only");
+    mkdirSync(join(root, "exports"), { recursive: true });
+    writeFileSync(join(root, "exports", "sales.json"), serializeExport(exportFixture()));
+    const r = await lakeform("dr", "plan", "--dir", root, "--from", "exports");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("dr-sales-prod (eu-central-1");
+    expect(r.stdout).not.toContain("dr-orchestration");
+  });
+
+  it("fails when the platform names no DR network for the exports' environment, naming the field", async () => {
+    const p = withDrNetworks(platformFixture());
+    delete p.environments.prod.dr;
+    const r = await lakeform("dr", "plan", "--dir", project(undefined, p));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("domains/platform.yaml › environments.prod.dr.network: environment prod has domain deployments (sales) but no network in the DR region eu-central-1");
+  });
+
   it("fails when the region is not where the exports' replicas are", async () => {
     const r = await lakeform("dr", "plan", "--dir", project(), "--region", "us-east-1");
     expect(r.code).toBe(2);
@@ -120,9 +183,10 @@ describe("lakeform dr synth", () => {
     const r = await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("synthesized 2 DR stacks for eu-central-1");
+    expect(r.stdout).toContain("synthesized 3 DR stacks for eu-central-1");
     const first = treeDigest(join(root, "dr.out"));
-    expect(Object.keys(first).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual(["stacks/dr-platform-prod/cdk.tf.json", "stacks/dr-sales-prod/cdk.tf.json"]);
+    // Orchestration for the exports' environment only: a failover of prod rebuilds prod.
+    expect(Object.keys(first).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual(["stacks/dr-orchestration-prod/cdk.tf.json", "stacks/dr-platform-prod/cdk.tf.json", "stacks/dr-sales-prod/cdk.tf.json"]);
     const tf = JSON.parse(readFileSync(join(root, "dr.out/stacks/dr-sales-prod/cdk.tf.json"), "utf8"));
     // Local state beside the primary stacks' (the fixture's backend), tags of the primary domain stack.
     expect(tf.terraform.backend.local.path).toBe("../../../terraform.dr-sales-prod.tfstate");
@@ -149,6 +213,89 @@ describe("lakeform dr synth", () => {
     const r = await lakeform("dr", "synth", "--dir", project({ "prod/sales.json": foreign }), "--region", "eu-central-1");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cdktf.out/catalog-export/prod/sales.json › source.environment: the platform has no environment "staging"; it has "dev", "prod"');
+  });
+
+  it("prints the apply order: settings, orchestration, then the catalog stacks", async () => {
+    const r = await lakeform("dr", "synth", "--dir", project(), "--region", "eu-central-1");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "Apply in this order:\n  1. dr-platform-prod (Lake Formation settings and LF-tags)\n  2. dr-orchestration-prod (private endpoints and MWAA)\n  3. dr-sales-prod (registrations, catalog and grants; independent of each other)\n",
+    );
+  });
+
+  it("writes the orchestration stack in the DR region, on the DR network, with the DR stacks' backend and the platform's tags", async () => {
+    const root = project();
+    expect((await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1")).code).toBe(0);
+    const tf = JSON.parse(readFileSync(join(root, "dr.out/stacks/dr-orchestration-prod/cdk.tf.json"), "utf8"));
+    expect(tf.terraform.backend.local.path).toBe("../../../terraform.dr-orchestration-prod.tfstate");
+    expect(tf.provider.aws[0]).toMatchObject({ region: "eu-central-1", allowed_account_ids: ["222222222222"] });
+    expect(tf.provider.aws[0].default_tags[0].tags).toMatchObject({ domain: "platform", environment: "prod" });
+    expect(tf.resource.aws_vpc_endpoint.s3).toMatchObject({ vpc_id: "vpc-0fedcba987654321f", service_name: "com.amazonaws.eu-central-1.s3", route_table_ids: ["rtb-0fedcba987654321f"] });
+    expect(tf.resource.aws_mwaa_environment.mwaa.network_configuration.subnet_ids).toEqual(["subnet-0fedcba987654321e", "subnet-0fedcba987654321f"]);
+  });
+
+  it("fails when the platform's DR side is missing or the region is not regions.dr, with every problem, manifests' and exports', and writes nothing", async () => {
+    const p = withDrNetworks(platformFixture());
+    delete p.environments.prod.dr;
+    const root = project(undefined, p);
+    mkdirSync(join(root, "dr.out"), { recursive: true });
+    writeFileSync(join(root, "dr.out", "earlier.txt"), "earlier");
+    const before = treeDigest(join(root, "dr.out"));
+    const missing = await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("domains/platform.yaml › environments.prod.dr.network: environment prod has domain deployments (sales)");
+    expect(missing.stderr).toMatch(/nothing was written\.\n$/);
+    const elsewhere = await lakeform("dr", "synth", "--dir", root, "--region", "us-east-1");
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain("domains/platform.yaml › regions.dr: is eu-central-1, and the DR compute and orchestration stacks are built for it");
+    expect(elsewhere.stderr).toContain("domains/platform.yaml › environments.prod.dr.network:");
+    expect(elsewhere.stderr).toContain("cdktf.out/catalog-export/prod/sales.json › zones[1].dr.region: zone raw's DR bucket and key are in eu-central-1, not us-east-1");
+    expect(treeDigest(join(root, "dr.out"))).toEqual(before);
+  });
+
+  it("refuses when the guardrail pack finds an error in the orchestration stacks (exit 1), and leaves an earlier output as it was", async () => {
+    const p = withDrNetworks(platformFixture());
+    p.guardrails = { suppress: [] };
+    const root = project(undefined, p);
+    mkdirSync(join(root, "dr.out"), { recursive: true });
+    writeFileSync(join(root, "dr.out", "earlier.txt"), "earlier");
+    const before = treeDigest(join(root, "dr.out"));
+    const r = await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^lakeform dr synth: guardrails found errors in the DR stacks; nothing was written\n/);
+    expect(r.stderr).toContain("IAM-001");
+    expect(r.stderr).toContain("dr-orchestration-prod");
+    expect(treeDigest(join(root, "dr.out"))).toEqual(before);
+  });
+
+  it("writes and guards the compute stacks a factory builds, between orchestration and the catalog in the apply order", async () => {
+    const root = project();
+    const seen: string[] = [];
+    const compute = (i: DrComputeStackInput) => {
+      seen.push(`${i.stack.name} ${i.deployment.stack} ${i.environment.region}`);
+      return new AwsStack(i.scope, i.stack.name, stackProps(i.stack, i.stateRoot));
+    };
+    const r = await dr({ compute }, "synth", "--dir", root, "--region", "eu-central-1");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(seen).toEqual(["dr-compute-sales-prod sales-prod eu-central-1"]);
+    expect(r.stdout).toContain("  3. dr-compute-sales-prod (job roles, jobs and the DAGs: the roles the catalog stacks' grants name)\n  4. dr-sales-prod");
+    const tf = JSON.parse(readFileSync(join(root, "dr.out/stacks/dr-compute-sales-prod/cdk.tf.json"), "utf8"));
+    expect(tf.terraform.backend.local.path).toBe("../../../terraform.dr-compute-sales-prod.tfstate");
+  });
+
+  it("refuses when a compute stack breaks a guardrail: the pack runs over the compute stacks too", async () => {
+    const root = project();
+    const compute = (i: DrComputeStackInput) => {
+      const stack = new AwsStack(i.scope, i.stack.name, stackProps(i.stack, i.stateRoot));
+      new S3Bucket(stack, "artifacts", { bucket: i.deployment.artifacts.bucket.name });
+      return stack;
+    };
+    const r = await dr({ compute }, "synth", "--dir", root, "--region", "eu-central-1");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/✖ S3-\d{3} error {2}dr-compute-sales-prod\/aws_s3_bucket\.artifacts: /);
+    expect(r.stderr).not.toContain("COST-001");
+    expect(existsSync(join(root, "dr.out"))).toBe(false);
   });
 
   it("fails when --region is missing or malformed, or an option does not apply", async () => {

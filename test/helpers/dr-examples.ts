@@ -1,6 +1,9 @@
 import { catalogExports } from "../../generators/export/build";
 import { readExport } from "../../generators/export/format";
 import { type DrRebuildSet, type ExportFile, rebuildAll } from "../../generators/dr/load";
+import { formatProblems } from "../../generators/manifest/errors";
+import type { ValidatedManifests } from "../../generators/manifest/validate";
+import { buildDrModel } from "../../generators/model/dr-model";
 import type { Model } from "../../generators/model/types";
 
 /**
@@ -16,8 +19,21 @@ export function exampleDrRebuild(model: Model): { exports: ExportFile[]; set: Dr
   return { exports, set: r.set };
 }
 
-/** The DR stacks of the examples: dr-platform-<env> per environment with domains, dr-<domain>-<env> per deployment, sorted. */
+/** The DR model of the example manifests, as `lakeform dr synth` builds it (throws with the problems when it cannot). */
+export function exampleDrModel(manifests: ValidatedManifests): Model {
+  const r = buildDrModel(manifests.platform, manifests.platformFile, manifests.domains);
+  if (!r.ok) throw new Error(`the example manifests have no valid DR side:\n${formatProblems(r.problems)}`);
+  return r.model;
+}
+
+/**
+ * The DR stacks of the examples: dr-platform-<env> and dr-orchestration-<env> per environment with domains,
+ * dr-<domain>-<env> per deployment, sorted.
+ */
 export function exampleDrStackNames(model: Model): string[] {
-  const envs = new Set(model.domains.flatMap((d) => d.deployments.map((x) => x.environment)));
-  return [...[...envs].map((e) => `dr-platform-${e}`), ...model.domains.flatMap((d) => d.deployments.map((x) => `dr-${d.name}-${x.environment}`))].sort();
+  const envs = [...new Set(model.domains.flatMap((d) => d.deployments.map((x) => x.environment)))];
+  return [
+    ...envs.flatMap((e) => [`dr-platform-${e}`, `dr-orchestration-${e}`]),
+    ...model.domains.flatMap((d) => d.deployments.map((x) => `dr-${d.name}-${x.environment}`)),
+  ].sort();
 }

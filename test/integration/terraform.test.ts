@@ -16,7 +16,7 @@ import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { synthesizeDr } from "../../generators/stacks/dr-app";
-import { exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
+import { exampleDrModel, exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
@@ -44,7 +44,8 @@ const terraform = await detectTerraform();
 const examples = await loadAndValidate(repoRoot);
 if (!examples.ok) throw new Error(`the example manifests under ${repoRoot}/domains do not validate:\n${JSON.stringify(examples.problems, null, 2)}`);
 const exampleModel: Model = examples.model;
-// The DR stacks `lakeform dr synth` writes from the examples' exports run like the others.
+const exampleManifests = examples.manifests;
+// The DR stacks `lakeform dr synth` writes from the examples' exports and manifests run like the others.
 const drStackNames = exampleDrStackNames(exampleModel);
 const stackNames = [...exampleModel.stacks.map((s) => s.name), ...drStackNames];
 
@@ -251,7 +252,7 @@ function suite(): void {
     const outdir = join(ts.root, "_synth");
     synthesizeModel(exampleModel, { outdir });
     const drOutdir = join(ts.root, "_synth-dr");
-    synthesizeDr(exampleDrRebuild(exampleModel).set, { outdir: drOutdir });
+    synthesizeDr(exampleDrRebuild(exampleModel).set, { outdir: drOutdir, dr: { model: exampleDrModel(exampleManifests) } });
     const outdirOf = (name: string) => (drStackNames.includes(name) ? drOutdir : outdir);
     // Plans validate state machine definitions with Step Functions: answered on loopback.
     sfn = await startSfnStandIn();

@@ -83,6 +83,28 @@ export const BackendManifest = z
   .discriminatedUnion("type", [LocalBackendManifest, S3BackendManifest])
   .describe("Where Terraform keeps the state of this environment's stacks; one state file per stack.");
 
+/**
+ * The environment's side in the DR region: what `lakeform dr synth` builds
+ * the domains' compute and the environment's orchestration on in a failover
+ * (the DR region's network, and the EMR certificates and EKS cluster there).
+ * Names, keys and buckets are derived, as in the primary region.
+ */
+export const DrEnvironmentManifest = z
+  .strictObject({
+    network: NetworkManifest.describe(
+      "The DR region's landing-zone network (VPC, CIDR, private route tables, the DR region's S3 prefix list, private subnets): the DR private endpoints, MWAA and compute run in it.",
+    ),
+    emr: EmrEnvironmentManifest.optional().describe(
+      "EMR on EC2 in the DR region: certificates for *.<dr region>.compute.internal. Required when a domain here runs an emr-fleet job.\n@default - none: no emr-fleet jobs can be rebuilt in the DR region",
+    ),
+    eks: EksManifest.optional().describe(
+      "An existing EKS cluster in the DR region, in this environment's account, for the emr-eks jobs. Required when a domain here runs an emr-eks job.\n@default - none: no emr-eks jobs can be rebuilt in the DR region",
+    ),
+  })
+  .describe(
+    "This environment in the DR region: the network, EMR certificates and EKS cluster that `lakeform dr synth` retargets compute and orchestration to in a failover. Required for `lakeform dr synth` when domains are deployed here.",
+  );
+
 export const EnvironmentManifest = z
   .strictObject({
     accountId: AccountId.describe("AWS account that this environment's lake lives in."),
@@ -104,6 +126,9 @@ export const EnvironmentManifest = z
       ),
     eks: EksManifest.optional().describe("An existing EKS cluster that domains may run EMR on EKS jobs on.\n@default - none: emr-eks jobs are not accepted in this environment"),
     emr: EmrEnvironmentManifest.optional().describe("EMR on EC2 settings of this environment: required when a domain here runs an emr-fleet job.\n@default - none: no emr-fleet jobs in this environment"),
+    dr: DrEnvironmentManifest.optional().describe(
+      "This environment in the DR region, for recomputing from replicated raw after a failover (`lakeform dr synth`).\n@default - none: `lakeform dr synth` refuses while domains are deployed here",
+    ),
   })
   .describe("One deployment environment: an account in the primary region, mirrored to the DR region.");
 
@@ -196,3 +221,4 @@ export const PlatformManifest = z
 export type PlatformManifestInput = z.input<typeof PlatformManifest>;
 export type PlatformManifestOutput = z.output<typeof PlatformManifest>;
 export type EnvironmentManifestOutput = z.output<typeof EnvironmentManifest>;
+export type DrEnvironmentManifestOutput = z.output<typeof DrEnvironmentManifest>;
