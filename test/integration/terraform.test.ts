@@ -20,6 +20,10 @@ import { exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
+  COMMAND,
+  type Step,
+  STEPS,
+  SUCCESS,
   type TerraformSetup,
   type TfResult,
   countResources,
@@ -101,16 +105,6 @@ describe("S3 backend in the synthesized JSON", () => {
 
 // ─── Terraform ────────────────────────────────────────────────────────────────
 
-type Step = "init" | "validate" | "plan" | "test";
-const STEPS: readonly Step[] = ["init", "validate", "plan", "test"];
-const COMMAND: Record<Step, readonly string[]> = {
-  init: ["init", "-input=false", "-no-color"],
-  validate: ["validate", "-no-color"],
-  plan: ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"],
-  test: ["test", "-no-color"],
-};
-/** plan -detailed-exitcode: 2 = succeeded with changes (a new stack must create everything). */
-const SUCCESS: Record<Step, number> = { init: 0, validate: 0, plan: 2, test: 0 };
 
 interface StackRun {
   readonly name: string;
