@@ -1,5 +1,6 @@
 /**
- * Terraform integration: every stack of the example domains must init,
+ * Terraform integration: every stack of the example domains (primary, DR
+ * rebuild from the exports, DR compute from the DR model) must init,
  * validate, plan (creating every resource it declares) and apply against a
  * mock AWS provider with its security settings intact. Nothing calls AWS:
  * see test/helpers/terraform.ts for the offline overrides and provider setup.
@@ -16,6 +17,7 @@ import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { synthesizeDr } from "../../generators/stacks/dr-app";
+import { drComputeInputs, exampleModels, synthesizeDrCompute } from "../helpers/dr-compute";
 import { exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
@@ -50,7 +52,10 @@ if (!examples.ok) throw new Error(`the example manifests under ${repoRoot}/domai
 const exampleModel: Model = examples.model;
 // The DR stacks `lakeform dr synth` writes from the examples' exports run like the others.
 const drStackNames = exampleDrStackNames(exampleModel);
-const stackNames = [...exampleModel.stacks.map((s) => s.name), ...drStackNames];
+// …and so do the DR compute stacks of the examples' DR model (the same manifests, the DR region as primary), in the same runner: Terraform is CPU-bound.
+const drCompute = drComputeInputs((await exampleModels()).dr);
+const drComputeNames = drCompute.map((i) => i.stack.name);
+const stackNames = [...exampleModel.stacks.map((s) => s.name), ...drStackNames, ...drComputeNames];
 
 const readTf = (file: string) => JSON.parse(readFileSync(file, "utf8")) as TfJson;
 const stackFile = (outdir: string, name: string) => join(outdir, "stacks", name, "cdk.tf.json");
@@ -246,7 +251,9 @@ function suite(): void {
     synthesizeModel(exampleModel, { outdir });
     const drOutdir = join(ts.root, "_synth-dr");
     synthesizeDr(exampleDrRebuild(exampleModel).set, { outdir: drOutdir });
-    const outdirOf = (name: string) => (drStackNames.includes(name) ? drOutdir : outdir);
+    const computeOutdir = join(ts.root, "_synth-dr-compute");
+    synthesizeDrCompute(drCompute, computeOutdir);
+    const outdirOf = (name: string) => (drStackNames.includes(name) ? drOutdir : drComputeNames.includes(name) ? computeOutdir : outdir);
     // Plans validate state machine definitions with Step Functions: answered on loopback.
     sfn = await startSfnStandIn();
 
@@ -282,7 +289,8 @@ function suite(): void {
       return ms.length ? `${st} ${Math.round(ms.reduce((a, b) => a + b, 0) / ms.length)} ms` : `${st} -`;
     };
     console.info(`[terraform] ${runs.size} stacks + S3-backend stack in ${Date.now() - started} ms after the first init; per stack on average: ${STEPS.map(avg).join(", ")}`);
-  });
+    // About 45 s of Terraform per stack, two at a time, on cores other test files share: longer than the default hook timeout.
+  }, 1_500_000);
 
   afterAll(async () => {
     await sfn?.close();
