@@ -19,15 +19,6 @@ export const DEFAULT_DR_OUT = "dr.out";
 
 const EXIT = { ok: 0, findings: 1, badInput: 2 } as const;
 
-/**
- * Builds each `dr-compute-<domain>-<env>` stack of the DR model: the
- * extension point of the domains' compute in the DR region (a
- * `DrComputeStackFactory`, generators/stacks/dr-app.ts). Undefined: `dr
- * synth` writes the catalog and orchestration stacks and no compute stack,
- * and the apply order it prints has no compute step.
- */
-export const DR_COMPUTE_STACK: DrComputeStackFactory | undefined = undefined;
-
 export const DR_HELP = `Usage: lakeform dr <validate|plan|synth> [options] [EXPORT ...]
 
 Disaster recovery from catalog exports: the DR stacks rebuild each domain's
@@ -76,11 +67,11 @@ const problemsText = (ps: readonly DrProblem[], verb = "refused") => {
 };
 
 export interface DrOptions {
-  /** Builds the DR compute stacks. @default - DR_COMPUTE_STACK */
+  /** Builds the DR compute stacks (tests replace it). @default - buildDrComputeStack */
   readonly compute?: DrComputeStackFactory | undefined;
 }
 
-export async function runDr(argv: readonly string[], options: DrOptions = { compute: DR_COMPUTE_STACK }): Promise<number> {
+export async function runDr(argv: readonly string[], options: DrOptions = {}): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") {
     process.stdout.write(DR_HELP);

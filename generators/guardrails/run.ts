@@ -27,6 +27,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Problem } from "../manifest/errors";
 import type { Model } from "../model/types";
+import { companionsOf } from "./companions";
 import { PACK } from "./pack";
 import type { TfStack } from "./terraform";
 import type { Finding, GuardrailRule, RuleFinding, SuppressedFinding } from "./types";
@@ -88,7 +89,10 @@ function hasResource(stack: TfStack, address: string): boolean {
 export function runGuardrails(model: Model, stacks: readonly SynthesizedStack[], rules: readonly GuardrailRule[] = PACK): GuardrailResult {
   const tf: TfStack[] = [...stacks]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((s) => ({ name: s.name, text: s.text ?? JSON.stringify(s.json, null, 2), json: s.json as TfStack["json"] }));
+    .map((s) => {
+      const companions = companionsOf(model, s.name);
+      return { name: s.name, text: s.text ?? JSON.stringify(s.json, null, 2), json: s.json as TfStack["json"], ...(companions ? { companions } : {}) };
+    });
   const names = new Set(tf.map((s) => s.name));
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];

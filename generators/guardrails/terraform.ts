@@ -10,6 +10,7 @@
  * security audit (test/security/audit.test.ts) uses them too.
  */
 import type { ColumnAccess } from "../access/analyze";
+import type { StackCompanions } from "./companions";
 import type { Model } from "../model/types";
 
 // ---------------------------------------------------------------------------
@@ -23,6 +24,8 @@ export interface TfStack {
   /** The cdk.tf.json text as written, for whole-file searches. */
   readonly text: string;
   readonly json: { resource?: Resources; data?: Record<string, Record<string, unknown>> } & Json;
+  /** What the stack names but other stacks hold (a DR compute stack's zones, log bucket, catalog); see companions.ts. */
+  readonly companions?: StackCompanions;
 }
 
 export interface Violation {
@@ -686,7 +689,9 @@ export function isTablesOfCrawledDatabase(s: TfStack, resource: string): boolean
   if (m[1] !== partition || m[2] !== region || m[3] !== account) return false;
   return entries(s, GLUE_CRAWLER).some(([, c]) => {
     const db = refName(c.database_name, GLUE_DATABASE);
-    return db !== undefined && s.json.resource?.[GLUE_DATABASE]?.[db]?.name === m[4];
+    // A DR compute stack's crawler names its database, held by the catalog stack, literally (companions).
+    if (db === undefined) return c.database_name === m[4] && (s.companions?.discoveryDatabases.includes(m[4]!) ?? false);
+    return s.json.resource?.[GLUE_DATABASE]?.[db]?.name === m[4];
   });
 }
 

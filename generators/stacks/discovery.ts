@@ -31,6 +31,16 @@ export function discoveryFailureSources(dep: DomainDeploymentModel): FailureSour
 }
 
 /**
+ * Where discovery's catalog side lives. `in-stack` (the primary domain
+ * stack): the stack makes the discovery databases and the crawlers' Lake
+ * Formation grants, on the zone buckets and registrations it holds.
+ * `elsewhere` (`dr-compute-<domain>-<env>`): the export-built `dr-<domain>-<env>`
+ * holds the databases, registrations and grants; crawlers name the
+ * databases and buckets by their DR names.
+ */
+export type DiscoveryCatalog = { readonly kind: "in-stack" } | { readonly kind: "elsewhere" };
+
+/**
  * Event-driven discovery of one domain stack: per zone with crawlers, the
  * database they catalogue into (the zone's tags, PII until declared); one
  * security configuration for their logs under the ops key; per crawler, the
@@ -41,12 +51,13 @@ export function discoveryFailureSources(dep: DomainDeploymentModel): FailureSour
  * `aws_lakeformation_resource_lf_tags`), `aws_glue_security_configuration.crawlers`,
  * and those of DiscoveryCrawler and DiscoveryWorkflow under the discovery's name.
  */
-export function addDiscovery(scope: Construct, dep: DomainDeploymentModel): void {
+export function addDiscovery(scope: Construct, dep: DomainDeploymentModel, catalog: DiscoveryCatalog = { kind: "in-stack" }): void {
   const d = dep.discovery;
   if (d.crawlers.length === 0) return;
+  const inStack = catalog.kind === "in-stack";
   const ops = child<EncryptionKey>(scope, "ops-key");
   const databases = new Map<string, GlueDatabase>();
-  for (const db of d.databases) {
+  for (const db of inStack ? d.databases : []) {
     databases.set(
       db.zone,
       new GlueDatabase(scope, `discovery-database-${db.zone}`, {
@@ -63,8 +74,8 @@ export function addDiscovery(scope: Construct, dep: DomainDeploymentModel): void
   const security = new GlueSecurityConfiguration(scope, "crawler-security", { terraformName: "crawlers", name: d.securityConfiguration, kmsKeyArn: ops.key.arn });
 
   for (const c of d.crawlers) {
-    const bucket = child<LakeBucket>(scope, `${c.zone}-bucket`);
-    const registration = child<LocationRegistration>(scope, `${c.zone}-registration`);
+    const bucket = inStack ? child<LakeBucket>(scope, `${c.zone}-bucket`) : null;
+    const registration = inStack ? child<LocationRegistration>(scope, `${c.zone}-registration`) : null;
     const crawler = new DiscoveryCrawler(scope, `crawler-${c.name}`, {
       terraformName: c.name,
       name: c.crawlerName,
@@ -73,9 +84,9 @@ export function addDiscovery(scope: Construct, dep: DomainDeploymentModel): void
       accountId: dep.accountId,
       region: dep.region,
       partition: dep.partition,
-      databaseName: databases.get(c.zone)!.database.name,
+      databaseName: databases.get(c.zone)?.database.name ?? c.database.name,
       databaseLiteralName: c.database.name,
-      locationArn: bucket.bucket.arn,
+      locationArn: bucket?.bucket.arn ?? c.bucket.arn,
       targets: c.targets,
       exclusions: c.exclusions,
       ...(c.tablePrefix ? { tablePrefix: c.tablePrefix } : {}),
@@ -84,7 +95,7 @@ export function addDiscovery(scope: Construct, dep: DomainDeploymentModel): void
       securityConfigurationLiteralName: d.securityConfiguration,
       logKmsKeyArn: ops.key.arn,
       // Lake Formation vends credentials for a location only once it is registered.
-      dependsOn: [registration.resource],
+      ...(registration ? { dependsOn: [registration.resource] } : { lakeFormationGrants: false }),
     });
     new DiscoveryWorkflow(scope, `workflow-${c.name}`, {
       terraformName: c.name,

@@ -3,6 +3,7 @@ import type { Construct } from "constructs";
 import type { DrDomainRebuild, DrPlatformRebuild } from "../dr/types";
 import { drDeploymentOf, drEnvironmentOf } from "../model/dr-model";
 import type { DomainDeploymentModel, EnvironmentModel, Model, StackModel } from "../model/types";
+import { DrComputeStack } from "./dr-compute-stack";
 import { DrDomainStack } from "./dr-domain-stack";
 import { DrOrchestrationStack } from "./dr-orchestration-stack";
 import { DrPlatformStack } from "./dr-platform-stack";
@@ -29,6 +30,9 @@ export interface DrComputeStackInput {
  */
 export type DrComputeStackFactory = (input: DrComputeStackInput) => TerraformStack;
 
+/** The compute stacks `lakeform dr synth` writes: DrComputeStack on each DR-model deployment. */
+export const buildDrComputeStack: DrComputeStackFactory = (i) => new DrComputeStack(i.scope, i.stack, i.deployment, i.environment, i.stateRoot);
+
 /** The DR stacks a synth wrote, by apply phase. */
 export interface DrSynthesized {
   /** `dr-platform-<env>`: Lake Formation settings and LF-tags. */
@@ -48,8 +52,9 @@ export interface DrSynthOptions {
   readonly outdir: string;
   readonly stateRoot?: string;
   /**
-   * The DR model: its orchestration stacks, and its compute stacks when
-   * `compute` is given, are synthesized beside the rebuild's.
+   * The DR model: its orchestration and compute stacks are synthesized
+   * beside the rebuild's (`compute` builds the latter; default
+   * `buildDrComputeStack`, replaced only by tests).
    * @default - the rebuild stacks only
    */
   readonly dr?: { readonly model: Model; readonly compute?: DrComputeStackFactory };
@@ -78,8 +83,8 @@ export function synthesizeDr(
     if (stack.kind === "platform") {
       new DrOrchestrationStack(app, model!, stack, drEnvironmentOf(model!, stack), stateRoot);
       out.orchestration.push(stack.name);
-    } else if (options.dr?.compute) {
-      const built = options.dr.compute({ scope: app, model: model!, stack, deployment: drDeploymentOf(model!, stack), environment: drEnvironmentOf(model!, stack), stateRoot });
+    } else {
+      const built = (options.dr?.compute ?? buildDrComputeStack)({ scope: app, model: model!, stack, deployment: drDeploymentOf(model!, stack), environment: drEnvironmentOf(model!, stack), stateRoot });
       // The stack's id is its output folder and the name the apply order and guardrails know it by.
       if (built.node.id !== stack.name) throw new Error(`the compute stack factory built "${built.node.id}" for ${stack.name}`);
       out.compute.push(stack.name);

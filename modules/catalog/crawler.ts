@@ -55,6 +55,14 @@ export interface DiscoveryCrawlerProps {
    * @default - none
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Whether this construct makes the crawler's two Lake Formation grants.
+   * Off where another stack holds the catalog and its grants (the DR
+   * rebuild `dr-<domain>-<env>` grants to the crawler's role from the
+   * catalog export); the crawler then runs once they exist.
+   * @default true
+   */
+  readonly lakeFormationGrants?: boolean;
 }
 
 /** The log group Glue writes a crawler's logs to under a security configuration that encrypts them. */
@@ -139,22 +147,26 @@ export class DiscoveryCrawler extends Construct {
 
     // The role's ARN as a literal, the form Lake Formation stores and audits read; the grants wait for the role.
     const principal = `arn:${props.partition}:iam::${props.accountId}:role/${props.roleName}`;
-    const location = new LakeformationPermissions(this, "location", {
-      catalogId: props.accountId,
-      principal,
-      permissions: ["DATA_LOCATION_ACCESS"],
-      dataLocation: { arn: props.locationArn, catalogId: props.accountId },
-      dependsOn: [this.role.role, ...(props.dependsOn ?? [])],
-    });
-    location.overrideLogicalId(`${stem}--location`);
-    const database = new LakeformationPermissions(this, "database", {
-      catalogId: props.accountId,
-      principal,
-      permissions: [...CRAWLER_DATABASE_PERMISSIONS],
-      database: { name: props.databaseName, catalogId: props.accountId },
-      dependsOn: [this.role.role],
-    });
-    database.overrideLogicalId(`${stem}--database`);
+    const grants: LakeformationPermissions[] = [];
+    if (props.lakeFormationGrants ?? true) {
+      const location = new LakeformationPermissions(this, "location", {
+        catalogId: props.accountId,
+        principal,
+        permissions: ["DATA_LOCATION_ACCESS"],
+        dataLocation: { arn: props.locationArn, catalogId: props.accountId },
+        dependsOn: [this.role.role, ...(props.dependsOn ?? [])],
+      });
+      location.overrideLogicalId(`${stem}--location`);
+      const database = new LakeformationPermissions(this, "database", {
+        catalogId: props.accountId,
+        principal,
+        permissions: [...CRAWLER_DATABASE_PERMISSIONS],
+        database: { name: props.databaseName, catalogId: props.accountId },
+        dependsOn: [this.role.role],
+      });
+      database.overrideLogicalId(`${stem}--database`);
+      grants.push(location, database);
+    }
 
     const exclusions = [...new Set(props.exclusions ?? [])].sort();
     this.crawler = new GlueCrawler(this, "crawler", {
@@ -174,7 +186,7 @@ export class DiscoveryCrawler extends Construct {
         Grouping: { TableLevelConfiguration: props.tableLevel },
       }),
       // The first crawl must find its log group, permissions and grants in place.
-      dependsOn: [this.logGroup.logGroup, ...Object.values(this.role.policies), location, database],
+      dependsOn: [this.logGroup.logGroup, ...Object.values(this.role.policies), ...grants],
     });
     this.crawler.overrideLogicalId(name);
   }

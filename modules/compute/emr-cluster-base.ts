@@ -3,6 +3,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { kmsKeyStatements } from "../identity/kms-key-access";
 import { type PolicyStatement, policyDocument } from "../identity/policy-document";
 import { INSTANCE_PROFILE_SERVICE, type ResourceStarStatement, ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
 import { SUBNET_ID } from "../network/subnet-ids";
@@ -26,7 +27,9 @@ export interface EmrClusterBaseProps {
   /**
    * The key of the security configuration: EMRFS writes, local disks and
    * EBS volumes. The service role may create grants on it for EBS; the nodes
-   * may encrypt and decrypt with it.
+   * may encrypt and decrypt with it. A key ARN (or reference), or the alias
+   * ARN of a key known only by alias (a replica in the DR region): the
+   * statements then name it through `kms:ResourceAliases`.
    */
   readonly dataKeyArn: string;
   /** The key of the artifacts bucket, where the nodes push the cluster's logs. */
@@ -224,19 +227,15 @@ export class EmrClusterBase extends Construct {
           { Sid: "PassTheNodesRoleToEc2", Effect: "Allow", Action: "iam:PassRole", Resource: instanceRoleArn, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } },
         ]),
         keys: policyDocument([
-          {
-            Sid: "EncryptVolumesWithTheDataKey",
-            Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-            Resource: props.dataKeyArn,
-          },
-          {
-            Sid: "GrantEbsTheDataKey",
-            Effect: "Allow",
-            Action: "kms:CreateGrant",
-            Resource: props.dataKeyArn,
-            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-          },
+          ...kmsKeyStatements(
+            {
+              Sid: "EncryptVolumesWithTheDataKey",
+              Effect: "Allow",
+              Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"],
+            },
+            [props.dataKeyArn],
+          ),
+          ...kmsKeyStatements({ Sid: "GrantEbsTheDataKey", Effect: "Allow", Action: "kms:CreateGrant", Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } }, [props.dataKeyArn]),
         ]),
       },
       resourceStarStatements: emrServiceResourceStarStatements(),
@@ -256,7 +255,7 @@ export class EmrClusterBase extends Construct {
           { Sid: "PushClusterLogs", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: `${prefix}*` },
           { Sid: "ListClusterLogs", Effect: "Allow", Action: "s3:ListBucket", Resource: logBucketArn, Condition: { StringLike: { "s3:prefix": `${logPrefix}*` } } },
           { Sid: "ReadTlsCertificates", Effect: "Allow", Action: "s3:GetObject", Resource: props.tlsCertificatesObjectArn },
-          { Sid: "UseDataAndLogKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [...new Set([props.dataKeyArn, props.logKeyArn])] },
+          ...kmsKeyStatements({ Sid: "UseDataAndLogKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] }, [...new Set([props.dataKeyArn, props.logKeyArn])], (arns) => arns),
         ] satisfies PolicyStatement[]),
       },
     });

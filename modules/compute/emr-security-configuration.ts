@@ -14,7 +14,9 @@ export interface EmrSecurityConfigurationProps {
    * ARN of the customer-managed key that encrypts what EMRFS writes to S3 and
    * the cluster's local disks and EBS volumes. The EMR service role and the
    * cluster's instance-profile role need kms:GenerateDataKey and kms:Decrypt
-   * on it (kms:CreateGrant too for EBS).
+   * on it (kms:CreateGrant too for EBS). The alias ARN of a key known only
+   * by alias (a zone key's replica in the DR region) is accepted: EMR, S3
+   * and EBS resolve it.
    */
   readonly kmsKeyArn: string;
   /**
@@ -122,8 +124,8 @@ export function emrSecurityConfigurationJson(kmsKeyArn: string, tlsCertificatesS
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,256}$/;
-/** A key ARN, not an alias or a key id: EMR needs the ARN to find the key from the cluster. */
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** A key or alias ARN, not a bare alias or key id: EMR needs the ARN to find the key from the cluster. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d+:\d{12}:(?:key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
 /** `s3://<bucket>/<key>.zip`: EMR downloads and unzips it on every node. */
 const S3_ZIP = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+\.zip$/;
 
@@ -133,7 +135,7 @@ export function emrSecurityConfigurationProblems(props: EmrSecurityConfiguration
   const literal = (s: string) => !Token.isUnresolved(s);
   if (literal(props.name) && !NAME.test(props.name)) out.push(`name "${props.name}" must be 1-256 letters, digits, ".", "_" or "-"`);
   if (literal(props.kmsKeyArn) && !KMS_KEY_ARN.test(props.kmsKeyArn)) {
-    out.push(`kmsKeyArn "${props.kmsKeyArn}" is not a KMS key ARN ("arn:<partition>:kms:<region>:<account>:key/<key-id>"; an alias is not accepted)`);
+    out.push(`kmsKeyArn "${props.kmsKeyArn}" is not a KMS key or alias ARN ("arn:<partition>:kms:<region>:<account>:key/<key-id>" or "…:alias/<name>"; a bare alias or key id is not accepted)`);
   }
   if (literal(props.tlsCertificatesS3Object) && !S3_ZIP.test(props.tlsCertificatesS3Object)) {
     out.push(`tlsCertificatesS3Object "${props.tlsCertificatesS3Object}" is not the S3 URI of a zip file ("s3://<bucket>/<key>.zip")`);

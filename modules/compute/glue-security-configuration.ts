@@ -20,6 +20,15 @@ export interface GlueSecurityConfigurationProps {
    * need kms:Encrypt, kms:Decrypt and kms:GenerateDataKey on it.
    */
   readonly kmsKeyArn: string;
+  /**
+   * Key of what jobs write to S3 only, when it is not kmsKeyArn: a key ARN,
+   * or the alias ARN of a key known only by its alias (a zone key's replica
+   * in the DR region; S3 takes the alias as the SSE-KMS key id). CloudWatch
+   * Logs needs a key ARN and a key policy that lets it in, so logs and
+   * bookmarks stay under kmsKeyArn.
+   * @default - kmsKeyArn
+   */
+  readonly s3KmsKeyArn?: string;
 }
 
 /**
@@ -50,7 +59,7 @@ export class GlueSecurityConfiguration extends Construct {
     this.configuration = new GlueSecurityConfigurationResource(this, "configuration", {
       name: props.name,
       encryptionConfiguration: {
-        s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: key },
+        s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: props.s3KmsKeyArn ?? key },
         cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: key },
         jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: key },
       },
@@ -59,6 +68,9 @@ export class GlueSecurityConfiguration extends Construct {
     this.name = this.configuration.name;
   }
 }
+
+/** A key ARN or an alias ARN (not a bare alias or key id): the forms S3 takes as an SSE-KMS key id across accounts and stacks. */
+export const KMS_KEY_OR_ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d+:\d{12}:(?:key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
 
 /** Letters, digits, `-`, `_`: the name also appears in log group names. */
 export const SECURITY_CONFIGURATION_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -71,5 +83,9 @@ export function glueSecurityConfigurationProblems(props: GlueSecurityConfigurati
     out.push(`name "${n}" must be 1-255 letters, digits, - or _ (Glue puts it in log group names)`);
   }
   out.push(...kmsKeyArnProblems("kmsKeyArn", props.kmsKeyArn));
+  const s3 = props.s3KmsKeyArn;
+  if (s3 !== undefined && !Token.isUnresolved(s3) && !KMS_KEY_OR_ALIAS_ARN.test(s3)) {
+    out.push(`s3KmsKeyArn "${s3}" is not a KMS key or alias ARN ("arn:<partition>:kms:<region>:<account>:key/<key-id>" or "…:alias/<name>")`);
+  }
   return out;
 }

@@ -1,6 +1,7 @@
 import { LakeformationResource } from "@cdktf/provider-aws/lib/lakeformation-resource";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { kmsKeyResource } from "../identity/kms-key-access";
 import { policyDocument } from "../identity/policy-document";
 import { ServiceRole, type ServiceRoleProps, serviceRoleProblems } from "../identity/service-role";
 
@@ -96,7 +97,6 @@ export class LocationRegistration extends Construct {
 
 /** The registration role's inline policy: the bucket's objects, the bucket listing, the zone key. */
 export function locationAccessPolicy(bucketArn: string, kmsKeyArn: string) {
-  const alias = /^(arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:)(alias\/.+)$/.exec(kmsKeyArn);
   return policyDocument([
     {
       Sid: "ReadWriteObjects",
@@ -114,9 +114,7 @@ export function locationAccessPolicy(bucketArn: string, kmsKeyArn: string) {
       Sid: "UseZoneKey",
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
-      ...(alias
-        ? { Resource: `${alias[1]}key/*`, Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": alias[2]! } } }
-        : { Resource: kmsKeyArn }),
+      ...kmsKeyResource(kmsKeyArn),
     },
   ]);
 }

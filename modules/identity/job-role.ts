@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import type { Construct } from "constructs";
+import { kmsKeyStatements } from "./kms-key-access";
 import { type PolicyStatement, policyDocument } from "./policy-document";
 import { ServiceRole } from "./service-role";
 
@@ -28,7 +29,7 @@ export interface JobRoleProps {
   readonly readObjectArns: readonly string[];
   /** S3 prefixes (`arn:…:bucket/prefix/`) the job reads and writes: its temp and log space. */
   readonly scratchPrefixArns: readonly string[];
-  /** KMS keys it encrypts and decrypts its own artifacts with. */
+  /** KMS keys it encrypts and decrypts its own artifacts with: key ARNs (or references), or alias ARNs of keys known only by alias. */
   readonly kmsKeyArns: readonly string[];
   /** CloudWatch log groups it writes to. @default - none */
   readonly logGroupArns?: readonly string[];
@@ -117,7 +118,8 @@ export function jobRolePolicy(props: JobRoleProps) {
     );
   }
   if (props.kmsKeyArns.length > 0) {
-    statements.push({ Sid: "UseArtifactKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: sorted(props.kmsKeyArns) });
+    // A zone key known only by its alias ARN (DR) gets a statement of its own: see kmsKeyStatements.
+    statements.push(...kmsKeyStatements({ Sid: "UseArtifactKeys", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] }, props.kmsKeyArns, sorted));
   }
   if (props.logGroupArns && props.logGroupArns.length > 0) {
     statements.push({

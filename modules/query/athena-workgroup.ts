@@ -26,6 +26,8 @@ export interface AthenaWorkgroupProps {
   /**
    * ARN of the customer-managed key results are encrypted with: the results
    * bucket's own key, since lake bucket policies refuse uploads under any other.
+   * The alias ARN of a key known only by alias is accepted (a zone key's
+   * replica in the DR region; the bucket must then accept uploads naming it).
    */
   readonly kmsKeyArn: string;
   /** Account that owns the results bucket; Athena refuses to write into a bucket owned by anyone else. */
@@ -84,7 +86,8 @@ export class AthenaWorkgroup extends Construct {
 
 const NAME = /^[A-Za-z0-9._-]{1,128}$/;
 const OUTPUT_LOCATION = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+/** A key ARN, or an alias ARN for a key known only by alias (a zone key's replica in the DR region: SSE_KMS hands the id to S3, which resolves it). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]+)$/;
 const ACCOUNT_ID = /^\d{12}$/;
 
 /** Every problem with the props, one sentence each; empty when they are fine. Tokens are not checked. */
@@ -101,7 +104,7 @@ export function athenaWorkgroupProblems(props: AthenaWorkgroupProps): string[] {
     else if (!props.outputLocation.endsWith("/")) out.push(`outputLocation "${props.outputLocation}" must end with "/"; write ${props.outputLocation}/`);
   }
   if (literal(props.kmsKeyArn) && !KMS_KEY_ARN.test(props.kmsKeyArn)) {
-    out.push(`kmsKeyArn "${props.kmsKeyArn}" is not a KMS key ARN (like arn:aws:kms:eu-west-1:123456789012:key/<key id>); aliases are not accepted`);
+    out.push(`kmsKeyArn "${props.kmsKeyArn}" is not a KMS key or alias ARN (like arn:aws:kms:eu-west-1:123456789012:key/<key id> or …:alias/<name>); a bare alias or key id is not accepted`);
   }
   if (literal(props.accountId) && !ACCOUNT_ID.test(props.accountId)) out.push(`accountId "${props.accountId}" is not 12 digits`);
   const cap = props.bytesScannedCutoffPerQuery;

@@ -28,12 +28,12 @@ export function exampleDrModel(manifests: ValidatedManifests): Model {
 
 /**
  * The DR stacks of the examples: dr-platform-<env> and dr-orchestration-<env> per environment with domains,
- * dr-<domain>-<env> per deployment, sorted.
+ * dr-compute-<domain>-<env> and dr-<domain>-<env> per deployment, sorted.
  */
 export function exampleDrStackNames(model: Model): string[] {
   const envs = [...new Set(model.domains.flatMap((d) => d.deployments.map((x) => x.environment)))];
   return [
     ...envs.flatMap((e) => [`dr-platform-${e}`, `dr-orchestration-${e}`]),
-    ...model.domains.flatMap((d) => d.deployments.map((x) => `dr-${d.name}-${x.environment}`)),
+    ...model.domains.flatMap((d) => d.deployments.flatMap((x) => [`dr-compute-${d.name}-${x.environment}`, `dr-${d.name}-${x.environment}`])),
   ].sort();
 }

@@ -268,6 +268,18 @@ export const OFFLINE_PROVIDER = {
 /** Local state in the working directory (never the project's terraform.<stack>.tfstate). */
 export const OFFLINE_OVERRIDE = { terraform: { backend: { local: { path: "terraform.tfstate" } } }, provider: OFFLINE_PROVIDER } as const;
 
+/** The Terraform steps every integration test runs on a stack, in order. */
+export type Step = "init" | "validate" | "plan" | "test";
+export const STEPS: readonly Step[] = ["init", "validate", "plan", "test"];
+export const COMMAND: Record<Step, readonly string[]> = {
+  init: ["init", "-input=false", "-no-color"],
+  validate: ["validate", "-no-color"],
+  plan: ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"],
+  test: ["test", "-no-color"],
+};
+/** plan -detailed-exitcode: 2 = succeeded with changes (a new stack must create everything). */
+export const SUCCESS: Record<Step, number> = { init: 0, validate: 0, plan: 2, test: 0 };
+
 /**
  * Copies a synthesized stack folder to `<setup.root>/<name>` and writes the
  * override file. `keepBackend` writes only the provider part, for tests of the

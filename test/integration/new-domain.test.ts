@@ -15,6 +15,9 @@ import { lakeform } from "../helpers/cli";
 import { scratchDir } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
+  COMMAND,
+  type Step,
+  SUCCESS,
   type TerraformSetup,
   type TfResult,
   countResources,
@@ -35,14 +38,6 @@ const terraform = await detectTerraform();
 const DOMAIN = "customer-care";
 const STACKS = [`${DOMAIN}-dev`, `${DOMAIN}-prod`];
 
-type Step = "init" | "validate" | "plan" | "test";
-const COMMAND: Record<Step, readonly string[]> = {
-  init: ["init", "-input=false", "-no-color"],
-  validate: ["validate", "-no-color"],
-  plan: ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"],
-  test: ["test", "-no-color"],
-};
-const SUCCESS: Record<Step, number> = { init: 0, validate: 0, plan: 2, test: 0 };
 
 interface Run {
   resources?: number;

@@ -1,5 +1,6 @@
 /**
- * Terraform integration: every stack of the example domains must init,
+ * Terraform integration: every stack of the example domains (primary, DR
+ * rebuild from the exports, DR compute from the DR model) must init,
  * validate, plan (creating every resource it declares) and apply against a
  * mock AWS provider with its security settings intact. Nothing calls AWS:
  * see test/helpers/terraform.ts for the offline overrides and provider setup.
@@ -20,6 +21,10 @@ import { exampleDrModel, exampleDrRebuild, exampleDrStackNames } from "../helper
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
+  COMMAND,
+  type Step,
+  STEPS,
+  SUCCESS,
   type TerraformSetup,
   type TfResult,
   countResources,
@@ -102,16 +107,6 @@ describe("S3 backend in the synthesized JSON", () => {
 
 // ─── Terraform ────────────────────────────────────────────────────────────────
 
-type Step = "init" | "validate" | "plan" | "test";
-const STEPS: readonly Step[] = ["init", "validate", "plan", "test"];
-const COMMAND: Record<Step, readonly string[]> = {
-  init: ["init", "-input=false", "-no-color"],
-  validate: ["validate", "-no-color"],
-  plan: ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"],
-  test: ["test", "-no-color"],
-};
-/** plan -detailed-exitcode: 2 = succeeded with changes (a new stack must create everything). */
-const SUCCESS: Record<Step, number> = { init: 0, validate: 0, plan: 2, test: 0 };
 
 interface StackRun {
   readonly name: string;
@@ -289,7 +284,8 @@ function suite(): void {
       return ms.length ? `${st} ${Math.round(ms.reduce((a, b) => a + b, 0) / ms.length)} ms` : `${st} -`;
     };
     console.info(`[terraform] ${runs.size} stacks + S3-backend stack in ${Date.now() - started} ms after the first init; per stack on average: ${STEPS.map(avg).join(", ")}`);
-  });
+    // About 45 s of Terraform per stack, two at a time, on cores other test files share: longer than the default hook timeout.
+  }, 1_500_000);
 
   afterAll(async () => {
     await sfn?.close();

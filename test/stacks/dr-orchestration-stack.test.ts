@@ -142,10 +142,13 @@ describe("synthesizeDr", () => {
     expect(resource(tf, "aws_s3_bucket", "artifacts").bucket).toBe("acme-cdr-artifacts-prod-222222222222-eu-central-1");
   });
 
-  it("writes no compute stack without a factory, and refuses a factory that names its stack otherwise", () => {
+  it("writes the DR compute stacks by default, and refuses a factory that names its stack otherwise", () => {
     const bare = mkdtempSync(join(tmpdir(), "lakeform-dr-app-"));
     try {
-      expect(synthesizeDr(exampleDrRebuild(primary).set, { outdir: bare, dr: { model: dr } }).compute).toEqual([]);
+      const written = synthesizeDr(exampleDrRebuild(primary).set, { outdir: bare, dr: { model: dr } }).compute;
+      expect(written).toEqual(calls.map((c) => c.stack.name));
+      const tf = JSON.parse(readFileSync(join(bare, "stacks", "dr-compute-cdr-prod", "cdk.tf.json"), "utf8")) as TfJson;
+      expect(resource(tf, "aws_s3_bucket", "artifacts").bucket).toBe("acme-cdr-artifacts-prod-222222222222-eu-central-1");
       expect(() => synthesizeDr({ platforms: [], domains: [] }, { outdir: bare, dr: { model: dr, compute: (i) => new AwsStack(i.scope, `x-${i.stack.name}`, stackProps(i.stack, i.stateRoot)) } })).toThrow(
         'the compute stack factory built "x-dr-compute-billing-dev" for dr-compute-billing-dev',
       );

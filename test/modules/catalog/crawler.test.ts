@@ -91,6 +91,14 @@ describe("DiscoveryCrawler", () => {
     expect(database.database).toEqual({ name: DB, catalog_id: ACCOUNT });
   });
 
+  it("makes no Lake Formation grant when another stack holds them (lakeFormationGrants: false), and the crawler waits only for its log group and policies", () => {
+    const out = synth(props({ lakeFormationGrants: false }));
+    expect(out.resource).not.toHaveProperty("aws_lakeformation_permissions");
+    const deps = resource(out, "aws_glue_crawler", "leads").depends_on as string[];
+    expect(deps.some((d) => d.startsWith("aws_lakeformation_permissions."))).toBe(false);
+    expect(deps).toContain("aws_cloudwatch_log_group.crawler__leads");
+  });
+
   it("leaves out exclusions and the table prefix when there are none", () => {
     const c = resource(synth(props({ exclusions: [], tablePrefix: undefined })), "aws_glue_crawler", "leads");
     expect(c.s3_target).toEqual([{ path: "s3://acme-sales-raw-dev-111111111111-eu-west-1/leads/" }]);

@@ -27,6 +27,13 @@ describe("EmrSecurityConfiguration", () => {
     expect(sc).not.toHaveProperty("name_prefix");
   });
 
+  it("takes the alias ARN of a key known only by alias (a zone key's replica in the DR region) for S3 and local disks", () => {
+    const alias = "arn:aws:kms:eu-central-1:111111111111:alias/acme/dev/sales/curated";
+    const at = configurationOf(synth(props({ kmsKeyArn: alias }))).EncryptionConfiguration.AtRestEncryptionConfiguration;
+    expect(at.S3EncryptionConfiguration.AwsKmsKey).toBe(alias);
+    expect(at.LocalDiskEncryptionConfiguration.AwsKmsKey).toBe(alias);
+  });
+
   it("uses terraformName instead of the construct id when given", () => {
     expect(Object.keys(resourcesOf(synth(props({ terraformName: "sales_emr" }), "sales-emr"), "aws_emr_security_configuration"))).toEqual(["sales_emr"]);
   });
@@ -83,7 +90,7 @@ describe("EmrSecurityConfiguration", () => {
       [
         "EmrSecurityConfiguration stack/emr: 3 problems:",
         '  - name "acme sales" must be 1-256 letters, digits, ".", "_" or "-"',
-        '  - kmsKeyArn "alias/acme/sales" is not a KMS key ARN ("arn:<partition>:kms:<region>:<account>:key/<key-id>"; an alias is not accepted)',
+        '  - kmsKeyArn "alias/acme/sales" is not a KMS key or alias ARN ("arn:<partition>:kms:<region>:<account>:key/<key-id>" or "…:alias/<name>"; a bare alias or key id is not accepted)',
         '  - tlsCertificatesS3Object "s3://bucket/certs.tar" is not the S3 URI of a zip file ("s3://<bucket>/<key>.zip")',
       ].join("\n"),
     );

@@ -38,6 +38,20 @@ describe("GlueSecurityConfiguration", () => {
     expect(encryptionOf(synth(props())).s3_encryption).toEqual({ s3_encryption_mode: "SSE-KMS", kms_key_arn: KEY });
   });
 
+  it("encrypts S3 data under s3KmsKeyArn when given (an alias ARN too), logs and bookmarks still under kmsKeyArn", () => {
+    const alias = "arn:aws:kms:eu-central-1:111111111111:alias/acme/dev/sales/curated";
+    const e = encryptionOf(synth(props({ s3KmsKeyArn: alias })));
+    expect(e.s3_encryption).toEqual({ s3_encryption_mode: "SSE-KMS", kms_key_arn: alias });
+    expect(e.cloudwatch_encryption).toEqual({ cloudwatch_encryption_mode: "SSE-KMS", kms_key_arn: KEY });
+    expect(e.job_bookmarks_encryption).toEqual({ job_bookmarks_encryption_mode: "CSE-KMS", kms_key_arn: KEY });
+  });
+
+  it("fails when s3KmsKeyArn is a bare alias", () => {
+    expect(() => synth(props({ s3KmsKeyArn: "alias/acme/dev/sales/curated" }))).toThrow(
+      's3KmsKeyArn "alias/acme/dev/sales/curated" is not a KMS key or alias ARN',
+    );
+  });
+
   it("uses terraformName instead of the construct id when given", () => {
     const tf = synth(props({ terraformName: "sales_glue" }), "sales-security-configuration");
     expect(Object.keys(resourcesOf(tf, "aws_glue_security_configuration"))).toEqual(["sales_glue"]);

@@ -72,6 +72,10 @@ describe("AthenaWorkgroup", () => {
     expect(athenaWorkgroupProblems(props({ kmsKeyArn: single }))).toEqual([]);
   });
 
+  it("accepts the alias ARN of a key known only by alias (a zone key's replica in the DR region)", () => {
+    expect(athenaWorkgroupProblems(props({ kmsKeyArn: "arn:aws:kms:eu-central-1:111111111111:alias/acme/dev/sales/curated" }))).toEqual([]);
+  });
+
   it("accepts a scan cap of exactly Athena's minimum, 10 MiB", () => {
     expect(MIN_BYTES_SCANNED_CUTOFF_PER_QUERY).toBe(10 * 1024 * 1024);
     const wg = resource(synth(props({ bytesScannedCutoffPerQuery: 10_485_760 })), "aws_athena_workgroup", "sales");
@@ -110,7 +114,7 @@ describe("AthenaWorkgroup", () => {
               name: "sales analysts",
               description: "x".repeat(1025),
               outputLocation: "s3://Acme_Results/",
-              kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:alias/acme/sales",
+              kmsKeyArn: "alias/acme/sales",
               accountId: "11111111111",
               bytesScannedCutoffPerQuery: 0,
             }),
@@ -122,7 +126,7 @@ describe("AthenaWorkgroup", () => {
           '  - name "sales analysts" must be 1-128 letters, digits, . _ or -',
           "  - description is 1025 characters (at most 1024)",
           '  - outputLocation "s3://Acme_Results/" is not an S3 URI (like s3://acme-dev-athena-results/sales/)',
-          '  - kmsKeyArn "arn:aws:kms:eu-west-1:111111111111:alias/acme/sales" is not a KMS key ARN (like arn:aws:kms:eu-west-1:123456789012:key/<key id>); aliases are not accepted',
+          '  - kmsKeyArn "alias/acme/sales" is not a KMS key or alias ARN (like arn:aws:kms:eu-west-1:123456789012:key/<key id> or …:alias/<name>); a bare alias or key id is not accepted',
           '  - accountId "11111111111" is not 12 digits',
           "  - bytesScannedCutoffPerQuery 0 is below Athena's minimum of 10485760 bytes (10 MiB)",
         ].join("\n"),

@@ -28,7 +28,9 @@ export const checkAthenaWorkgroups: Check = (stacks) =>
     else if (!zoneKeysOf(s, bucket).includes(enc.kms_key_arn as string)) {
       const zone = refName(enc.kms_key_arn, KMS_KEY);
       const pipeline = zone !== undefined && name === `pipeline__${zone}` && lakeBuckets(s).some(([z]) => zoneKeysOf(s, z).includes(enc.kms_key_arn as string)) && (uploadKeysOf(s, bucket) ?? []).includes(enc.kms_key_arn as string);
-      if (!pipeline) out.push(`results go to ${BUCKET}.${bucket}, whose default key is not ${String(enc.kms_key_arn)}`);
+      // A DR compute stack's pipeline workgroup names its zone's replica key by alias ARN (companions).
+      const drPipeline = s.companions?.zones.some((z) => name === `pipeline__${z.zone}` && z.keyAliasArn === enc.kms_key_arn) === true && (uploadKeysOf(s, bucket) ?? []).includes(enc.kms_key_arn as string);
+      if (!pipeline && !drPipeline) out.push(`results go to ${BUCKET}.${bucket}, whose default key is not ${String(enc.kms_key_arn)}`);
     }
     return out;
   });

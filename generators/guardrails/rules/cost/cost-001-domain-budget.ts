@@ -14,6 +14,8 @@ export const checkBudgets: Check = (stacks) =>
     const v = (address: string, message: string): Violation => ({ rule: "budgets", stack: s.name, address, message });
     const domain = defaultTagsOf(s).domain;
     const budgets = entries(s, BUDGET);
+    // A DR compute stack: budgets are account-wide and by name, so the primary stack's budget covers its spend too.
+    if (s.companions) return budgets.map(([n]) => v(`${BUDGET}.${n}`, "a budget in a DR compute stack; the domain's budget is the primary stack's"));
     if (!domain || domain === "platform") {
       const tags = entries(s, COST_ALLOCATION_TAG);
       return [
@@ -49,7 +51,7 @@ export const rule: GuardrailRule = {
   scope: "terraform",
   rule: "Every domain stack has exactly one monthly USD cost budget of its account, scoped to its own domain tag and alerting someone.",
   explanation:
-    "The budget filters on exactly TagKeyValue user:domain$<domain>, never the whole account or another domain, and each notification is a percentage threshold with a subscriber. Platform stacks hold no budget; a platform stack that activates cost-allocation tags activates domain, which every budget filters on.",
+    "The budget filters on exactly TagKeyValue user:domain$<domain>, never the whole account or another domain, and each notification is a percentage threshold with a subscriber. Platform stacks and DR compute stacks (the primary's budget covers the account) hold no budget; a platform stack that activates cost-allocation tags activates domain, which every budget filters on.",
   source: ["custom"],
   check: ({ stacks }) => checkBudgets(stacks),
 };

@@ -1,3 +1,4 @@
+import { aliasedKeysOf } from "../../companions";
 import type { GuardrailRule } from "../../types";
 import { artifactsBuckets, ATHENA, blocks, type Check, encryptionOf, entries, GLUE_JOB, GLUE_SECURITY, iamDocuments, lakeBuckets, list, locationInBucket, LOG_GROUP, POLICY, refName, resolveNameRefs, ROLE, roleArnOf, sameSet, securityConfigurationOf, statementsOf, uploadKeysOf, violation, type Violation, zoneKeysOf, zonesWrittenBy } from "../../terraform";
 
@@ -35,11 +36,15 @@ export const checkGlueZoneKeys: Check = (stacks) =>
       if (!found) continue; // CKV_AWS_195 reports it.
       const [cn, c] = found;
       const used = ["cloudwatch_encryption", "job_bookmarks_encryption", "s3_encryption"].map((b) => encryptionOf(c, b)?.kms_key_arn);
-      const key = used[0];
-      if (typeof key !== "string" || used.some((k) => k !== key)) {
+      const logKey = used[0];
+      // A DR compute stack: S3 under the zone's replica key by alias ARN, logs and bookmarks under the ops key (CloudWatch Logs needs a key ARN and a key policy that lets it in).
+      const companionZone = s.companions?.zones.find((z) => z.keyAliasArn === used[2] && cn === `glue__${z.zone}`);
+      const split = companionZone !== undefined && used[0] === ops && used[1] === ops;
+      if (typeof logKey !== "string" || (!split && used.some((k) => k !== logKey))) {
         flag(`${GLUE_SECURITY}.${cn}`, `does not encrypt logs, bookmarks and S3 with one key (${used.map(String).join(", ")})`);
         continue;
       }
+      const key = used[2] as string;
       configKeys.push(key);
       const role = refName(j.role_arn, ROLE);
       const roleArn = role ? roleArnOf(s, role) : undefined;
@@ -47,14 +52,15 @@ export const checkGlueZoneKeys: Check = (stacks) =>
         flag(at, "its role is no role of the stack with a literal name, so what it writes is not known");
         continue;
       }
-      const zones = zonesWrittenBy(s, roleArn);
+      // What a DR compute stack's job writes is granted in the catalog stack: its zone is its security configuration's.
+      const zones = s.companions ? (companionZone ? [companionZone.zone] : []) : zonesWrittenBy(s, roleArn);
       if (zones.length > 1) {
         flag(at, `writes ${zones.join(" and ")}: a Glue job writes one zone`);
         continue;
       }
       const zone = zones[0] ?? "ops";
       const what = zones.length === 0 ? "the ops key (it writes no table)" : `the key of zone ${zone}, which it writes`;
-      const expected = zones.length === 0 ? ops : keyOfZone.get(zone);
+      const expected = zones.length === 0 ? ops : (keyOfZone.get(zone) ?? companionZone?.keyAliasArn);
       if (cn !== `glue__${zone}` || typeof c.name !== "string" || !c.name.endsWith(`-${zone}`)) {
         flag(at, `runs under ${GLUE_SECURITY}.${cn} (${String(c.name)}), not glue__${zone} (named …-${zone})`);
       }
@@ -65,13 +71,20 @@ export const checkGlueZoneKeys: Check = (stacks) =>
         const groups = entries(s, LOG_GROUP).filter(([, g]) => typeof g.name === "string" && resolveNameRefs(s, g.name) === name);
         if (groups.length === 0) flag(at, `has no ${kind} log group ${name}`);
         for (const [gn, g] of groups) {
-          if (g.kms_key_id !== key) flag(`${LOG_GROUP}.${gn}`, `is encrypted with ${String(g.kms_key_id)}, not ${key}, the key of the security configuration job ${jn} runs with`);
+          if (g.kms_key_id !== logKey) flag(`${LOG_GROUP}.${gn}`, `is encrypted with ${String(g.kms_key_id)}, not ${logKey}, the key of the security configuration job ${jn} runs with`);
         }
       }
       const roleKeys = iamDocuments(s)
         .filter((d) => d.kind === "role" && d.role === role)
         .flatMap((d) => (statementsOf(d.policy) ?? []).filter((st) => st.Effect === "Allow" && list(st.Action).some((a) => typeof a === "string" && /^kms:/i.test(a))))
-        .flatMap((st) => list(st.Resource).map(String));
+        .flatMap((st) =>
+          list(st.Resource)
+            .map(String)
+            .flatMap((r) => {
+              const aliased = aliasedKeysOf(r, st.Condition);
+              return aliased.length > 0 ? aliased : [r];
+            }),
+        );
       if (!sameSet(roleKeys, [ops, key])) {
         flag(`${ROLE}.${role}`, `may use ${[...new Set(roleKeys)].sort().join(", ") || "no key"}, not exactly the ops key and its security configuration's key (${[...new Set([ops, key])].sort().join(", ")})`);
       }

@@ -1,3 +1,4 @@
+import { companionZoneOf } from "../../companions";
 import type { GuardrailRule } from "../../types";
 import { blocks, BUCKET, type Check, encryptionOf, entries, GLUE_CRAWLER, GLUE_DATABASE, GLUE_SECURITY, GLUE_TABLE, iamDocuments, lakeBuckets, LF_PERMISSIONS, list, locationInBucket, perResource, refersTo, refName, registrationsOf, ROLE, roleArnOf, securityConfigurationOf, statementsOf } from "../../terraform";
 
@@ -25,11 +26,15 @@ export const checkCrawlers: Check = (stacks) =>
     if (targets.length === 0) out.push("has no S3 target");
     const zoneBuckets = lakeBuckets(s).map(([n]) => n).filter((b) => registrationsOf(s, b).length > 0);
     for (const t of targets) {
-      if (!zoneBuckets.some((b) => locationInBucket(s, t.path, b)) || !/^s3:\/\/[^/]+\/.+\/$/.test(String(t.path))) out.push(`target ${String(t.path)} is not a prefix of a registered zone bucket`);
+      const inZone = zoneBuckets.some((b) => locationInBucket(s, t.path, b)) || companionZoneOf(s.companions, t.path) !== undefined;
+      if (!inZone || !/^s3:\/\/[^/]+\/.+\/$/.test(String(t.path))) out.push(`target ${String(t.path)} is not a prefix of a registered zone bucket`);
     }
     const db = refName(c.database_name, GLUE_DATABASE);
-    if (!db) out.push("database_name does not refer to a database of the stack");
-    else {
+    // A DR compute stack's crawler names its database literally: the catalog stack holds it, its tags and its grants (companions).
+    const companionDb = typeof c.database_name === "string" && (s.companions?.discoveryDatabases.includes(c.database_name) ?? false);
+    if (!db) {
+      if (!companionDb) out.push("database_name does not refer to a database of the stack");
+    } else {
       if (entries(s, GLUE_TABLE).some(([, t]) => refersTo(t.database_name, GLUE_DATABASE, db))) out.push(`its database ${db} holds declared tables`);
       const tags = entries(s, "aws_lakeformation_resource_lf_tags").filter(([, t]) => blocks(t.database).some((d) => refersTo(d.name, GLUE_DATABASE, db)));
       if (!tags.some(([, t]) => blocks(t.lf_tag).some((x) => x.key === "confidentiality" && x.value === "pii"))) out.push(`its database ${db} is not tagged confidentiality=pii`);

@@ -42,7 +42,8 @@ export const checkWorkflowTargets: Check = (stacks) =>
       const starts = entries(s, "aws_glue_trigger").filter(([, t]) => refersTo(t.workflow_name, "aws_glue_workflow", n) && t.type !== "CONDITIONAL");
       if (starts.length !== 1 || starts[0]![1].type !== "EVENT" || blocks(starts[0]![1].event_batching_condition).length !== 1) flag(at, "is not started by exactly one EVENT trigger with a batching condition");
     }
-    const lake = lakeBuckets(s).map(([b]) => s.json.resource?.[BUCKET]?.[b]?.bucket);
+    // A DR compute stack's arrivals come from the DR zone buckets, which the always-on DR storage holds (companions).
+    const lake = [...lakeBuckets(s).map(([b]) => s.json.resource?.[BUCKET]?.[b]?.bucket), ...(s.companions?.zones.map((z) => z.bucket) ?? [])];
     for (const [n, r] of entries(s, "aws_cloudwatch_event_rule")) {
       if (typeof r.event_pattern !== "string" || !r.event_pattern.includes('"aws.s3"')) continue;
       const p = JSON.parse(r.event_pattern) as { "detail-type"?: unknown; detail?: { bucket?: { name?: unknown }; object?: { key?: unknown } } };

@@ -1,3 +1,4 @@
+import { isCompanionZoneKeys } from "../../companions";
 import type { GuardrailRule } from "../../types";
 import { type Check, hasWildcard, iamStatements, isClustersOfStackStateMachine, isDocumentedResourceStar, isEmrCreatedEc2Resources, isExecutionsOfOneStateMachine, isObjectsUnderPrefix, isStreamsOfStackLogGroup, isTablesOfCrawledDatabase, list, onlyUnscopableActions } from "../../terraform";
 
@@ -10,7 +11,10 @@ import { type Check, hasWildcard, iamStatements, isClustersOfStackStateMachine, 
  * accepts; a prefix of it is narrower), or the streams of one of its log groups
  * (`<log group ARN>:*`, what logs:CreateLogStream and PutLogEvents act on),
  * or what EMR creates per cluster, by type, under EMR's own tag
- * (isEmrCreatedEc2Resources; IAM-005 keeps launches off subnets and groups).
+ * (isEmrCreatedEc2Resources; IAM-005 keeps launches off subnets and groups),
+ * or, in a DR compute stack, the keys of one account and region let through
+ * only under `kms:ResourceAliases` naming its zones' replica keys (which it
+ * knows by alias alone: modules/identity/kms-key-access.ts).
  */
 export const checkIamResources: Check = (stacks) =>
   iamStatements("AwsSolutions-IAM5/CKV_AWS_355", stacks, (st, s, d) => {
@@ -20,7 +24,7 @@ export const checkIamResources: Check = (stacks) =>
     for (const r of list(st.Resource).map(String)) {
       if (r === "*") {
         if (!onlyUnscopableActions(st) && !isDocumentedResourceStar(st, d.name)) out.push('Allow on Resource "*"');
-      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r) && !isClustersOfStackStateMachine(s, st, r) && !isExecutionsOfOneStateMachine(s, r) && !isEmrCreatedEc2Resources(s, st, r)) {
+      } else if (hasWildcard(r) && !isObjectsUnderPrefix(s, r) && !isStreamsOfStackLogGroup(s, r) && !isTablesOfCrawledDatabase(s, r) && !isClustersOfStackStateMachine(s, st, r) && !isExecutionsOfOneStateMachine(s, r) && !isEmrCreatedEc2Resources(s, st, r) && !isCompanionZoneKeys(s.companions, r, st.Condition)) {
         out.push(`Resource "${r}" has a wildcard that is not the objects under one prefix of a bucket of the stack, nor the streams of one of its log groups`);
       }
     }
@@ -32,7 +36,7 @@ export const rule: GuardrailRule = {
   severity: "error",
   scope: "terraform",
   rule: "No Allow on Resource * (but the documented unscopable actions and reasoned statements), and wildcards only inside one resource of the stack.",
-  explanation: "Resources are named; a wildcard is accepted only for the objects under one prefix of a bucket of the stack, the streams of one log group, a crawler's own database, a state machine's executions and tagged clusters, or the EC2 resources EMR creates per cluster under its own tag.",
+  explanation: "Resources are named; a wildcard is accepted only for the objects under one prefix of a bucket of the stack, the streams of one log group, a crawler's own database, a state machine's executions and tagged clusters, the EC2 resources EMR creates per cluster under its own tag, or (DR compute) its zones' replica keys under kms:ResourceAliases.",
   source: ["AwsSolutions-IAM5", "CKV_AWS_355", "CKV_AWS_290", "CKV_AWS_288"],
   check: ({ stacks }) => checkIamResources(stacks),
 };

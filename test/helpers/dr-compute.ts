@@ -1,0 +1,38 @@
+import { resolve } from "node:path";
+import { App } from "cdktf";
+import { loadAndValidate } from "../../generators/manifest/validate";
+import { drDeploymentOf, drEnvironmentOf } from "../../generators/model/dr-model";
+import type { DomainDeploymentModel, EnvironmentModel, Model, StackModel } from "../../generators/model/types";
+import { DrComputeStack } from "../../generators/stacks/dr-compute-stack";
+import { exampleDrModel } from "./dr-examples";
+
+const repoRoot = resolve(import.meta.dirname, "../..");
+
+/** The example project's Model, and its DR model as `lakeform dr synth` builds it (from `environments.<env>.dr`). */
+export async function exampleModels(): Promise<{ primary: Model; dr: Model }> {
+  const primary = await loadAndValidate(repoRoot);
+  if (!primary.ok) throw new Error(`the example manifests do not validate:\n${JSON.stringify(primary.problems, null, 2)}`);
+  return { primary: primary.model, dr: exampleDrModel(primary.manifests) };
+}
+
+/** One compute stack of the DR model: its deployment, environment, and the StackModel of `dr-compute-<domain>-<env>`. */
+export interface DrComputeInput {
+  readonly stack: StackModel;
+  readonly dep: DomainDeploymentModel;
+  readonly env: EnvironmentModel;
+}
+
+/** Every `dr-compute-<domain>-<env>` stack of the DR model, sorted. */
+export function drComputeInputs(dr: Model): DrComputeInput[] {
+  return dr.stacks
+    .filter((s) => s.kind === "domain")
+    .map((stack) => ({ stack, dep: drDeploymentOf(dr, stack), env: drEnvironmentOf(dr, stack) }))
+    .sort((a, b) => (a.stack.name < b.stack.name ? -1 : 1));
+}
+
+/** Synthesizes the DR compute stacks into `outdir` (stacks/<name>/cdk.tf.json). */
+export function synthesizeDrCompute(inputs: readonly DrComputeInput[], outdir: string): void {
+  const app = new App({ outdir, stackTraces: false, skipValidation: false });
+  for (const i of inputs) new DrComputeStack(app, i.stack, i.dep, i.env);
+  app.synth();
+}
