@@ -183,10 +183,18 @@ describe("lakeform dr synth", () => {
     const r = await lakeform("dr", "synth", "--dir", root, "--region", "eu-central-1");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("synthesized 3 DR stacks for eu-central-1");
+    expect(r.stdout).toContain("synthesized 4 DR stacks for eu-central-1");
     const first = treeDigest(join(root, "dr.out"));
-    // Orchestration for the exports' environment only: a failover of prod rebuilds prod.
-    expect(Object.keys(first).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual(["stacks/dr-orchestration-prod/cdk.tf.json", "stacks/dr-platform-prod/cdk.tf.json", "stacks/dr-sales-prod/cdk.tf.json"]);
+    // Orchestration and compute for the exports' environment only: a failover of prod rebuilds prod.
+    expect(Object.keys(first).filter((f) => f.endsWith("cdk.tf.json")).sort()).toEqual([
+      "stacks/dr-compute-sales-prod/cdk.tf.json",
+      "stacks/dr-orchestration-prod/cdk.tf.json",
+      "stacks/dr-platform-prod/cdk.tf.json",
+      "stacks/dr-sales-prod/cdk.tf.json",
+    ]);
+    const compute = JSON.parse(readFileSync(join(root, "dr.out/stacks/dr-compute-sales-prod/cdk.tf.json"), "utf8"));
+    expect(compute.provider.aws[0].region).toBe("eu-central-1");
+    expect(compute.terraform.backend.local.path).toBe("../../../terraform.dr-compute-sales-prod.tfstate");
     const tf = JSON.parse(readFileSync(join(root, "dr.out/stacks/dr-sales-prod/cdk.tf.json"), "utf8"));
     // Local state beside the primary stacks' (the fixture's backend), tags of the primary domain stack.
     expect(tf.terraform.backend.local.path).toBe("../../../terraform.dr-sales-prod.tfstate");
@@ -215,11 +223,11 @@ describe("lakeform dr synth", () => {
     expect(r.stderr).toContain('cdktf.out/catalog-export/prod/sales.json › source.environment: the platform has no environment "staging"; it has "dev", "prod"');
   });
 
-  it("prints the apply order: settings, orchestration, then the catalog stacks", async () => {
+  it("prints the apply order: settings, orchestration, compute, then the catalog stacks", async () => {
     const r = await lakeform("dr", "synth", "--dir", project(), "--region", "eu-central-1");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      "Apply in this order:\n  1. dr-platform-prod (Lake Formation settings and LF-tags)\n  2. dr-orchestration-prod (private endpoints and MWAA)\n  3. dr-sales-prod (registrations, catalog and grants; independent of each other)\n",
+      "Apply in this order:\n  1. dr-platform-prod (Lake Formation settings and LF-tags)\n  2. dr-orchestration-prod (private endpoints and MWAA)\n  3. dr-compute-sales-prod (job roles, jobs and the DAGs: the roles the catalog stacks' grants name)\n  4. dr-sales-prod (registrations, catalog and grants; independent of each other)\n",
     );
   });
 
