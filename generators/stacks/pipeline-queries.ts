@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { kmsKeyStatements } from "../../modules/identity/kms-key-access";
 import type { PolicyStatement } from "../../modules/identity/policy-document";
 import { AthenaWorkgroup } from "../../modules/query/athena-workgroup";
 import type { DomainDeploymentModel, EnvironmentModel, Model } from "../model/types";
@@ -168,4 +169,55 @@ export function pipelineQueryStatements(model: Model, env: EnvironmentModel): Po
     },
     { Sid: "PipelineQueriesLakeFormationData", Effect: "Allow", Action: "lakeformation:GetDataAccess", Resource: "*" },
   ];
+}
+
+/**
+ * The writes pipelineQueryBucketStatements and pipelineQueryKeyStatements
+ * grant in the zone buckets' and keys' policies, as the execution role's own
+ * IAM statements: for the DR region (`dr-orchestration-<env>`), whose zone
+ * buckets and replica keys belong to the always-on storage of the primary
+ * domain stacks. A replica key's policy lets the account decide through IAM,
+ * and the DR bucket policies deny no writer, so the role's policy alone
+ * grants the puts under the target tables, the listing of those prefixes and
+ * S3's use of the zone key (named by its replica's alias) for those objects
+ * and the workgroups' results. Empty when no pipeline has a query.
+ */
+export function pipelineQueryIdentityStatements(model: Model, env: EnvironmentModel): PolicyStatement[] {
+  const deps = model.domains.flatMap((d) => d.deployments.filter((x) => x.environment === env.name && x.queries.tasks.length > 0));
+  const out: PolicyStatement[] = [];
+  for (const dep of deps) {
+    for (const wg of dep.queries.workgroups) {
+      const targets = dep.queries.tasks.filter((t) => t.into.zone === wg.zone);
+      if (targets.length === 0) continue;
+      const bucketArn = partitionArn(targets[0]!.into.bucketArn, dep.partition);
+      const prefixes = uniqueSorted(targets.map((t) => t.into.location.replace(/^s3:\/\/[^/]+\//, "")));
+      const sid = `${dep.stack}-${wg.zone}`.replace(/[^A-Za-z0-9]/g, "");
+      const domain = dep.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+      const zoneKey = dep.zones.find((z) => z.name === wg.zone)!.key.aliasArn;
+      out.push(
+        { Sid: `PipelineQueriesWrite${sid}`, Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"], Resource: prefixes.map((p) => `${bucketArn}/${p}*`) },
+        { Sid: `PipelineQueriesList${sid}`, Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } } },
+        ...kmsKeyStatements(
+          {
+            Sid: `PipelineQueriesEncrypt${sid}`,
+            Effect: "Allow",
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Condition: {
+              StringEquals: { "kms:ViaService": `s3.${dep.region}.${domain}` },
+              ArnLike: {
+                "kms:EncryptionContext:aws:s3:arn": uniqueSorted([
+                  bucketArn,
+                  ...targets.map((t) => partitionArn(objectArn(t.into.location), dep.partition)),
+                  dep.artifacts.bucket.arn,
+                  partitionArn(objectArn(wg.outputLocation), dep.partition),
+                ]),
+              },
+            },
+          },
+          [zoneKey],
+        ),
+      );
+    }
+  }
+  return out;
 }

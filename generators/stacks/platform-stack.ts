@@ -41,7 +41,7 @@ export class PlatformStack extends AwsStack {
  * `dr-orchestration-<env>` stack from the DR model; the Terraform
  * addresses are the same in both.
  */
-export function environmentOrchestration(scope: Construct, model: Model, env: EnvironmentModel): void {
+export function environmentOrchestration(scope: Construct, model: Model, env: EnvironmentModel, moreStatements: readonly PolicyStatement[] = []): void {
   // Data-plane traffic stays on the AWS backbone: S3 through a gateway, every other service through PrivateLink.
   new PrivateEndpoints(scope, "endpoints", {
     vpcId: env.network.vpcId,
@@ -84,7 +84,7 @@ export function environmentOrchestration(scope: Construct, model: Model, env: En
     minWorkers: m.minWorkers,
     maxWorkers: m.maxWorkers,
     schedulers: m.schedulers,
-    extraStatements: pipelineStatements(model, env),
+    extraStatements: [...pipelineStatements(model, env), ...moreStatements],
   });
 }
 

@@ -10,6 +10,7 @@ import { drEnvironmentOf } from "../../generators/model/dr-model";
 import type { EnvironmentModel } from "../../generators/model/types";
 import { type DrComputeStackInput, drStackNamesInApplyOrder, synthesizeDr } from "../../generators/stacks/dr-app";
 import { DrOrchestrationStack } from "../../generators/stacks/dr-orchestration-stack";
+import { pipelineQueryIdentityStatements } from "../../generators/stacks/pipeline-queries";
 import { stackProps } from "../../generators/stacks/stack-props";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import { exampleDrModel, exampleDrRebuild } from "../helpers/dr-examples";
@@ -79,8 +80,31 @@ describe("DrOrchestrationStack", () => {
       const tf = env === "dev" ? dev : prod;
       let text = JSON.stringify(Object.fromEntries(Object.entries(tf.resource).map(([type, byName]) => [type, Object.fromEntries(Object.keys(byName).map((n) => [n, resource(platform, type, n)]))])));
       for (const [from, to] of primaryToDr(primary.environments.find((e) => e.name === env)!, drEnvironmentOf(dr, drStack(env)))) text = text.split(from).join(to);
-      expect(JSON.parse(text), env).toEqual(tf.resource);
+      // …but for the DR-only statements of the DAGs' policy: the queries' writes, which the primary grants in the zone buckets' and keys' policies.
+      const drOnly = new Set(pipelineQueryIdentityStatements(dr, drEnvironmentOf(dr, drStack(env))).map((x) => x.Sid));
+      const dags = resource(tf, "aws_iam_role_policy", "mwaa__dags");
+      const policy = JSON.parse(dags.policy as string) as { Statement: { Sid: string }[] };
+      const withoutDrOnly = { ...tf.resource, aws_iam_role_policy: { ...tf.resource.aws_iam_role_policy, mwaa__dags: { ...dags, policy: JSON.stringify({ ...policy, Statement: policy.Statement.filter((x) => !drOnly.has(x.Sid)) }) } } };
+      expect(JSON.parse(text), env).toEqual(withoutDrOnly);
+      // cdr's pipeline runs one Athena statement: a write, a listing and the key, for its curated target.
+      expect([...drOnly].sort(), env).toEqual([`PipelineQueriesEncryptcdr${env}curatedByAlias`, `PipelineQueriesListcdr${env}curated`, `PipelineQueriesWritecdr${env}curated`]);
     }
+  });
+
+  it("lets the pipeline's Athena statements write their target tables in the DR buckets, under the zone key's replica by alias, through S3 only", () => {
+    const policy = JSON.parse(resource(prod, "aws_iam_role_policy", "mwaa__dags").policy as string) as { Statement: { Sid: string; Action: string[]; Resource: string | string[]; Condition?: Record<string, Record<string, unknown>> }[] };
+    const cdr = dr.domains.find((d) => d.name === "cdr")!.deployments.find((x) => x.environment === "prod")!;
+    const task = cdr.queries.tasks[0]!;
+    const bucket = `arn:aws:s3:::${task.into.location.replace(/^s3:\/\/([^/]+)\/.*$/, "$1")}`;
+    expect(bucket).toMatch(/-eu-central-1$/);
+    const write = policy.Statement.find((x) => x.Sid === "PipelineQueriesWritecdrprodcurated")!;
+    expect(write.Action).toEqual(["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"]);
+    expect(write.Resource).toEqual([`${task.into.location.replace(/^s3:\/\//, "arn:aws:s3:::")}*`]);
+    const key = policy.Statement.find((x) => x.Sid === "PipelineQueriesEncryptcdrprodcuratedByAlias")!;
+    expect(key.Resource).toBe("arn:aws:kms:eu-central-1:222222222222:key/*");
+    expect(key.Condition!["ForAnyValue:StringEquals"]).toEqual({ "kms:ResourceAliases": "alias/acme/prod/cdr/curated" });
+    expect(key.Condition!.StringEquals).toEqual({ "kms:ViaService": "s3.eu-central-1.amazonaws.com" });
+    expect(key.Condition!.ArnLike!["kms:EncryptionContext:aws:s3:arn"]).toContain(bucket);
   });
 
   it("lets the DAGs start the DR region's Glue jobs, EMR runs, state machines and rulesets, and pass the DR roles", () => {
