@@ -22,6 +22,8 @@ export const KIND_LABELS: Record<Kind, string> = {
 export interface Runs {
   /** Wall time of each run, ms, from spawn to exit. */
   readonly ms: readonly number[];
+  /** CPU time (user + system) each child reported, ms: less sensitive than wall time to other work on the machine. */
+  readonly cpuMs?: readonly number[];
   /** Peak RSS each child reported, KiB. */
   readonly maxRssKib: readonly number[];
 }
@@ -46,6 +48,9 @@ export const median = (xs: readonly number[]): number => {
 
 /** Median wall time of a kind at a size, ms (NaN when not measured). */
 export const ms = (r: SizeResult | undefined, kind: Kind): number => median(r?.runs[kind]?.ms ?? []);
+
+/** Median CPU time of a kind at a size, ms (NaN when not measured). */
+export const cpuMs = (r: SizeResult | undefined, kind: Kind): number => median(r?.runs[kind]?.cpuMs ?? []);
 
 /** Highest peak RSS of a kind at a size, MiB (the worst run, not the median). */
 export const rssMib = (r: SizeResult | undefined, kind: Kind): number => {
@@ -92,6 +97,7 @@ export function ratios(r: SizeResult): Record<string, number> {
   const round = (x: number) => Math.round(x * 100) / 100;
   return {
     synthVsBaseline: round(ms(r, "synth") / ms(r, "baseline")),
+    synthVsBaselineCpu: round(cpuMs(r, "synth") / cpuMs(r, "baseline")),
     synthVsBaselineLean: round(ms(r, "synth") / ms(r, "baselineLean")),
     synthVsFloor: round(ms(r, "synth") / ms(r, "floor")),
     lakeformSynthVsBaseline: round(ms(r, "lakeformSynth") / ms(r, "baseline")),

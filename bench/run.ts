@@ -33,7 +33,8 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(reps) 
   process.exit(2);
 }
 // Inside the repository (git-ignored), so the TypeScript manifests resolve `import … from "lakeform"`.
-const work = join(repo, ".lakeform-tmp", "bench");
+// Not .lakeform-tmp: the test suite empties that at start and end.
+const work = join(repo, "bench", ".work");
 const probeFile = join(work, "probe.json");
 const script = (p: string) => join(repo, p);
 
@@ -48,7 +49,7 @@ interface Child {
 }
 
 /** Runs one child under tsx with the RSS probe; returns wall ms and its peak RSS (KiB). */
-function measure(kind: Kind, c: Child): { ms: number; maxRssKib: number } {
+function measure(kind: Kind, c: Child): { ms: number; cpuMs: number; maxRssKib: number } {
   if (c.outdir) rmSync(c.outdir, { recursive: true, force: true });
   rmSync(probeFile, { force: true });
   const env: Record<string, string> = { ...(process.env as Record<string, string>), BENCH_PROBE: probeFile, ...c.env };
@@ -61,8 +62,8 @@ function measure(kind: Kind, c: Child): { ms: number; maxRssKib: number } {
   if (!(c.ok ?? [0]).includes(r.status ?? -1)) {
     throw new Error(`${kind} failed (exit ${r.status ?? r.signal}): ${r.stderr.toString().slice(-2000)}`);
   }
-  const probe = JSON.parse(readFileSync(probeFile, "utf8")) as { maxRssKib: number };
-  return { ms: Math.round(wall), maxRssKib: probe.maxRssKib };
+  const probe = JSON.parse(readFileSync(probeFile, "utf8")) as { maxRssKib: number; cpuMs: number };
+  return { ms: Math.round(wall), cpuMs: probe.cpuMs, maxRssKib: probe.maxRssKib };
 }
 
 function runSize(n: number): SizeResult {
@@ -89,7 +90,7 @@ function runSize(n: number): SizeResult {
   };
   // The secondary measurements once at large N: they cost as much as synthesis and decide no target alone.
   const repsOf = (k: Kind) => (n >= 50 && (k === "lakeformSynth" || k === "baselineLean") ? 1 : reps);
-  const runs: Partial<Record<Kind, { ms: number[]; maxRssKib: number[] }>> = {};
+  const runs: Partial<Record<Kind, { ms: number[]; cpuMs: number[]; maxRssKib: number[] }>> = {};
   let mismatches: string[] = [];
   let identical = false;
   let lakeform = readSynthesized(out("synth"));
@@ -98,9 +99,11 @@ function runSize(n: number): SizeResult {
     for (const kind of KINDS) {
       if (rep >= repsOf(kind)) continue;
       const m = measure(kind, children[kind]);
-      (runs[kind] ??= { ms: [], maxRssKib: [] }).ms.push(m.ms);
-      runs[kind]!.maxRssKib.push(m.maxRssKib);
-      process.stderr.write(`  N=${n} ${kind} #${rep + 1}: ${(m.ms / 1000).toFixed(2)} s, ${(m.maxRssKib / 1024).toFixed(0)} MiB\n`);
+      const r = (runs[kind] ??= { ms: [], cpuMs: [], maxRssKib: [] });
+      r.ms.push(m.ms);
+      r.cpuMs.push(m.cpuMs);
+      r.maxRssKib.push(m.maxRssKib);
+      process.stderr.write(`  N=${n} ${kind} #${rep + 1}: ${(m.ms / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU, ${(m.maxRssKib / 1024).toFixed(0)} MiB\n`);
       if (rep === 0 && kind === "synth") {
         lakeform = readSynthesized(out("synth"));
         writeSpec(lakeform, spec);
@@ -155,7 +158,7 @@ const doc = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGib: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
   repetitions: reps,
   method:
-    "Each measurement is a child process (node --import tsx); wall time from spawn to exit, median of the repetitions (one run of lakeformSynth and baselineLean at N >= 50); peak RSS is the child's own process.resourceUsage().maxRSS, the highest over the runs.",
+    "Each measurement is a child process (node --import tsx); wall time from spawn to exit, median of the repetitions (one run of lakeformSynth and baselineLean at N >= 50); CPU time (user + system) and peak RSS (maxRSS, the highest over the runs) are the child's own process.resourceUsage(). Targets are judged on wall time; CPU-time ratios are recorded beside them because other work on a shared machine stretches wall time.",
   kinds: KIND_LABELS,
   sizes: results.map((r) => ({
     domains: r.domains,
