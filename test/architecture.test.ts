@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -16,12 +16,16 @@ function sources(dir: string): string[] {
       else if (/\.(ts|mts|mjs|js)$/.test(name)) out.push(p);
     }
   };
-  walk(join(repo, dir));
+  if (existsSync(join(repo, dir))) walk(join(repo, dir));
   return out;
 }
 
-const imports = (file: string) => [...readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1]!);
-const all = () => ["domains", "modules", "generators", "test"].flatMap(sources);
+/** Module specifiers of static imports, dynamic imports and requires. */
+const importsOf = (text: string) => [...text.matchAll(/(?:from|import|require)\s*\(?\s*["']([^"']+)["']/g)].map((m) => m[1]!);
+const imports = (file: string) => importsOf(readFileSync(file, "utf8"));
+/** Every source folder: a root import anywhere (a script, the benchmark) loads the whole provider. */
+const TREES = ["domains", "modules", "generators", "test", "bench", "scripts"];
+const all = () => TREES.flatMap(sources);
 
 describe("import boundaries", () => {
   it("never imports the provider package root (it costs ~1.4 s and ~420 MB)", () => {
@@ -29,8 +33,14 @@ describe("import boundaries", () => {
     expect(offenders.map((f) => relative(repo, f))).toEqual([]);
   });
 
-  it("keeps cdktf and the provider in modules/ and the stack composition", () => {
-    const allowed = /^(modules\/|generators\/stacks\/|test\/)/;
+  it("fails on a root import of the provider, by import, dynamic import or require", () => {
+    const root = ["@cdktf", "provider-aws"].join("/");
+    const seeded = [`import { S3Bucket } from "${root}";`, `const aws = await import("${root}");`, `const aws = require("${root}");`];
+    for (const text of seeded) expect(importsOf(text)).toEqual([root]);
+  });
+
+  it("keeps cdktf and the provider in modules/, the stack composition and the benchmark's hand-written baseline", () => {
+    const allowed = /^(modules\/|generators\/stacks\/|test\/|bench\/baseline\.ts$)/;
     const offenders = all()
       .map((f) => relative(repo, f))
       .filter((f) => !allowed.test(f) && imports(join(repo, f)).some((i) => i === "cdktf" || i.startsWith("@cdktf/")));
@@ -58,6 +68,8 @@ describe("import boundaries", () => {
 
   it("finds the boundary checks' subjects (the scan is not empty)", () => {
     expect(sources("modules").length).toBeGreaterThan(5);
+    expect(all().map((f) => relative(repo, f))).toEqual(expect.arrayContaining(["generators/cli/main.ts", "bench/baseline.ts", "bench/run.ts", "bench/probe.mjs"]));
+    expect(imports(join(repo, "bench/baseline.ts"))).toContain("@cdktf/provider-aws/lib/provider");
     expect(imports(join(repo, "modules/storage/lake-bucket.ts"))).toContain("@cdktf/provider-aws/lib/s3-bucket");
   });
 });

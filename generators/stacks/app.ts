@@ -1,10 +1,11 @@
 import { join, relative, sep } from "node:path";
-import { App } from "cdktf";
+import { App, type ISynthesisSession } from "cdktf";
 import type { Model } from "../model/types";
 import { DomainStack } from "./domain-stack";
 import { PlatformStack } from "./platform-stack";
 import { DEFAULT_STATE_ROOT } from "./stack-props";
 import { writeCatalogExports } from "../export/build";
+import { oneStack, withoutTokenTraces } from "./stack-by-stack";
 
 export interface SynthOptions {
   /** Directory CDKTF writes manifest.json and stacks/<name>/cdk.tf.json into. */
@@ -36,23 +37,38 @@ export function unknownStacks(model: Model, names: readonly string[]): string[] 
 
 /**
  * Builds the CDKTF app from the Model and synthesizes it. Only the stacks
- * asked for are constructed, so planning one stack costs one stack.
+ * asked for are constructed, so planning one stack costs one stack; they are
+ * built and written one at a time, so memory holds one stack, not all of
+ * them (see stack-by-stack.ts).
  */
 export function synthesizeModel(model: Model, options: SynthOptions): void {
   const wanted = options.stacks ? new Set(options.stacks) : undefined;
   // Stack traces per construct cost about half of synthesis time; keep them for debugging only.
   const app = new App({ outdir: options.outdir, stackTraces: process.env.LAKEFORM_DEBUG === "1", skipValidation: false });
-  for (const stack of model.stacks) {
-    if (wanted && !wanted.has(stack.name)) continue;
-    const env = model.environments.find((e) => e.name === stack.environment)!;
-    const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
-    if (stack.kind === "platform") new PlatformStack(app, model, stack, env, stateRoot);
-    else {
-      const dep = model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!;
-      new DomainStack(app, stack, dep, env, stateRoot);
+  // What app.synth() hands each stack's synthesizer; the manifest collects every stack written.
+  const session: ISynthesisSession = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
+  const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
+  withoutTokenTraces(() => {
+    for (const stack of model.stacks) {
+      if (wanted && !wanted.has(stack.name)) continue;
+      const env = model.environments.find((e) => e.name === stack.environment)!;
+      oneStack(
+        app,
+        (scope) => {
+          if (stack.kind === "platform") return new PlatformStack(scope, model, stack, env, stateRoot);
+          const dep = model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!;
+          return new DomainStack(scope, stack, dep, env, stateRoot);
+        },
+        // What app.synth() does per stack; stacks have no cross-stack references to prepare together.
+        (built) => {
+          built.prepareStack();
+          built.synthesizer.synthesize(session);
+        },
+      );
     }
-  }
-  app.synth();
+    // No stack is left in the app: this validates the app and writes manifest.json listing every stack above.
+    app.synth();
+  });
   // The catalog exports the domain stacks ship, beside them.
   writeCatalogExports(model, options.outdir, wanted);
 }
