@@ -8,6 +8,7 @@ import { DrDomainStack } from "./dr-domain-stack";
 import { DrOrchestrationStack } from "./dr-orchestration-stack";
 import { DrPlatformStack } from "./dr-platform-stack";
 import { DEFAULT_STATE_ROOT } from "./stack-props";
+import { withoutTokenTraces } from "./stack-by-stack";
 
 /** What a `dr-compute-<domain>-<env>` stack is built from: one deployment of the DR model. */
 export interface DrComputeStackInput {
@@ -70,30 +71,33 @@ export function synthesizeDr(
   rebuild: { readonly platforms: readonly DrPlatformRebuild[]; readonly domains: readonly DrDomainRebuild[] },
   options: DrSynthOptions,
 ): DrSynthesized {
-  const app = new App({ outdir: options.outdir, stackTraces: process.env.LAKEFORM_DEBUG === "1", skipValidation: false });
-  const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
-  const byName = <T extends { stack: StackModel }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.stack.name < b.stack.name ? -1 : 1));
-  const out = { platform: [] as string[], orchestration: [] as string[], compute: [] as string[], domains: [] as string[] };
-  for (const p of byName(rebuild.platforms)) {
-    new DrPlatformStack(app, p, stateRoot);
-    out.platform.push(p.stack.name);
-  }
-  const model = options.dr?.model;
-  for (const stack of model?.stacks ?? []) {
-    if (stack.kind === "platform") {
-      new DrOrchestrationStack(app, model!, stack, drEnvironmentOf(model!, stack), stateRoot);
-      out.orchestration.push(stack.name);
-    } else {
-      const built = (options.dr?.compute ?? buildDrComputeStack)({ scope: app, model: model!, stack, deployment: drDeploymentOf(model!, stack), environment: drEnvironmentOf(model!, stack), stateRoot });
-      // The stack's id is its output folder and the name the apply order and guardrails know it by.
-      if (built.node.id !== stack.name) throw new Error(`the compute stack factory built "${built.node.id}" for ${stack.name}`);
-      out.compute.push(stack.name);
+  // No per-token stack traces unless debugging (stack-by-stack.ts): the same bytes, half the time.
+  return withoutTokenTraces(() => {
+    const app = new App({ outdir: options.outdir, stackTraces: process.env.LAKEFORM_DEBUG === "1", skipValidation: false });
+    const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
+    const byName = <T extends { stack: StackModel }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.stack.name < b.stack.name ? -1 : 1));
+    const out = { platform: [] as string[], orchestration: [] as string[], compute: [] as string[], domains: [] as string[] };
+    for (const p of byName(rebuild.platforms)) {
+      new DrPlatformStack(app, p, stateRoot);
+      out.platform.push(p.stack.name);
     }
-  }
-  for (const d of byName(rebuild.domains)) {
-    new DrDomainStack(app, d, stateRoot);
-    out.domains.push(d.stack.name);
-  }
-  app.synth();
-  return out;
+    const model = options.dr?.model;
+    for (const stack of model?.stacks ?? []) {
+      if (stack.kind === "platform") {
+        new DrOrchestrationStack(app, model!, stack, drEnvironmentOf(model!, stack), stateRoot);
+        out.orchestration.push(stack.name);
+      } else {
+        const built = (options.dr?.compute ?? buildDrComputeStack)({ scope: app, model: model!, stack, deployment: drDeploymentOf(model!, stack), environment: drEnvironmentOf(model!, stack), stateRoot });
+        // The stack's id is its output folder and the name the apply order and guardrails know it by.
+        if (built.node.id !== stack.name) throw new Error(`the compute stack factory built "${built.node.id}" for ${stack.name}`);
+        out.compute.push(stack.name);
+      }
+    }
+    for (const d of byName(rebuild.domains)) {
+      new DrDomainStack(app, d, stateRoot);
+      out.domains.push(d.stack.name);
+    }
+    app.synth();
+    return out;
+  });
 }
