@@ -106,9 +106,6 @@ export function pipelineQueryArtifactStatements(dep: DomainDeploymentModel): Pol
 export function pipelineQueryKeyStatements(dep: DomainDeploymentModel, zone: string): PolicyStatement[] {
   const wg = dep.queries.workgroups.find((w) => w.zone === zone);
   if (!wg) return [];
-  const targets = dep.queries.tasks.filter((t) => t.into.zone === zone);
-  const bucketArn = partitionArn(targets[0]!.into.bucketArn, dep.partition);
-  const domain = dep.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
   return [
     {
       Sid: "PipelineQueriesEncryptThroughS3",
@@ -116,19 +113,26 @@ export function pipelineQueryKeyStatements(dep: DomainDeploymentModel, zone: str
       Principal: { AWS: dep.queries.principal.id },
       Action: ["kms:Decrypt", "kms:GenerateDataKey"],
       Resource: "*",
-      Condition: {
-        StringEquals: { "kms:ViaService": `s3.${dep.region}.${domain}` },
-        ArnLike: {
-          "kms:EncryptionContext:aws:s3:arn": uniqueSorted([
-            bucketArn,
-            ...targets.map((t) => partitionArn(objectArn(t.into.location), dep.partition)),
-            dep.artifacts.bucket.arn,
-            partitionArn(objectArn(wg.outputLocation), dep.partition),
-          ]),
-        },
-      },
+      Condition: throughS3For(dep, wg),
     },
   ];
+}
+
+/** S3 on the zone's target locations and the workgroup's results, nothing else (the bucket ARNs too: with S3 Bucket Keys the context is the bucket). */
+function throughS3For(dep: DomainDeploymentModel, wg: DomainDeploymentModel["queries"]["workgroups"][number]): NonNullable<PolicyStatement["Condition"]> {
+  const targets = dep.queries.tasks.filter((t) => t.into.zone === wg.zone);
+  const domain = dep.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  return {
+    StringEquals: { "kms:ViaService": `s3.${dep.region}.${domain}` },
+    ArnLike: {
+      "kms:EncryptionContext:aws:s3:arn": uniqueSorted([
+        partitionArn(targets[0]!.into.bucketArn, dep.partition),
+        ...targets.map((t) => partitionArn(objectArn(t.into.location), dep.partition)),
+        dep.artifacts.bucket.arn,
+        partitionArn(objectArn(wg.outputLocation), dep.partition),
+      ]),
+    },
+  };
 }
 
 /**
@@ -192,30 +196,11 @@ export function pipelineQueryIdentityStatements(model: Model, env: EnvironmentMo
       const bucketArn = partitionArn(targets[0]!.into.bucketArn, dep.partition);
       const prefixes = uniqueSorted(targets.map((t) => t.into.location.replace(/^s3:\/\/[^/]+\//, "")));
       const sid = `${dep.stack}-${wg.zone}`.replace(/[^A-Za-z0-9]/g, "");
-      const domain = dep.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
       const zoneKey = dep.zones.find((z) => z.name === wg.zone)!.key.aliasArn;
       out.push(
         { Sid: `PipelineQueriesWrite${sid}`, Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"], Resource: prefixes.map((p) => `${bucketArn}/${p}*`) },
         { Sid: `PipelineQueriesList${sid}`, Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } } },
-        ...kmsKeyStatements(
-          {
-            Sid: `PipelineQueriesEncrypt${sid}`,
-            Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Condition: {
-              StringEquals: { "kms:ViaService": `s3.${dep.region}.${domain}` },
-              ArnLike: {
-                "kms:EncryptionContext:aws:s3:arn": uniqueSorted([
-                  bucketArn,
-                  ...targets.map((t) => partitionArn(objectArn(t.into.location), dep.partition)),
-                  dep.artifacts.bucket.arn,
-                  partitionArn(objectArn(wg.outputLocation), dep.partition),
-                ]),
-              },
-            },
-          },
-          [zoneKey],
-        ),
+        ...kmsKeyStatements({ Sid: `PipelineQueriesEncrypt${sid}`, Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Condition: throughS3For(dep, wg) }, [zoneKey]),
       );
     }
   }
