@@ -30,14 +30,16 @@ orchestration (and compute) from the manifests, retargeted to the DR region
                                references and content hash
   plan [--region R] [--format text|json] [EXPORT ...]
                                what a rebuild would create, per stack
-                               (orchestration too, when <dir> has manifests)
+                               (orchestration and compute too, when <dir>
+                               has manifests)
   synth --region R [--out DIR] [EXPORT ...]
-                               write dr-platform-<env>, dr-orchestration-<env>
-                               and dr-<domain>-<env> into
+                               write dr-platform-<env>, dr-orchestration-<env>,
+                               dr-compute-<domain>-<env> and dr-<domain>-<env> into
                                <out>/stacks/<stack>/cdk.tf.json
                                (default out: <dir>/${DEFAULT_DR_OUT}), after
                                the guardrail pack found no error in the
-                               orchestration stacks; prints the apply order
+                               orchestration and compute stacks; prints the
+                               apply order
 
 Options:
   --dir DIR     project root holding domains/ (default: the current directory)

@@ -40,6 +40,28 @@ export function drOrchestrationPlan(drModel: Model) {
     });
 }
 
+/**
+ * The compute stacks of the DR model: per deployment, the roles the rebuilt
+ * grants name, the jobs and the DAG, with the network they run in.
+ */
+export function drComputePlan(drModel: Model) {
+  return drModel.stacks
+    .filter((s) => s.kind === "domain")
+    .map((s) => {
+      const dep = drModel.domains.find((d) => d.name === s.domain)!.deployments.find((x) => x.environment === s.environment)!;
+      return {
+        stack: s.name,
+        region: s.region,
+        accountId: s.accountId,
+        artifactsBucket: dep.artifacts.bucket.name,
+        jobs: dep.jobs.map((j) => ({ name: j.name, engine: j.engine, role: j.role.name })),
+        qualityRole: dep.quality.rulesets.length > 0 ? dep.quality.role.name : null,
+        crawlers: dep.discovery.crawlers.map((c) => c.name),
+        dag: dep.pipeline?.dag.dagId ?? null,
+      };
+    });
+}
+
 export function formatDrPlanText(set: DrRebuildSet, drModel?: Model): string {
   const lines: string[] = [];
   for (const p of set.platforms) {
@@ -48,6 +70,12 @@ export function formatDrPlanText(set: DrRebuildSet, drModel?: Model): string {
   for (const o of drModel ? drOrchestrationPlan(drModel) : []) {
     lines.push(
       `${o.stack} (${o.region}, account ${o.accountId}): private endpoints in ${o.vpcId} (${o.privateSubnetIds.join(", ")}); MWAA ${o.mwaa.name} (${o.mwaa.environmentClass}), bucket ${o.mwaa.bucket}, role ${o.mwaa.executionRole}, access logs in ${o.mwaa.accessLogBucket}; ${o.dags.length > 0 ? `DAGs ${o.dags.join(", ")}` : "no DAGs"}`,
+    );
+  }
+  for (const c of drModel ? drComputePlan(drModel) : []) {
+    const jobs = c.jobs.map((j) => `${j.name} (${j.engine}, role ${j.role})`);
+    lines.push(
+      `${c.stack} (${c.region}, account ${c.accountId}): artifacts ${c.artifactsBucket}; ${jobs.length > 0 ? `jobs ${jobs.join(", ")}` : "no jobs"}${c.qualityRole ? `; quality role ${c.qualityRole}` : ""}${c.crawlers.length > 0 ? `; crawlers ${c.crawlers.join(", ")}` : ""}; ${c.dag ? `DAG ${c.dag}` : "no DAG"}`,
     );
   }
   for (const d of set.domains) {
@@ -78,6 +106,7 @@ export function formatDrPlanJson(set: DrRebuildSet, drModel?: Model): string {
   const body = {
     platforms: set.platforms.map((p) => ({ stack: p.stack.name, region: p.stack.region, accountId: p.stack.accountId, admins: p.admins, lfTags: p.lfTags })),
     orchestration: drModel ? drOrchestrationPlan(drModel) : [],
+    compute: drModel ? drComputePlan(drModel) : [],
     domains: set.domains.map((d) => ({
       stack: d.stack.name,
       region: d.stack.region,

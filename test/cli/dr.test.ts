@@ -151,6 +151,14 @@ describe("lakeform dr plan", () => {
     ]);
   });
 
+  it("lists the compute stack of each exported deployment, from the manifests", async () => {
+    const r = await lakeform("dr", "plan", "--dir", project());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("dr-compute-sales-prod (eu-central-1, account 222222222222): artifacts acme-sales-artifacts-prod-222222222222-eu-central-1; no jobs; no DAG\n");
+    const json = JSON.parse((await lakeform("dr", "plan", "--dir", project(), "--format", "json")).stdout);
+    expect(json.compute).toEqual([{ stack: "dr-compute-sales-prod", region: "eu-central-1", accountId: "222222222222", artifactsBucket: "acme-sales-artifacts-prod-222222222222-eu-central-1", jobs: [], qualityRole: null, crawlers: [], dag: null }]);
+  });
+
   it("plans the catalog alone from exports fetched without the manifests", async () => {
     const root = scratchDir("exports-only");
     mkdirSync(join(root, "exports"), { recursive: true });

@@ -11,6 +11,7 @@ import type { EnvironmentModel } from "../../generators/model/types";
 import { type DrComputeStackInput, drStackNamesInApplyOrder, synthesizeDr } from "../../generators/stacks/dr-app";
 import { DrOrchestrationStack } from "../../generators/stacks/dr-orchestration-stack";
 import { pipelineQueryIdentityStatements } from "../../generators/stacks/pipeline-queries";
+import { drComputePlan } from "../../generators/dr/plan";
 import { stackProps } from "../../generators/stacks/stack-props";
 import { AwsStack } from "../../modules/stack/aws-stack";
 import { exampleDrModel, exampleDrRebuild } from "../helpers/dr-examples";
@@ -128,6 +129,19 @@ describe("DrOrchestrationStack", () => {
     expect(new Set(r.suppressed.map((s) => `${s.rule} ${s.address}`))).toEqual(
       new Set(["IAM-001 aws_iam_role_policy.mwaa__environment", "IAM-002 aws_iam_role_policy.mwaa__environment", "IAM-002 aws_iam_role_policy.mwaa__dags"]),
     );
+  });
+});
+
+describe("drComputePlan", () => {
+  it("names each compute stack's jobs with the DR roles the rebuilt grants are given to", () => {
+    const plan = drComputePlan(dr);
+    expect(plan.map((c) => c.stack)).toEqual(dr.stacks.filter((s) => s.kind === "domain").map((s) => s.name));
+    const cdr = plan.find((c) => c.stack === "dr-compute-cdr-prod")!;
+    expect(cdr.jobs.map((j) => j.engine)).toContain("emr-fleet");
+    for (const j of plan.flatMap((c) => c.jobs)) expect(j.role).toMatch(/-(dev|prod)-eu-central-1$/);
+    const rebuilt = exampleDrRebuild(primary).set.domains.flatMap((d) => d.principals.filter((p) => p.to !== null).map((p) => p.to!.replace(/^arn:aws:iam::\d{12}:role\//, "")));
+    // Every job's DR role is a principal the rebuilt catalog grants to: no job runs in the DR region without its grants.
+    for (const j of plan.flatMap((c) => c.jobs)) expect(rebuilt, j.role).toContain(j.role);
   });
 });
 
