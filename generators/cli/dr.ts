@@ -11,6 +11,7 @@ import { loadAndValidate } from "../manifest/validate";
 import type { Model } from "../model/types";
 import { stateRootFor } from "../stacks/app";
 import { type DrComputeStackFactory, type DrSynthesized, drStackNamesInApplyOrder, synthesizeDr } from "../stacks/dr-app";
+import { GuardrailRefusal } from "./check";
 import { EXIT, fail } from "./exit";
 import { replaceDirAtomic } from "./write";
 
@@ -176,13 +177,6 @@ async function plan(exports: readonly ExportFile[], root: string, region: string
   return EXIT.ok;
 }
 
-/** Why a DR synth was refused by the guardrail pack (exit 1); `report` is the pack's text report. */
-class DrGuardrailRefusal extends Error {
-  constructor(readonly report: string) {
-    super("guardrails refused the DR stacks");
-  }
-}
-
 /**
  * The guardrail pack over the DR model's stacks just written to `dir`, as
  * `lakeform synth` runs it: an error finding refuses the synth (exit 1) and
@@ -197,7 +191,7 @@ function guardDr(drModel: Model, dir: string, names: readonly string[]): string 
   const stacks = readSynthesizedStacks(dir).filter((s) => names.includes(s.name));
   const r = runGuardrails(drModel, stacks, DR_PACK);
   const text = formatText(r, DR_PACK, names);
-  if (blocks(r)) throw new DrGuardrailRefusal(`lakeform dr synth: guardrails found errors in the DR stacks; nothing was written\n${text}`);
+  if (blocks(r)) throw new GuardrailRefusal(EXIT.findings, `lakeform dr synth: guardrails found errors in the DR stacks; nothing was written\n${text}`);
   return r.findings.length > 0 ? text : "";
 }
 
@@ -236,10 +230,7 @@ async function synth(exports: readonly ExportFile[], root: string, region: strin
       warnings = guardDr(drModel, tmp, [...written.orchestration, ...written.compute]);
     });
   } catch (e) {
-    if (e instanceof DrGuardrailRefusal) {
-      process.stderr.write(e.report);
-      return EXIT.findings;
-    }
+    if (e instanceof GuardrailRefusal) return fail(e.code, e.report);
     throw e;
   }
   if (warnings) process.stderr.write(warnings);
