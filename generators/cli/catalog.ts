@@ -10,6 +10,7 @@ import { toCatalogExport } from "../export/live/to-export";
 import { formatProblems } from "../manifest/errors";
 import { loadAndValidate } from "../manifest/validate";
 import type { EnvironmentModel, Model } from "../model/types";
+import { EXIT, fail } from "./exit";
 import { writeFileAtomic } from "./write";
 
 /**
@@ -46,13 +47,6 @@ catalog export format, the same as the export written on synth.
 Exit 0 done (no drift), 1 drift found (--merge), 2 bad input, wrong account,
 missing credentials or access denied, 3 any other AWS failure.
 `;
-
-const EXIT = { ok: 0, drift: 1, badInput: 2, internal: 3 } as const;
-
-function fail(code: number, message: string): number {
-  process.stderr.write(message.endsWith("\n") ? message : `${message}\n`);
-  return code;
-}
 
 /** Errors the caller fixes with other credentials, another profile or IAM/Lake Formation permissions (exit 2). */
 const CALLER_ERRORS = new Set([
@@ -200,7 +194,8 @@ export async function catalog(argv: readonly string[], makeClients: ClientFactor
       if (code !== EXIT.ok) return code;
     }
     process.stdout.write(format === "json" ? formatDriftJson(report) : formatDriftText(report));
-    return hasDrift(report) ? EXIT.drift : EXIT.ok;
+    // Drift is the finding of --merge: exit 1.
+    return hasDrift(report) ? EXIT.findings : EXIT.ok;
   } catch (e) {
     return awsFailure(e);
   } finally {

@@ -3,6 +3,7 @@ import type { Model } from "../model/types";
 import { formatJson, formatSarif, formatText } from "../guardrails/report";
 import { type GuardrailResult, PACK, blocks, readSynthesizedStacks, runGuardrails } from "../guardrails/run";
 import { synthesizeInMemory } from "../stacks/in-memory";
+import { EXIT } from "./exit";
 
 /** Why a synth was refused; `code` is the exit code. */
 export class GuardrailRefusal extends Error {
@@ -24,9 +25,9 @@ export class GuardrailRefusal extends Error {
 export function guardSynthesized(model: Model, dir: string, names: readonly string[]): string {
   const stacks = readSynthesizedStacks(dir).filter((s) => names.includes(s.name));
   const r = runGuardrails(model, stacks);
-  if (r.problems.length > 0) throw new GuardrailRefusal(2, formatProblems(r.problems));
+  if (r.problems.length > 0) throw new GuardrailRefusal(EXIT.badInput, formatProblems(r.problems));
   const text = formatText(r, PACK, names);
-  if (blocks(r)) throw new GuardrailRefusal(1, `lakeform synth: guardrails found errors; nothing was written\n${text}`);
+  if (blocks(r)) throw new GuardrailRefusal(EXIT.findings, `lakeform synth: guardrails found errors; nothing was written\n${text}`);
   return r.findings.length > 0 ? text : "";
 }
 

@@ -11,13 +11,14 @@ import { loadAndValidate } from "../manifest/validate";
 import type { Model } from "../model/types";
 import { stateRootFor } from "../stacks/app";
 import { type DrComputeStackFactory, type DrSynthesized, drStackNamesInApplyOrder, synthesizeDr } from "../stacks/dr-app";
+import { GuardrailRefusal } from "./check";
+import { EXIT, fail } from "./exit";
 import { replaceDirAtomic } from "./write";
 
 /** Where `lakeform synth` writes the exports (cdktf.out/catalog-export/<env>/<domain>.json). */
 export const DEFAULT_EXPORTS_DIR = "cdktf.out/catalog-export";
 export const DEFAULT_DR_OUT = "dr.out";
 
-const EXIT = { ok: 0, findings: 1, badInput: 2 } as const;
 
 export const DR_HELP = `Usage: lakeform dr <validate|plan|synth> [options] [EXPORT ...]
 
@@ -58,10 +59,8 @@ Exit codes: 0 fine, 1 guardrail errors (nothing written), 2 bad export, bad
 manifests or usage.
 `;
 
-function fail(message: string): number {
-  process.stderr.write(message.endsWith("\n") ? message : `${message}\n`);
-  return EXIT.badInput;
-}
+/** Every refusal of `lakeform dr` is bad input (exit 2). */
+const refuse = (message: string) => fail(EXIT.badInput, message);
 
 const problemsText = (ps: readonly DrProblem[], verb = "refused") => {
   const files = new Set(ps.map((p) => p.file)).size;
@@ -79,7 +78,7 @@ export async function runDr(argv: readonly string[], options: DrOptions = {}): P
     process.stdout.write(DR_HELP);
     return sub ? EXIT.ok : EXIT.badInput;
   }
-  if (!["validate", "plan", "synth"].includes(sub)) return fail(`lakeform dr: unknown subcommand "${sub}"\n\n${DR_HELP}`);
+  if (!["validate", "plan", "synth"].includes(sub)) return refuse(`lakeform dr: unknown subcommand "${sub}"\n\n${DR_HELP}`);
   let values: { dir?: string; from?: string; region?: string; out?: string; format?: string; help?: boolean };
   let positionals: string[];
   try {
@@ -97,7 +96,7 @@ export async function runDr(argv: readonly string[], options: DrOptions = {}): P
       allowPositionals: true,
     }));
   } catch (e) {
-    return fail(`lakeform dr ${sub}: ${(e as Error).message}\n\n${DR_HELP}`);
+    return refuse(`lakeform dr ${sub}: ${(e as Error).message}\n\n${DR_HELP}`);
   }
   if (values.help) {
     process.stdout.write(DR_HELP);
@@ -105,22 +104,22 @@ export async function runDr(argv: readonly string[], options: DrOptions = {}): P
   }
   const allowed: Record<string, string[]> = { validate: ["dir", "from"], plan: ["dir", "from", "region", "format"], synth: ["dir", "from", "region", "out"] };
   const extra = Object.keys(values).filter((k) => k !== "help" && !allowed[sub]!.includes(k));
-  if (extra.length > 0) return fail(`lakeform dr ${sub}: option --${extra[0]} does not apply here\n\n${DR_HELP}`);
-  if (values.from && positionals.length > 0) return fail(`lakeform dr ${sub}: give --from DIR or export files, not both`);
-  if (values.format && !["text", "json"].includes(values.format)) return fail(`lakeform dr plan: --format must be text or json, got "${values.format}"`);
-  if (values.region !== undefined && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(values.region)) return fail(`lakeform dr ${sub}: --region must be a region code such as eu-central-1, got "${values.region}"`);
-  if (sub === "synth" && !values.region) return fail(`lakeform dr synth: --region is required: a failover names the region it rebuilds in\n\n${DR_HELP}`);
+  if (extra.length > 0) return refuse(`lakeform dr ${sub}: option --${extra[0]} does not apply here\n\n${DR_HELP}`);
+  if (values.from && positionals.length > 0) return refuse(`lakeform dr ${sub}: give --from DIR or export files, not both`);
+  if (values.format && !["text", "json"].includes(values.format)) return refuse(`lakeform dr plan: --format must be text or json, got "${values.format}"`);
+  if (values.region !== undefined && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(values.region)) return refuse(`lakeform dr ${sub}: --region must be a region code such as eu-central-1, got "${values.region}"`);
+  if (sub === "synth" && !values.region) return refuse(`lakeform dr synth: --region is required: a failover names the region it rebuilds in\n\n${DR_HELP}`);
 
   const root = resolve(values.dir ?? ".");
   const from = resolve(root, values.from ?? DEFAULT_EXPORTS_DIR);
   let paths: string[];
   if (positionals.length > 0) paths = positionals.map((p) => resolve(p));
-  else if (!existsSync(from)) return fail(`lakeform dr ${sub}: no exports: ${from} does not exist (run lakeform synth, or fetch the exports from the export bucket and pass --from DIR)`);
+  else if (!existsSync(from)) return refuse(`lakeform dr ${sub}: no exports: ${from} does not exist (run lakeform synth, or fetch the exports from the export bucket and pass --from DIR)`);
   else paths = findExportFiles(from);
-  if (paths.length === 0) return fail(`lakeform dr ${sub}: no exports (*.json) under ${from}`);
+  if (paths.length === 0) return refuse(`lakeform dr ${sub}: no exports (*.json) under ${from}`);
 
   const { exports, problems } = readExportFiles(paths, root);
-  if (problems.length > 0) return fail(problemsText(problems, sub === "synth" ? "nothing was written" : "refused"));
+  if (problems.length > 0) return refuse(problemsText(problems, sub === "synth" ? "nothing was written" : "refused"));
   switch (sub) {
     case "validate":
       return validate(exports);
@@ -169,20 +168,13 @@ async function plan(exports: readonly ExportFile[], root: string, region: string
   if (existsSync(join(root, "domains"))) {
     const m = await drModelOf(root, region, exports);
     if (m.ok) ({ model, drModel } = m);
-    else if (!m.manifests) return fail(`${formatProblems(m.problems)}lakeform dr plan plans orchestration and compute from the manifests under ${root}; they are invalid.\n`);
+    else if (!m.manifests) return refuse(`${formatProblems(m.problems)}lakeform dr plan plans orchestration and compute from the manifests under ${root}; they are invalid.\n`);
     else manifestProblems.push(...m.problems);
   }
   const r = rebuildAll(exports, region, model);
-  if (!r.ok || manifestProblems.length > 0) return fail(allProblemsText(manifestProblems, r.ok ? [] : r.problems, "refused"));
+  if (!r.ok || manifestProblems.length > 0) return refuse(allProblemsText(manifestProblems, r.ok ? [] : r.problems, "refused"));
   process.stdout.write(format === "json" ? formatDrPlanJson(r.set, drModel) : formatDrPlanText(r.set, drModel));
   return EXIT.ok;
-}
-
-/** Why a DR synth was refused by the guardrail pack (exit 1); `report` is the pack's text report. */
-class DrGuardrailRefusal extends Error {
-  constructor(readonly report: string) {
-    super("guardrails refused the DR stacks");
-  }
 }
 
 /**
@@ -199,7 +191,7 @@ function guardDr(drModel: Model, dir: string, names: readonly string[]): string 
   const stacks = readSynthesizedStacks(dir).filter((s) => names.includes(s.name));
   const r = runGuardrails(drModel, stacks, DR_PACK);
   const text = formatText(r, DR_PACK, names);
-  if (blocks(r)) throw new DrGuardrailRefusal(`lakeform dr synth: guardrails found errors in the DR stacks; nothing was written\n${text}`);
+  if (blocks(r)) throw new GuardrailRefusal(EXIT.findings, `lakeform dr synth: guardrails found errors in the DR stacks; nothing was written\n${text}`);
   return r.findings.length > 0 ? text : "";
 }
 
@@ -225,9 +217,9 @@ export function applyOrderText(s: DrSynthesized): string {
 
 async function synth(exports: readonly ExportFile[], root: string, region: string, out: string, compute: DrComputeStackFactory | undefined): Promise<number> {
   const m = await drModelOf(root, region, exports);
-  if (!m.ok && !m.manifests) return fail(`${formatProblems(m.problems)}lakeform dr synth needs valid manifests for the environments' backends, tags and admins, and for the DR compute and orchestration; nothing was written.\n`);
+  if (!m.ok && !m.manifests) return refuse(`${formatProblems(m.problems)}lakeform dr synth needs valid manifests for the environments' backends, tags and admins, and for the DR compute and orchestration; nothing was written.\n`);
   const r = rebuildAll(exports, region, m.ok ? m.model : undefined);
-  if (!m.ok || !r.ok) return fail(allProblemsText(m.ok ? [] : m.problems, r.ok ? [] : r.problems, "nothing was written"));
+  if (!m.ok || !r.ok) return refuse(allProblemsText(m.ok ? [] : m.problems, r.ok ? [] : r.problems, "nothing was written"));
   const drModel = m.drModel;
   let written: DrSynthesized | undefined;
   let warnings = "";
@@ -238,10 +230,7 @@ async function synth(exports: readonly ExportFile[], root: string, region: strin
       warnings = guardDr(drModel, tmp, [...written.orchestration, ...written.compute]);
     });
   } catch (e) {
-    if (e instanceof DrGuardrailRefusal) {
-      process.stderr.write(e.report);
-      return EXIT.findings;
-    }
+    if (e instanceof GuardrailRefusal) return fail(e.code, e.report);
     throw e;
   }
   if (warnings) process.stderr.write(warnings);

@@ -12,13 +12,11 @@ import { loadAndValidate } from "../manifest/validate";
 import { newDomain } from "../scaffold/new-domain";
 import { stateRootFor, synthesizeModel, unknownStacks } from "../stacks/app";
 import { review } from "./review";
+import { EXIT, fail } from "./exit";
 import { readJson, replaceDirAtomic, writeFileAtomic } from "./write";
 import { runDr } from "./dr";
 import { catalog } from "./catalog";
 import { FORMATS, GuardrailRefusal, checkModel, guardSynthesized, render, ruleList } from "./check";
-
-/** Exit codes: the CLI contract. */
-export const EXIT = { ok: 0, findings: 1, badInput: 2, internal: 3 } as const;
 
 const HELP: Record<string, string> = {
   main: `Usage: lakeform <command> [options]
@@ -115,11 +113,6 @@ interface CdktfManifest {
   version: string;
   outdir?: string;
   stacks: Record<string, unknown>;
-}
-
-function fail(code: number, message: string): number {
-  process.stderr.write(message.endsWith("\n") ? message : `${message}\n`);
-  return code;
 }
 
 export async function run(argv: readonly string[]): Promise<number> {

@@ -6,6 +6,7 @@ import { loadAndValidate } from "../manifest/validate";
 import { defaultPrices } from "../review/cost";
 import { reviewMarkdown } from "../review/markdown";
 import { type ReviewSide, buildReview } from "../review/review";
+import { EXIT, fail } from "./exit";
 import { writeFileAtomic } from "./write";
 
 /** `lakeform review`: the two sides from disk or git, the review, and its files. */
@@ -63,25 +64,20 @@ export interface ReviewArgs {
   readonly format?: string;
 }
 
-const fail = (code: number, message: string) => {
-  process.stderr.write(message.endsWith("\n") ? message : `${message}\n`);
-  return code;
-};
-
 export async function review(root: string, args: ReviewArgs): Promise<number> {
   const format = args.format ?? "markdown";
-  if (format !== "markdown" && format !== "json") return fail(2, `lakeform review: --format must be markdown or json, got "${format}"`);
-  if (!args.base) return fail(2, "lakeform review: give --base <git ref or directory>");
+  if (format !== "markdown" && format !== "json") return fail(EXIT.badInput, `lakeform review: --format must be markdown or json, got "${format}"`);
+  if (!args.base) return fail(EXIT.badInput, "lakeform review: give --base <git ref or directory>");
   const headRoot = resolve(args.head ?? root);
   const head = await side(args.head ?? "working tree", headRoot);
-  if (!head.model) return fail(2, `lakeform review: the head does not validate\n${formatProblems(head.problems)}`);
+  if (!head.model) return fail(EXIT.badInput, `lakeform review: the head does not validate\n${formatProblems(head.problems)}`);
 
   let base: ReviewSide;
   const baseDir = resolve(args.base);
   if (existsSync(baseDir) && statSync(baseDir).isDirectory()) base = await side(args.base, baseDir);
   else {
     const commit = commitOf(root, args.base);
-    if (!commit) return fail(2, `lakeform review: --base "${args.base}" is neither a directory nor a git revision of ${root}`);
+    if (!commit) return fail(EXIT.badInput, `lakeform review: --base "${args.base}" is neither a directory nor a git revision of ${root}`);
     // Inside the project, so TypeScript manifests resolve `import … from "lakeform"` as in the working tree.
     const scratch = join(root, ".lakeform-tmp");
     mkdirSync(scratch, { recursive: true });

@@ -3,15 +3,6 @@ import type { Model } from "../model/types";
 import type { DrRebuildSet } from "./load";
 import type { DrDomainRebuild } from "./types";
 
-/**
- * What `lakeform dr plan` shows: per DR stack, what a rebuild would create —
- * registrations, databases, tables, tag assignments, filters and grants,
- * with Lakeform's own principals remapped to the DR region's roles (or kept,
- * with the reason) — and what it leaves out, with the reason. Sorted as the
- * exports are, so the same exports always print the same plan.
- */
-
-
 /** Tag assignments a rebuild writes: databases, tables and columns with tags of their own. */
 export function tagAssignmentCount(d: DrDomainRebuild): number {
   const e = d.export;
@@ -62,6 +53,13 @@ export function drComputePlan(drModel: Model) {
     });
 }
 
+/**
+ * What `lakeform dr plan` shows: per DR stack, what a rebuild would create —
+ * registrations, databases, tables, tag assignments, filters and grants,
+ * with Lakeform's own principals remapped to the DR region's roles (or kept,
+ * with the reason) — and what it leaves out, with the reason. Sorted as the
+ * exports are, so the same exports always print the same plan.
+ */
 export function formatDrPlanText(set: DrRebuildSet, drModel?: Model): string {
   const lines: string[] = [];
   for (const p of set.platforms) {

@@ -182,7 +182,7 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
     grants: remapped,
   });
 
-  const stack = drStack(drDomainStackName(src.domain, src.environment), "domain", src, region, settings, src.domain);
+  const stack = drStackModel(settings, { name: drDomainStackName(src.domain, src.environment), kind: "domain", environment: src.environment, domain: src.domain, accountId: src.accountId, region });
   return {
     ok: true,
     rebuild: {
@@ -203,16 +203,24 @@ export function rebuildDomain(exp: CatalogExport, region: string, settings: DrSt
   };
 }
 
-function drStack(name: string, kind: StackModel["kind"], src: CatalogExport["source"], region: string, settings: DrStackSettings, domain: string): StackModel {
+/**
+ * The StackModel of a DR stack (the rebuild's and the DR model's alike): its
+ * account and region, with the backend and default tags `settings` give it;
+ * `domain` is "platform" for a platform-kind stack.
+ */
+export function drStackModel(
+  settings: DrStackSettings,
+  s: { readonly name: string; readonly kind: StackModel["kind"]; readonly environment: string; readonly domain: string; readonly accountId: string; readonly region: string },
+): StackModel {
   return {
-    name,
-    kind,
-    environment: src.environment,
-    ...(kind === "domain" ? { domain } : {}),
-    accountId: src.accountId,
-    region,
-    backend: settings.backendOf(name, src.environment),
-    defaultTags: settings.tagsOf(domain, src.environment),
+    name: s.name,
+    kind: s.kind,
+    environment: s.environment,
+    ...(s.kind === "domain" ? { domain: s.domain } : {}),
+    accountId: s.accountId,
+    region: s.region,
+    backend: settings.backendOf(s.name, s.environment),
+    defaultTags: settings.tagsOf(s.domain, s.environment),
   };
 }
 
@@ -229,7 +237,7 @@ export function rebuildPlatform(exports: readonly CatalogExport[], environment: 
     for (const t of e.lfTags) for (const v of t.values) (values.get(t.key) ?? values.set(t.key, new Set()).get(t.key)!).add(v);
   }
   return {
-    stack: drStack(drPlatformStackName(environment), "platform", first.source, region, settings, "platform"),
+    stack: drStackModel(settings, { name: drPlatformStackName(environment), kind: "platform", environment, domain: "platform", accountId: first.source.accountId, region }),
     admins: [...admins].sort(),
     lfTags: [...values.keys()].sort().map((key) => ({ key, values: [...values.get(key)!].sort() })),
   };

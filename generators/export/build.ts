@@ -16,12 +16,6 @@ import { catalogExportPath } from "../model/dr";
 /** Folder of the exports under the synth output directory. */
 export const CATALOG_EXPORT_DIR = "catalog-export";
 
-/**
- * The declared catalog export of one domain deployment, built from the Model
- * alone: what the domain stack creates in the catalog and in Lake Formation,
- * in the export format. Pure; the same Model gives the same bytes.
- */
-
 /** Storage descriptors as modules/catalog/glue-table.ts writes them (a test holds the two together). */
 export const TABLE_STORAGE: Readonly<Record<"parquet" | "json", { readonly storage: ExportStorage; readonly parameters: Readonly<Record<string, string>> }>> = {
   parquet: {
@@ -85,7 +79,12 @@ function grantsOf(g: GrantModel): ExportGrant[] {
   return [{ ...base, permissions: ["SELECT"], permissionsWithGrantOption: [], resource: { kind: "dataCellsFilter", database: t.table.database, table: t.table.table, name: g.name } }];
 }
 
-/** The export of one domain in one environment: from the deployment alone (its `dr.export` carries the organization and the taxonomy). */
+/**
+ * The declared catalog export of one domain deployment, built from the Model
+ * alone: what the domain stack creates in the catalog and in Lake Formation,
+ * in the export format. From the deployment alone (its `dr.export` carries
+ * the organization and the taxonomy). Pure; the same Model gives the same bytes.
+ */
 export function buildCatalogExport(dep: DomainDeploymentModel): CatalogExport {
   const drOf = new Map(dep.dr.zones.map((z) => [z.zone, z]));
   const grants: ExportGrant[] = dep.grants.flatMap(grantsOf);

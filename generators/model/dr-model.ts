@@ -1,5 +1,5 @@
 import { drSettingsOf } from "../dr/settings";
-import { drDomainStackName, drPlatformStackName } from "../dr/rebuild";
+import { drDomainStackName, drPlatformStackName, drStackModel } from "../dr/rebuild";
 import type { PathSegment, Problem } from "../manifest/errors";
 import { type ParsedDomain, environmentsOf } from "../manifest/rules";
 import { checkEksPlatform } from "../manifest/emr-eks-rules";
@@ -144,16 +144,7 @@ export function buildDrModel(platform: PlatformManifestOutput, platformFile: str
 
   const drStack = (name: string, kind: StackModel["kind"], environment: string, domain: string): StackModel => {
     const env = built.model.environments.find((e) => e.name === environment)!;
-    return {
-      name,
-      kind,
-      environment,
-      ...(kind === "domain" ? { domain } : {}),
-      accountId: env.accountId,
-      region: env.region,
-      backend: settings.backendOf(name, environment),
-      defaultTags: settings.tagsOf(domain, environment),
-    };
+    return drStackModel(settings, { name, kind, environment, domain, accountId: env.accountId, region: env.region });
   };
   const stacks: StackModel[] = [
     ...built.model.environments.map((e) => drStack(drOrchestrationStackName(e.name), "platform", e.name, "platform")),
