@@ -43,7 +43,6 @@ export type DagTaskModel = { readonly timeoutMinutes: number } & (
       readonly logGroupName: string;
       readonly logStreamNamePrefix: string;
       readonly logUri: string;
-      readonly timeoutMinutes: number;
       readonly tags: readonly { readonly key: string; readonly value: string }[];
     }
   /**

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { formatPath } from "../manifest/errors";
-import type { GuardrailResult } from "./run";
+import { type GuardrailResult, blocks } from "./run";
 import type { Finding, GuardrailRule, SuppressedFinding } from "./types";
 
 /**
@@ -35,7 +35,7 @@ export function formatText(r: GuardrailResult, rules: readonly GuardrailRule[], 
 
 export function formatJson(r: GuardrailResult, rules: readonly GuardrailRule[], stacks: readonly string[]): string {
   const body = {
-    ok: !r.findings.some((f) => f.severity === "error"),
+    ok: !blocks(r),
     stacks,
     summary: count(r),
     findings: r.findings,

@@ -709,8 +709,7 @@ export const EMR_MANAGED_TAG_KEY = "for-use-with-amazon-emr-managed-policies";
 /** The launch actions a statement allows, wildcards (`ec2:*`, `ec2:Run*`, `*`) and NotAction included. */
 export function launchActionsOf(st: Statement): string[] {
   if (st.NotAction !== undefined) return list(st.NotAction).some((a) => String(a) === "*") ? [] : EC2_LAUNCH_ACTIONS;
-  const patterns = list(st.Action).map((a) => new RegExp(`^${escapeRe(String(a)).replace(/\\\*/g, ".*").replace(/\\\?/g, ".")}$`, "i"));
-  return EC2_LAUNCH_ACTIONS.filter((a) => patterns.some((re) => re.test(a)));
+  return EC2_LAUNCH_ACTIONS.filter((a) => list(st.Action).some((p) => globMatches(String(p), a, true)));
 }
 
 /**
