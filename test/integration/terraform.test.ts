@@ -11,13 +11,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { type TestContext, afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { synthesizeDr } from "../../generators/stacks/dr-app";
 import { exampleDrModel, exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
+import { loadExamples } from "../helpers/examples";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
@@ -42,14 +43,10 @@ import {
   writeApplyTest,
 } from "../helpers/terraform";
 
-const repoRoot = resolve(import.meta.dirname, "../..");
 const inCi = process.env.CI === "true";
 const terraform = await detectTerraform();
 
-const examples = await loadAndValidate(repoRoot);
-if (!examples.ok) throw new Error(`the example manifests under ${repoRoot}/domains do not validate:\n${JSON.stringify(examples.problems, null, 2)}`);
-const exampleModel: Model = examples.model;
-const exampleManifests = examples.manifests;
+const { model: exampleModel, manifests: exampleManifests } = await loadExamples();
 // The DR stacks `lakeform dr synth` writes from the examples' exports and manifests run like the others.
 const drStackNames = exampleDrStackNames(exampleModel);
 const stackNames = [...exampleModel.stacks.map((s) => s.name), ...drStackNames];
