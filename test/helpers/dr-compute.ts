@@ -1,18 +1,14 @@
-import { resolve } from "node:path";
 import { App } from "cdktf";
-import { loadAndValidate } from "../../generators/manifest/validate";
 import { drDeploymentOf, drEnvironmentOf } from "../../generators/model/dr-model";
 import type { DomainDeploymentModel, EnvironmentModel, Model, StackModel } from "../../generators/model/types";
 import { DrComputeStack } from "../../generators/stacks/dr-compute-stack";
 import { exampleDrModel } from "./dr-examples";
-
-const repoRoot = resolve(import.meta.dirname, "../..");
+import { loadExamples } from "./examples";
 
 /** The example project's Model, and its DR model as `lakeform dr synth` builds it (from `environments.<env>.dr`). */
 export async function exampleModels(): Promise<{ primary: Model; dr: Model }> {
-  const primary = await loadAndValidate(repoRoot);
-  if (!primary.ok) throw new Error(`the example manifests do not validate:\n${JSON.stringify(primary.problems, null, 2)}`);
-  return { primary: primary.model, dr: exampleDrModel(primary.manifests) };
+  const { model, manifests } = await loadExamples();
+  return { primary: model, dr: exampleDrModel(manifests) };
 }
 
 /** One compute stack of the DR model: its deployment, environment, and the StackModel of `dr-compute-<domain>-<env>`. */

@@ -1,6 +1,7 @@
 import { type CatalogExport, type CatalogExportContent, finalizeExport } from "../../generators/export/format";
 
-const PARQUET_STORAGE = {
+/** Glue's storage descriptor of a Parquet table, as an export holds it. */
+export const PARQUET_STORAGE = {
   inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
   outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
   serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",

@@ -1,4 +1,5 @@
 import { type CatalogExport, type CatalogExportContent, EXPORT_FORMAT, EXPORT_VERSION, finalizeExport } from "../../generators/export/format";
+import { PARQUET_STORAGE } from "./export-fixture";
 
 /**
  * A small export of domain `cdr` in `dev` holding every kind of entry the
@@ -10,12 +11,6 @@ import { type CatalogExport, type CatalogExportContent, EXPORT_FORMAT, EXPORT_VE
 
 export const FIXTURE_ACCOUNT = "111111111111";
 const role = (name: string) => `arn:aws:iam::${FIXTURE_ACCOUNT}:role/${name}`;
-const parquet = {
-  inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-  outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-  serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-  serdeParameters: { "serialization.format": "1" },
-};
 
 export function fixtureContent(): CatalogExportContent {
   return {
@@ -63,7 +58,7 @@ export function fixtureContent(): CatalogExportContent {
         ],
         partitionKeys: [{ name: "call_date", type: "date", comment: "", lfTags: {} }],
         parameters: { classification: "parquet", EXTERNAL: "TRUE" },
-        storage: parquet,
+        storage: PARQUET_STORAGE,
         lfTags: {},
       },
       {

@@ -17,6 +17,7 @@ import type { AddressInfo } from "node:net";
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
+import { describe, it } from "vitest";
 import type { TfJson } from "./synth";
 
 // ─── running terraform ────────────────────────────────────────────────────────
@@ -279,6 +280,44 @@ export const COMMAND: Record<Step, readonly string[]> = {
 };
 /** plan -detailed-exitcode: 2 = succeeded with changes (a new stack must create everything). */
 export const SUCCESS: Record<Step, number> = { init: 0, validate: 0, plan: 2, test: 0 };
+
+/**
+ * Runs `steps` in `cwd`, in order, into `run.steps`; a step that fails sets
+ * `run.failure` and ends the run. Steps already run (or after a failure) are
+ * not run again.
+ */
+export async function runSteps(
+  run: { steps: Partial<Record<Step, TfResult>>; failure?: string },
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  steps: readonly Step[] = STEPS,
+): Promise<void> {
+  for (const step of steps) {
+    if (run.failure || run.steps[step]) continue;
+    const r = await runTerraform(COMMAND[step], { cwd, env });
+    run.steps[step] = r;
+    if (r.code !== SUCCESS[step]) run.failure = `terraform ${step} failed`;
+  }
+}
+
+/**
+ * Declares `suite` under `<title> (<version>)` when Terraform can run here;
+ * without it, a failing test in CI (CI=true) and a skipped suite locally.
+ */
+export function describeWithTerraform(terraform: TerraformAvailability, title: string, suite: () => void): void {
+  if (terraform.available) {
+    describe(`${title} (${terraform.version})`, suite);
+  } else if (process.env.CI === "true") {
+    describe(title, () => {
+      it("has Terraform (required in CI)", () => {
+        throw new Error(`Terraform is required in CI (CI=true) for the suite "${title}": ${terraform.reason}`);
+      });
+    });
+  } else {
+    console.warn(`[terraform] skipping the suite "${title}": ${terraform.reason}`);
+    describe.skipIf(true)(`${title} — skipped: ${terraform.reason}`, suite);
+  }
+}
 
 /**
  * Copies a synthesized stack folder to `<setup.root>/<name>` and writes the

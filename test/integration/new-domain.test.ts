@@ -15,24 +15,22 @@ import { lakeform } from "../helpers/cli";
 import { scratchDir } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
-  COMMAND,
   type Step,
-  SUCCESS,
   type TerraformSetup,
   type TfResult,
   countResources,
   describeRun,
+  describeWithTerraform,
   detectTerraform,
   mapLimit,
   planSummary,
   prepareWorkdir,
-  runTerraform,
+  runSteps,
   setUpTerraform,
   writeApplyTest,
 } from "../helpers/terraform";
 
 const repo = resolve(import.meta.dirname, "../..");
-const inCi = process.env.CI === "true";
 const terraform = await detectTerraform();
 
 const DOMAIN = "customer-care";
@@ -72,14 +70,7 @@ function suite(): void {
       run.resources = countResources(tf);
       const dir = prepareWorkdir(ts, join(outdir, "stacks", name), name);
       writeApplyTest(dir, tf);
-      for (const step of ["init", "validate", "plan", "test"] as const) {
-        const r = await runTerraform(COMMAND[step], { cwd: dir, env: ts.env });
-        run.steps[step] = r;
-        if (r.code !== SUCCESS[step]) {
-          run.failure = `terraform ${step} failed`;
-          return;
-        }
-      }
+      await runSteps(run, dir, ts.env);
     });
   });
 
@@ -129,15 +120,4 @@ function suite(): void {
   }
 }
 
-if (terraform.available) {
-  describe(`onboarding through terraform (${terraform.version})`, suite);
-} else if (inCi) {
-  describe("onboarding through terraform", () => {
-    it("has Terraform (required in CI)", () => {
-      throw new Error(`Terraform is required in CI (CI=true) for the onboarding suite: ${terraform.reason}`);
-    });
-  });
-} else {
-  console.warn(`[terraform] skipping the onboarding suite: ${terraform.reason}`);
-  describe.skipIf(true)(`onboarding through terraform — skipped: ${terraform.reason}`, suite);
-}
+describeWithTerraform(terraform, "onboarding through terraform", suite);

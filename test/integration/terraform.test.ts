@@ -11,13 +11,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { type TestContext, afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { synthesizeDr } from "../../generators/stacks/dr-app";
 import { exampleDrModel, exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
+import { loadExamples } from "../helpers/examples";
 import { domainFixture, makeProject, platformFixture } from "../helpers/project";
 import type { TfJson } from "../helpers/synth";
 import {
@@ -29,12 +30,14 @@ import {
   type TfResult,
   countResources,
   describeRun,
+  describeWithTerraform,
   detectTerraform,
   diagnostics,
   OFFLINE_PROVIDER,
   mapLimit,
   planSummary,
   prepareWorkdir,
+  runSteps,
   runTerraform,
   setUpTerraform,
   type SfnStandIn,
@@ -42,14 +45,9 @@ import {
   writeApplyTest,
 } from "../helpers/terraform";
 
-const repoRoot = resolve(import.meta.dirname, "../..");
-const inCi = process.env.CI === "true";
 const terraform = await detectTerraform();
 
-const examples = await loadAndValidate(repoRoot);
-if (!examples.ok) throw new Error(`the example manifests under ${repoRoot}/domains do not validate:\n${JSON.stringify(examples.problems, null, 2)}`);
-const exampleModel: Model = examples.model;
-const exampleManifests = examples.manifests;
+const { model: exampleModel, manifests: exampleManifests } = await loadExamples();
 // The DR stacks `lakeform dr synth` writes from the examples' exports and manifests run like the others.
 const drStackNames = exampleDrStackNames(exampleModel);
 const stackNames = [...exampleModel.stacks.map((s) => s.name), ...drStackNames];
@@ -164,15 +162,6 @@ async function runSfnProbe(ts: TerraformSetup, outdir: string): Promise<void> {
   sfnProbe.plan = await runTerraform(COMMAND.plan, { cwd: dir, env: ts.env });
 }
 
-async function runSteps(run: StackRun, env: NodeJS.ProcessEnv, only?: readonly Step[]): Promise<void> {
-  for (const step of only ?? STEPS) {
-    if (run.failure || run.steps[step]) continue;
-    const r = await runTerraform(COMMAND[step], { cwd: run.workdir!, env });
-    run.steps[step] = r;
-    if (r.code !== SUCCESS[step]) run.failure = `terraform ${step} failed`;
-  }
-}
-
 /** The S3-backend stack: init without backend + validate, then a backend init against a local stand-in for S3. */
 async function runS3Backend(ts: TerraformSetup): Promise<void> {
   const v = await s3BackendVariant();
@@ -265,9 +254,9 @@ function suite(): void {
 
     // The first init fills the shared plugin cache; after it, two at a time.
     const [first, ...rest] = [...runs.values()];
-    if (first) await runSteps(first, ts.env, ["init"]);
+    if (first) await runSteps(first, first.workdir!, ts.env, ["init"]);
     const jobs: (() => Promise<void>)[] = [
-      ...[first, ...rest].filter((r): r is StackRun => !!r).map((r) => () => runSteps(r, ts.env)),
+      ...[first, ...rest].filter((r): r is StackRun => !!r).map((r) => () => runSteps(r, r.workdir!, ts.env)),
       () =>
         runSfnProbe(ts, outdir).catch((e: Error) => {
           sfnProbe.failure = `Step Functions probe failed: ${e.stack ?? e}`;
@@ -377,15 +366,4 @@ function suite(): void {
   });
 }
 
-if (terraform.available) {
-  describe(`terraform (${terraform.version})`, suite);
-} else if (inCi) {
-  describe("terraform", () => {
-    it("is installed (required in CI)", () => {
-      throw new Error(`Terraform is required in CI (CI=true) for the integration suite: ${terraform.reason}`);
-    });
-  });
-} else {
-  console.warn(`[terraform] skipping the Terraform integration suite: ${terraform.reason}`);
-  describe.skipIf(true)(`terraform — skipped: ${terraform.reason}`, suite);
-}
+describeWithTerraform(terraform, "terraform", suite);

@@ -46,22 +46,23 @@
  * Allow a zone bucket may hold, and the one foreign principal a zone key may
  * name (checkPrefixWriters).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type ColumnAccess, analyzeAccess } from "../../generators/access/analyze";
-import { loadAndValidate } from "../../generators/manifest/validate";
 import type { Model } from "../../generators/model/types";
 import { synthesizeModel } from "../../generators/stacks/app";
 import { synthesizeDr } from "../../generators/stacks/dr-app";
 import { exampleDrRebuild, exampleDrStackNames } from "../helpers/dr-examples";
+import { loadExamples } from "../helpers/examples";
 import { emrServiceResourceStarStatements } from "../../modules/compute/emr-cluster-base";
 import { UNSCOPABLE_ACTIONS } from "../../modules/identity/service-role";
 import { type TransientEmrStateMachineProps, resourceStarStatements as machineResourceStarStatements } from "../../modules/orchestration/transient-emr-state-machine";
 import { modelFrom, synthStackOf } from "../helpers/model-fixtures";
 import { domainFixture, platformFixture } from "../helpers/project";
 import { accessKey, artifactsBuckets, isCatalogExportBucket, refersTo, REPLICA_KEY, REPLICATION, replicaBuckets, replicationRoleOf, replicationsInto, sameStrings, violation, ATHENA, awsOwnedGatewayReads, BUDGET, COST_ALLOCATION_TAG, VPC_ENDPOINT, attached, ATTACHMENTS_EXCLUSIVE, blocks, BUCKET, bucketArnOf, type Check, EMR_EKS, EMR_SECURITY, EMR_SERVERLESS, encryptionOf, entries, escapeRe, FIREHOSE, GLUE_CRAWLER, GLUE_DATABASE, GLUE_JOB, GLUE_SECURITY, GLUE_TABLE, holdsCatalogData, iamDocuments, INSTANCE_PROFILE, isAccessLogBucket, isArtifactsBucket, isDocumentedResourceStar, isMwaaSourceBucket, isSourceOf, isTrailBucket, jobPiiProblem, type Json, keyPrefixIn, KMS_KEY, lakeBuckets, LF_PERMISSIONS, LF_RESOURCE, LIFECYCLE, list, LOG_GROUP, LOGGING, MANAGED_ATTACHMENTS, MWAA, MWAA_LOG_TYPES, mwaaKeysOf, mwaaKeyUses, mwaaLog, mwaaSourceBuckets, NOTIFICATION, onlyUnscopableActions, OWNERSHIP, PAB, piiColumns, POLICIES_EXCLUSIVE, POLICY, providerOf, QUALITY_PII_REASON_DOCUMENTED, READ_GUARD, refName, registrationRoleOf, RESOURCE_STAR_DOCUMENTED, type Resources, ROLE, ROLE_POLICY, roleArnOf, rootAccountOf, S3_OBJECT, SECURITY_GROUP, securityConfigurationOf, SETTINGS, SG_EGRESS_RULE, SG_INGRESS_RULE, SG_RULE, SNS_TOPIC, SNS_TOPIC_POLICY, SSE, STANDING_EMR, STATE_MACHINE, statementsOf, type TfStack, TRAIL, UNSCOPABLE, UNSCOPABLE_ACTIONS_DOCUMENTED, uploadKeysOf, usedForArtifacts, VERSIONING, type Violation, zoneKeysOf, zonesWrittenBy } from "../../generators/guardrails/terraform";
+import { readSynthesizedStacks } from "../../generators/guardrails/run";
 import { checkAthenaWorkgroups } from "../../generators/guardrails/rules/athena/ath-001-workgroups";
 import { checkBudgets } from "../../generators/guardrails/rules/cost/cost-001-domain-budget";
 import { checkTrailPolicies } from "../../generators/guardrails/rules/cloudtrail/ct-001-trail-source-arn";
@@ -191,32 +192,32 @@ const CHECKS: Record<string, Check> = {
 // ---------------------------------------------------------------------------
 // The audit of the example stacks
 
-const repo = resolve(import.meta.dirname, "../..");
-
-function readStacks(outdir: string): TfStack[] {
-  const dir = join(outdir, "stacks");
-  return readdirSync(dir)
-    .sort()
-    .map((name) => {
-      const text = readFileSync(join(dir, name, "cdk.tf.json"), "utf8");
-      return { name, text, json: JSON.parse(text) as TfStack["json"] };
-    });
+/** Every stack a synth wrote into `outdir`, sorted by name, then removes `outdir`. */
+function takeStacks(outdir: string): TfStack[] {
+  try {
+    return readSynthesizedStacks(outdir).map((s) => ({ name: s.name, text: s.text!, json: s.json as TfStack["json"] }));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
+
+let synthesized: Promise<{ model: Model; stacks: TfStack[] }> | undefined;
+/** The examples' Model and every stack `lakeform synth` writes for it: synthesized once for this file (each caller edits copies, never these). */
+const exampleStacks = () =>
+  (synthesized ??= loadExamples().then(({ model }) => {
+    const out = mkdtempSync(join(tmpdir(), "lakeform-audit-"));
+    synthesizeModel(model, { outdir: out });
+    return { model, stacks: takeStacks(out) };
+  }));
 
 describe("security audit of every example stack", () => {
   let stacks: TfStack[] = [];
   let domainStacks: string[] = [];
   let model: Model;
-  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-"));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   beforeAll(async () => {
-    const result = await loadAndValidate(repo);
-    if (!result.ok) throw new Error(`the example manifests are invalid: ${JSON.stringify(result.problems)}`);
-    synthesizeModel(result.model, { outdir: out });
-    stacks = readStacks(out);
-    model = result.model;
-    domainStacks = result.model.stacks.filter((s) => s.kind === "domain").map((s) => s.name);
+    ({ model, stacks } = await exampleStacks());
+    domainStacks = model.stacks.filter((s) => s.kind === "domain").map((s) => s.name);
   });
   const domainStacksOf = () => stacks.filter((s) => domainStacks.includes(s.name));
 
@@ -3411,14 +3412,8 @@ describe("transient EMR checks", () => {
 describe("cost guardrails of every example stack", () => {
   let stacks: TfStack[] = [];
   let model: Model;
-  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-budgets-"));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
   beforeAll(async () => {
-    const result = await loadAndValidate(repo);
-    if (!result.ok) throw new Error(`the example manifests are invalid: ${JSON.stringify(result.problems)}`);
-    synthesizeModel(result.model, { outdir: out });
-    stacks = readStacks(out);
-    model = result.model;
+    ({ model, stacks } = await exampleStacks());
   });
 
   it("every domain stack has its budget, and no violations", () => {
@@ -3547,15 +3542,12 @@ const drObjectsOfRegistered = (s: TfStack, message: string) =>
 
 describe("security audit of the DR stacks", () => {
   let stacks: TfStack[] = [];
-  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
   let model: Model;
   beforeAll(async () => {
-    const result = await loadAndValidate(repo);
-    if (!result.ok) throw new Error(`the example manifests are invalid: ${JSON.stringify(result.problems)}`);
-    model = result.model;
+    ({ model } = await loadExamples());
+    const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
     synthesizeDr(exampleDrRebuild(model).set, { outdir: out });
-    stacks = readStacks(out);
+    stacks = takeStacks(out);
   });
 
   it("audits a dr-platform stack per environment and a DR stack per domain and environment, with registrations, grants and filters", () => {
@@ -3626,13 +3618,8 @@ describe("security audit of the DR stacks", () => {
 
 describe("checkReplication and the replica rules, on a synthesized stack broken on purpose", () => {
   let base: TfStack;
-  const out = mkdtempSync(join(tmpdir(), "lakeform-audit-dr-"));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
   beforeAll(async () => {
-    const result = await loadAndValidate(repo);
-    if (!result.ok) throw new Error("invalid examples");
-    synthesizeModel(result.model, { outdir: out, stacks: ["cdr-dev", "platform-dev"] });
-    base = readStacks(out).find((s) => s.name === "cdr-dev")!;
+    base = (await exampleStacks()).stacks.find((s) => s.name === "cdr-dev")!;
   });
   /** cdr-dev with `fn` applied to its resources. */
   const broken = (fn: (res: Resources) => void): TfStack[] => {
