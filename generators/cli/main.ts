@@ -214,33 +214,33 @@ async function synth(root: string, out: string, only: string[] | undefined): Pro
   const partial = only !== undefined;
   let guardReport = "";
   try {
-  replaceDirAtomic(
-    out,
-    (tmp) => {
-      const previous = partial && existsSync(join(tmp, "manifest.json")) ? readJson<CdktfManifest>(join(tmp, "manifest.json")) : undefined;
-      // State paths point from the final output directory, not the temporary one it is built in.
-      synthesizeModel(model, { outdir: tmp, stateRoot: stateRootFor(out, root), ...(only ? { stacks: only } : {}) });
-      // Guardrails decide before anything is swapped in: an error-level finding leaves cdktf.out as it was.
-      guardReport = guardSynthesized(model, tmp, only ?? model.stacks.map((s) => s.name));
-      const manifestPath = join(tmp, "manifest.json");
-      const current = readJson<CdktfManifest>(manifestPath);
-      // Keep only stacks the model still has, in the model's order, so the file is the same whatever was synthesized when.
-      const merged: Record<string, unknown> = {};
-      for (const s of model.stacks) {
-        const entry = current.stacks[s.name] ?? previous?.stacks[s.name];
-        if (entry) merged[s.name] = entry;
-      }
-      writeFileAtomic(manifestPath, `${JSON.stringify({ ...current, stacks: merged }, null, 2)}\n`);
-      if (partial) {
-        const keep = new Set(Object.keys(merged));
-        for (const dir of existsSync(join(tmp, "stacks")) ? readdirSync(join(tmp, "stacks")) : []) {
-          // A stack that left the model since the last full synth.
-          if (!keep.has(dir)) rmSync(join(tmp, "stacks", dir), { recursive: true, force: true });
+    replaceDirAtomic(
+      out,
+      (tmp) => {
+        const previous = partial && existsSync(join(tmp, "manifest.json")) ? readJson<CdktfManifest>(join(tmp, "manifest.json")) : undefined;
+        // State paths point from the final output directory, not the temporary one it is built in.
+        synthesizeModel(model, { outdir: tmp, stateRoot: stateRootFor(out, root), ...(only ? { stacks: only } : {}) });
+        // Guardrails decide before anything is swapped in: an error-level finding leaves cdktf.out as it was.
+        guardReport = guardSynthesized(model, tmp, only ?? model.stacks.map((s) => s.name));
+        const manifestPath = join(tmp, "manifest.json");
+        const current = readJson<CdktfManifest>(manifestPath);
+        // Keep only stacks the model still has, in the model's order, so the file is the same whatever was synthesized when.
+        const merged: Record<string, unknown> = {};
+        for (const s of model.stacks) {
+          const entry = current.stacks[s.name] ?? previous?.stacks[s.name];
+          if (entry) merged[s.name] = entry;
         }
-      }
-    },
-    partial,
-  );
+        writeFileAtomic(manifestPath, `${JSON.stringify({ ...current, stacks: merged }, null, 2)}\n`);
+        if (partial) {
+          const keep = new Set(Object.keys(merged));
+          for (const dir of existsSync(join(tmp, "stacks")) ? readdirSync(join(tmp, "stacks")) : []) {
+            // A stack that left the model since the last full synth.
+            if (!keep.has(dir)) rmSync(join(tmp, "stacks", dir), { recursive: true, force: true });
+          }
+        }
+      },
+      partial,
+    );
   } catch (e) {
     if (e instanceof GuardrailRefusal) return fail(e.code, e.report);
     throw e;
