@@ -11,6 +11,7 @@ import { AccountId, CostCentre, TeamName } from "../manifest/schema/common";
 import { DomainManifest } from "../manifest/schema/domain";
 import { PlatformManifest, type PlatformManifestOutput } from "../manifest/schema/platform";
 import { loadAndValidate } from "../manifest/validate";
+import { fail } from "../cli/exit";
 import { writeFileAtomic } from "../cli/write";
 import { addDomainTagValueTs, addDomainTagValueYaml } from "./platform-tag";
 
@@ -227,10 +228,6 @@ function changedByOneValue(before: unknown, after: unknown, value: string): bool
 }
 
 export async function newDomain(argv: readonly string[]): Promise<number> {
-  const err = (code: number, message: string) => {
-    process.stderr.write(message.endsWith("\n") ? message : `${message}\n`);
-    return code;
-  };
   let values: { owner?: string; email?: string; account?: string; format?: string; "cost-centre"?: string; dir?: string; help?: boolean };
   let positionals: string[];
   try {
@@ -249,26 +246,26 @@ export async function newDomain(argv: readonly string[]): Promise<number> {
       allowPositionals: true,
     }));
   } catch (e) {
-    return err(2, `lakeform new-domain: ${(e as Error).message}\n\n${NEW_DOMAIN_HELP}`);
+    return fail(2, `lakeform new-domain: ${(e as Error).message}\n\n${NEW_DOMAIN_HELP}`);
   }
   if (values.help) {
     process.stdout.write(NEW_DOMAIN_HELP);
     return 0;
   }
-  if (positionals.length !== 1) return err(2, `lakeform new-domain: give exactly one domain name, got ${positionals.length}\n\n${NEW_DOMAIN_HELP}`);
-  if (!values.owner) return err(2, `lakeform new-domain: --owner <team> is required\n\n${NEW_DOMAIN_HELP}`);
+  if (positionals.length !== 1) return fail(2, `lakeform new-domain: give exactly one domain name, got ${positionals.length}\n\n${NEW_DOMAIN_HELP}`);
+  if (!values.owner) return fail(2, `lakeform new-domain: --owner <team> is required\n\n${NEW_DOMAIN_HELP}`);
   const root = resolve(values.dir ?? ".");
   const platformAbs = platformFileOf(root);
-  if (!platformAbs) return err(2, "lakeform new-domain: no single domains/platform.ts or platform.yaml here; run it in the project root, or pass --dir");
+  if (!platformAbs) return fail(2, "lakeform new-domain: no single domains/platform.ts or platform.yaml here; run it in the project root, or pass --dir");
   const platformFile = relative(root, platformAbs).split(sep).join("/");
   let rawPlatform: unknown;
   try {
     rawPlatform = await loadManifestFile(platformAbs);
   } catch (e) {
-    return err(2, `lakeform new-domain: ${platformFile} could not be loaded (${(e as Error).message.split("\n")[0]}); run lakeform validate and fix it first`);
+    return fail(2, `lakeform new-domain: ${platformFile} could not be loaded (${(e as Error).message.split("\n")[0]}); run lakeform validate and fix it first`);
   }
   const parsed = PlatformManifest.safeParse(rawPlatform);
-  if (!parsed.success) return err(2, `lakeform new-domain: ${platformFile} is not valid; run lakeform validate and fix it first`);
+  if (!parsed.success) return fail(2, `lakeform new-domain: ${platformFile} is not valid; run lakeform validate and fix it first`);
   const platform = parsed.data;
 
   const input: ScaffoldInput = {
@@ -280,7 +277,7 @@ export async function newDomain(argv: readonly string[]): Promise<number> {
     ...(values["cost-centre"] !== undefined ? { costCentre: values["cost-centre"] } : {}),
   };
   const problems = inputProblems(root, input, platform);
-  if (problems.length > 0) return err(2, `${problems.join("\n")}\n${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written.`);
+  if (problems.length > 0) return fail(2, `${problems.join("\n")}\n${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written.`);
 
   const inferred = input.email ?? (await inferredEmail(root, input.team));
   const notes: string[] = [];
@@ -308,11 +305,11 @@ export async function newDomain(argv: readonly string[]): Promise<number> {
   }
   process.stdout.write(`${out.join("\n")}\n`);
   if (manual) {
-    return err(1, `${notes.map((n) => `note: ${n}\n`).join("")}one platform change is left, for the platform team to approve in the same pull request:\n  ${manual}\nthen: npx lakeform validate`);
+    return fail(1, `${notes.map((n) => `note: ${n}\n`).join("")}one platform change is left, for the platform team to approve in the same pull request:\n  ${manual}\nthen: npx lakeform validate`);
   }
   const result = await loadAndValidate(root);
-  if (!result.ok) return err(2, `the scaffold was written, but the project does not validate:\n${formatProblems(result.problems)}`);
-  if (result.findings.length > 0) return err(1, `the scaffold was written, with findings:\n${formatProblems(result.findings, "finding")}`);
+  if (!result.ok) return fail(2, `the scaffold was written, but the project does not validate:\n${formatProblems(result.problems)}`);
+  if (result.findings.length > 0) return fail(1, `the scaffold was written, with findings:\n${formatProblems(result.findings, "finding")}`);
   process.stdout.write(
     `${notes.map((n) => `note: ${n}\n`).join("")}valid: ${result.model.domains.length} domains, ${result.model.stacks.length} stacks; new: ${scaffold.stacks.join(", ")}\nnext: read domains/${input.name}/README.md, make the domain yours, then npx lakeform validate && npx lakeform synth\n`,
   );
