@@ -5,7 +5,7 @@ import { DomainStack } from "./domain-stack";
 import { PlatformStack } from "./platform-stack";
 import { DEFAULT_STATE_ROOT } from "./stack-props";
 import { writeCatalogExports } from "../export/build";
-import { oneStack, withoutTokenTraces } from "./stack-by-stack";
+import { debugging, oneStack, withoutTokenTraces } from "./stack-by-stack";
 
 export interface SynthOptions {
   /** Directory CDKTF writes manifest.json and stacks/<name>/cdk.tf.json into. */
@@ -52,7 +52,7 @@ export function buildStack(scope: App, model: Model, stack: StackModel, stateRoo
 export function synthesizeModel(model: Model, options: SynthOptions): void {
   const wanted = options.stacks ? new Set(options.stacks) : undefined;
   // Stack traces per construct cost about half of synthesis time; keep them for debugging only.
-  const app = new App({ outdir: options.outdir, stackTraces: process.env.LAKEFORM_DEBUG === "1", skipValidation: false });
+  const app = new App({ outdir: options.outdir, stackTraces: debugging(), skipValidation: false });
   // What app.synth() hands each stack's synthesizer; the manifest collects every stack written.
   const session: ISynthesisSession = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
   const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
