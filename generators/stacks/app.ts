@@ -1,11 +1,11 @@
 import { join, relative, sep } from "node:path";
 import { App, type ISynthesisSession } from "cdktf";
-import type { Model } from "../model/types";
+import type { Model, StackModel } from "../model/types";
 import { DomainStack } from "./domain-stack";
 import { PlatformStack } from "./platform-stack";
 import { DEFAULT_STATE_ROOT } from "./stack-props";
 import { writeCatalogExports } from "../export/build";
-import { oneStack, withoutTokenTraces } from "./stack-by-stack";
+import { debugging, oneStack, withoutTokenTraces } from "./stack-by-stack";
 
 export interface SynthOptions {
   /** Directory CDKTF writes manifest.json and stacks/<name>/cdk.tf.json into. */
@@ -35,6 +35,14 @@ export function unknownStacks(model: Model, names: readonly string[]): string[] 
   return names.filter((n) => !known.has(n));
 }
 
+/** Constructs one stack of the Model in `scope`: the platform stack of its environment, or a domain deployment's stack. */
+export function buildStack(scope: App, model: Model, stack: StackModel, stateRoot: string): PlatformStack | DomainStack {
+  const env = model.environments.find((e) => e.name === stack.environment)!;
+  if (stack.kind === "platform") return new PlatformStack(scope, model, stack, env, stateRoot);
+  const dep = model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!;
+  return new DomainStack(scope, stack, dep, env, stateRoot);
+}
+
 /**
  * Builds the CDKTF app from the Model and synthesizes it. Only the stacks
  * asked for are constructed, so planning one stack costs one stack; they are
@@ -44,21 +52,16 @@ export function unknownStacks(model: Model, names: readonly string[]): string[] 
 export function synthesizeModel(model: Model, options: SynthOptions): void {
   const wanted = options.stacks ? new Set(options.stacks) : undefined;
   // Stack traces per construct cost about half of synthesis time; keep them for debugging only.
-  const app = new App({ outdir: options.outdir, stackTraces: process.env.LAKEFORM_DEBUG === "1", skipValidation: false });
+  const app = new App({ outdir: options.outdir, stackTraces: debugging(), skipValidation: false });
   // What app.synth() hands each stack's synthesizer; the manifest collects every stack written.
   const session: ISynthesisSession = { outdir: app.outdir, skipValidation: false, manifest: app.manifest };
   const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
   withoutTokenTraces(() => {
     for (const stack of model.stacks) {
       if (wanted && !wanted.has(stack.name)) continue;
-      const env = model.environments.find((e) => e.name === stack.environment)!;
       oneStack(
         app,
-        (scope) => {
-          if (stack.kind === "platform") return new PlatformStack(scope, model, stack, env, stateRoot);
-          const dep = model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!;
-          return new DomainStack(scope, stack, dep, env, stateRoot);
-        },
+        (scope) => buildStack(scope, model, stack, stateRoot),
         // What app.synth() does per stack; stacks have no cross-stack references to prepare together.
         (built) => {
           built.prepareStack();

@@ -6,16 +6,8 @@ import { GlueSecurityConfiguration } from "../../modules/compute/glue-security-c
 import type { LocationRegistration } from "../../modules/governance/location-registration";
 import { DiscoveryWorkflow } from "../../modules/orchestration/discovery-workflow";
 import type { FailureSource } from "../../modules/orchestration/failure-alarms";
-import type { EncryptionKey } from "../../modules/storage/encryption-key";
 import type { LakeBucket } from "../../modules/storage/lake-bucket";
 import type { DomainDeploymentModel } from "../model/types";
-
-/** A construct the domain stack made, found by its id; the discovery section builds on the zones, the ops key and the jobs. */
-function child<T>(scope: Construct, id: string): T {
-  const found = scope.node.tryFindChild(id);
-  if (!found) throw new Error(`discovery: the domain stack has no construct "${id}"`);
-  return found as unknown as T;
-}
 
 /** Failed crawls of the deployment's crawlers, for the domain's failure alarms. */
 export function discoveryFailureSources(dep: DomainDeploymentModel): FailureSource[] {
@@ -33,29 +25,31 @@ export function discoveryFailureSources(dep: DomainDeploymentModel): FailureSour
 /**
  * Where discovery's catalog side lives. `in-stack` (the primary domain
  * stack): the stack makes the discovery databases and the crawlers' Lake
- * Formation grants, on the zone buckets and registrations it holds.
+ * Formation grants, on the zone buckets and registrations it holds (by zone).
  * `elsewhere` (`dr-compute-<domain>-<env>`): the export-built `dr-<domain>-<env>`
  * holds the databases, registrations and grants; crawlers name the
  * databases and buckets by their DR names.
  */
-export type DiscoveryCatalog = { readonly kind: "in-stack" } | { readonly kind: "elsewhere" };
+export type DiscoveryCatalog =
+  | { readonly kind: "in-stack"; readonly buckets: ReadonlyMap<string, LakeBucket>; readonly registrations: ReadonlyMap<string, LocationRegistration> }
+  | { readonly kind: "elsewhere" };
 
 /**
  * Event-driven discovery of one domain stack: per zone with crawlers, the
  * database they catalogue into (the zone's tags, PII until declared); one
  * security configuration for their logs under the ops key; per crawler, the
  * crawler with its role and grants, and the workflow that arrivals start.
- * Runs after the zones, the ops key and the jobs are in the stack.
+ * Runs after the zones, the ops key and the jobs are in the stack; `glueJobs`
+ * are the stack's Glue jobs by job name, which workflows start after a crawl.
  *
  * Terraform addresses: `aws_glue_catalog_database.discovery--<zone>` (and its
  * `aws_lakeformation_resource_lf_tags`), `aws_glue_security_configuration.crawlers`,
  * and those of DiscoveryCrawler and DiscoveryWorkflow under the discovery's name.
  */
-export function addDiscovery(scope: Construct, dep: DomainDeploymentModel, catalog: DiscoveryCatalog = { kind: "in-stack" }): void {
+export function addDiscovery(scope: Construct, dep: DomainDeploymentModel, catalog: DiscoveryCatalog, opsKeyArn: string, glueJobs: ReadonlyMap<string, GlueJob>): void {
   const d = dep.discovery;
   if (d.crawlers.length === 0) return;
   const inStack = catalog.kind === "in-stack";
-  const ops = child<EncryptionKey>(scope, "ops-key");
   const databases = new Map<string, GlueDatabase>();
   for (const db of inStack ? d.databases : []) {
     databases.set(
@@ -71,11 +65,11 @@ export function addDiscovery(scope: Construct, dep: DomainDeploymentModel, catal
     );
   }
   // A crawler writes nothing to S3: the configuration encrypts its CloudWatch logs (and would encrypt the rest) under the ops key.
-  const security = new GlueSecurityConfiguration(scope, "crawler-security", { terraformName: "crawlers", name: d.securityConfiguration, kmsKeyArn: ops.key.arn });
+  const security = new GlueSecurityConfiguration(scope, "crawler-security", { terraformName: "crawlers", name: d.securityConfiguration, kmsKeyArn: opsKeyArn });
 
   for (const c of d.crawlers) {
-    const bucket = inStack ? child<LakeBucket>(scope, `${c.zone}-bucket`) : null;
-    const registration = inStack ? child<LocationRegistration>(scope, `${c.zone}-registration`) : null;
+    const bucket = catalog.kind === "in-stack" ? catalog.buckets.get(c.zone)! : null;
+    const registration = catalog.kind === "in-stack" ? catalog.registrations.get(c.zone)! : null;
     const crawler = new DiscoveryCrawler(scope, `crawler-${c.name}`, {
       terraformName: c.name,
       name: c.crawlerName,
@@ -93,7 +87,7 @@ export function addDiscovery(scope: Construct, dep: DomainDeploymentModel, catal
       tableLevel: c.tableLevel,
       securityConfigurationName: security.name,
       securityConfigurationLiteralName: d.securityConfiguration,
-      logKmsKeyArn: ops.key.arn,
+      logKmsKeyArn: opsKeyArn,
       // Lake Formation vends credentials for a location only once it is registered.
       ...(registration ? { dependsOn: [registration.resource] } : { lakeFormationGrants: false }),
     });
@@ -108,7 +102,7 @@ export function addDiscovery(scope: Construct, dep: DomainDeploymentModel, catal
       batchSize: c.batch.size,
       batchWindowSeconds: c.batch.windowSeconds,
       ...(c.schedule ? { schedule: c.schedule } : {}),
-      ...(c.then.length > 0 ? { thenJobs: c.then, thenJobResources: c.thenJobs.map((j) => child<GlueJob>(scope, `job-${j}`).job) } : {}),
+      ...(c.then.length > 0 ? { thenJobs: c.then, thenJobResources: c.thenJobs.map((j) => glueJobs.get(j)!.job) } : {}),
       eventsRoleName: c.eventsRole.name,
       accountId: dep.accountId,
     });

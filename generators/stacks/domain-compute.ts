@@ -124,8 +124,8 @@ export function domainCompute(scope: Construct, p: DomainComputeProps): DomainCo
   pipelineQueryWorkgroups(scope, dep, zoneKeys);
 
   const otherFailures = p.beforeJobs ? p.beforeJobs(ops.key.arn) : [];
-  const jobRoles = computeJobs(scope, p, ops.key.arn, artifacts.bucket.id, otherFailures);
-  addDiscovery(scope, dep, p.discovery);
+  const { roles: jobRoles, glueJobs } = computeJobs(scope, p, ops.key.arn, artifacts.bucket.id, otherFailures);
+  addDiscovery(scope, dep, p.discovery, ops.key.arn, glueJobs);
   return { opsKeyArn: ops.key.arn, jobRoles };
 }
 
@@ -133,12 +133,20 @@ export function domainCompute(scope: Construct, p: DomainComputeProps): DomainCo
  * Each job: its script as an object keyed by content hash, its own role
  * (Lake Formation data access, its tables' catalog entries, its script and
  * scratch prefixes, nothing else), and the engine: a Glue job with its
- * triggers, or an EMR Serverless application. Returns the roles by ARN.
+ * triggers, or an EMR Serverless application. Returns the roles by ARN,
+ * and the Glue jobs by job name (crawlers' workflows start some of them).
  */
-function computeJobs(scope: Construct, p: DomainComputeProps, opsKeyArn: string, artifactsBucketId: string, otherFailures: readonly FailureSource[]): Map<string, ITerraformDependable> {
+function computeJobs(
+  scope: Construct,
+  p: DomainComputeProps,
+  opsKeyArn: string,
+  artifactsBucketId: string,
+  otherFailures: readonly FailureSource[],
+): { roles: Map<string, ITerraformDependable>; glueJobs: Map<string, GlueJob> } {
   const { dep, env, zoneKeys } = p;
   const roles = new Map<string, ITerraformDependable>();
-  if (dep.jobs.length === 0 && dep.quality.rulesets.length === 0 && dep.discovery.crawlers.length === 0 && otherFailures.length === 0) return roles;
+  const glueJobs = new Map<string, GlueJob>();
+  if (dep.jobs.length === 0 && dep.quality.rulesets.length === 0 && dep.discovery.crawlers.length === 0 && otherFailures.length === 0) return { roles, glueJobs };
   const emrApplicationIds = new Map<string, string>();
   const failures: FailureSource[] = [...discoveryFailureSources(dep), ...otherFailures];
   const glueJobNames: string[] = [];
@@ -163,7 +171,6 @@ function computeJobs(scope: Construct, p: DomainComputeProps, opsKeyArn: string,
       }),
     );
   }
-  const glueJobs = new Map<string, GlueJob>();
   const catalogArn = `arn:${dep.partition}:glue:${dep.region}:${dep.accountId}:catalog`;
   const tableArns = (t: TableRefModel): JobTableArns => ({
     catalogArn,
@@ -327,7 +334,7 @@ function computeJobs(scope: Construct, p: DomainComputeProps, opsKeyArn: string,
     partition: dep.partition,
     sources: failures,
   });
-  return roles;
+  return { roles, glueJobs };
 }
 
 /** Where an EMR Serverless job's driver and executor logs go (passed at job-run time). */

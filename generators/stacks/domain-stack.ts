@@ -57,6 +57,7 @@ export class DomainStack extends AwsStack {
     const databases = new Map<string, GlueDatabase>();
     const zoneKeys = new Map<string, string>();
     const zoneBuckets = new Map<string, LakeBucket>();
+    const registrations = new Map<string, LocationRegistration>();
     for (const zone of dep.zones) {
       const key = new EncryptionKey(this, `${zone.name}-key`, {
         terraformName: zone.name,
@@ -85,14 +86,17 @@ export class DomainStack extends AwsStack {
       });
       zoneBuckets.set(zone.name, bucket);
       // Lake Formation reaches the bytes through this role alone; nobody else may read them.
-      new LocationRegistration(this, `${zone.name}-registration`, {
-        terraformName: zone.name,
-        roleName: zone.registrationRole.name,
-        bucketArn: bucket.bucket.arn,
-        kmsKeyArn: key.key.arn,
-        accountId: dep.accountId,
-        partition: dep.partition,
-      });
+      registrations.set(
+        zone.name,
+        new LocationRegistration(this, `${zone.name}-registration`, {
+          terraformName: zone.name,
+          roleName: zone.registrationRole.name,
+          bucketArn: bucket.bucket.arn,
+          kmsKeyArn: key.key.arn,
+          accountId: dep.accountId,
+          partition: dep.partition,
+        }),
+      );
       databases.set(
         zone.name,
         new GlueDatabase(this, `${zone.name}-database`, {
@@ -145,7 +149,7 @@ export class DomainStack extends AwsStack {
       zoneKeysServeLogs: true,
       accessLogBucket: logs.bucket.id,
       tables: tableNames,
-      discovery: { kind: "in-stack" },
+      discovery: { kind: "in-stack", buckets: zoneBuckets, registrations },
       beforeJobs: (opsKeyArn) => ingestion(this, dep, zoneBuckets, zoneKeys, opsKeyArn),
     });
     domainBudget(this, dep);

@@ -8,7 +8,7 @@ import { DrDomainStack } from "./dr-domain-stack";
 import { DrOrchestrationStack } from "./dr-orchestration-stack";
 import { DrPlatformStack } from "./dr-platform-stack";
 import { DEFAULT_STATE_ROOT } from "./stack-props";
-import { withoutTokenTraces } from "./stack-by-stack";
+import { debugging, withoutTokenTraces } from "./stack-by-stack";
 
 /** What a `dr-compute-<domain>-<env>` stack is built from: one deployment of the DR model. */
 export interface DrComputeStackInput {
@@ -73,7 +73,7 @@ export function synthesizeDr(
 ): DrSynthesized {
   // No per-token stack traces unless debugging (stack-by-stack.ts): the same bytes, half the time.
   return withoutTokenTraces(() => {
-    const app = new App({ outdir: options.outdir, stackTraces: process.env.LAKEFORM_DEBUG === "1", skipValidation: false });
+    const app = new App({ outdir: options.outdir, stackTraces: debugging(), skipValidation: false });
     const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
     const byName = <T extends { stack: StackModel }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.stack.name < b.stack.name ? -1 : 1));
     const out = { platform: [] as string[], orchestration: [] as string[], compute: [] as string[], domains: [] as string[] };

@@ -4,9 +4,6 @@ import type { DomainDeploymentModel, EnvironmentModel, StackModel } from "../mod
 import { domainCompute } from "./domain-compute";
 import { DEFAULT_STATE_ROOT, stackProps } from "./stack-props";
 
-/** `dr-compute-<domain>-<env>`: the name of a domain's compute stack in the DR region. */
-export { drComputeStackName } from "../model/dr-model";
-
 /**
  * `dr-compute-<domain>-<env>`: the compute half of `<domain>-<env>`, built
  * from the DR model's deployment (the manifests' Model with the DR region as

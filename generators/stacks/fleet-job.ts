@@ -16,7 +16,7 @@ export interface FleetJobContext {
   /** The key of the zone the job writes (the ops key when it writes none). */
   readonly zoneKeyArn: string;
   readonly tableArns: (t: TableRefModel) => JobTableArns;
-  /** `s3://bucket/prefix/` → `arn:…:s3:::bucket/prefix/`. */
+  /** `s3://bucket/prefix/` → `arn:…:s3:::bucket/prefix/` (an object's URI likewise). */
   readonly prefixArn: (uri: string) => string;
 }
 
@@ -42,7 +42,6 @@ export interface FleetJobContext {
 export function fleetJob(scope: Construct, job: JobModel, ctx: FleetJobContext): JobRole {
   const { dep, env } = ctx;
   const f = job.fleet!;
-  const s3ObjectArn = (uri: string) => `arn:${dep.partition}:s3:::${uri.replace(/^s3:\/\//, "")}`;
 
   const security = new EmrSecurityConfiguration(scope, `emr-security-${job.name}`, {
     terraformName: job.name,
@@ -65,7 +64,7 @@ export function fleetJob(scope: Construct, job: JobModel, ctx: FleetJobContext):
     dataKeyArn: ctx.zoneKeyArn,
     logKeyArn: ctx.opsKeyArn,
     logPrefixArn: ctx.prefixArn(f.logUri),
-    tlsCertificatesObjectArn: s3ObjectArn(f.tlsCertificates),
+    tlsCertificatesObjectArn: ctx.prefixArn(f.tlsCertificates),
   });
   // The runtime role: what the step reads and writes is its Lake Formation grants; it trusts only the nodes' role (a reference, so IAM finds the principal).
   const runtime = new JobRole(scope, `role-${job.name}`, {
@@ -76,7 +75,7 @@ export function fleetJob(scope: Construct, job: JobModel, ctx: FleetJobContext):
     trustedRoleArn: base.instanceRole.role.arn,
     reads: job.reads.map(ctx.tableArns),
     writes: job.writes.map(ctx.tableArns),
-    readObjectArns: [s3ObjectArn(job.script.uri)],
+    readObjectArns: [ctx.prefixArn(job.script.uri)],
     scratchPrefixArns: [ctx.prefixArn(job.tempDir)],
     kmsKeyArns: [...new Set([ctx.opsKeyArn, ctx.zoneKeyArn])],
   });

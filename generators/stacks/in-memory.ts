@@ -1,8 +1,7 @@
 import { tmpdir } from "node:os";
 import { App, Testing } from "cdktf";
 import type { Model } from "../model/types";
-import { DomainStack } from "./domain-stack";
-import { PlatformStack } from "./platform-stack";
+import { buildStack } from "./app";
 import { DEFAULT_STATE_ROOT } from "./stack-props";
 import { oneStack, withoutTokenTraces } from "./stack-by-stack";
 
@@ -25,13 +24,8 @@ export function synthesizeInMemory(model: Model, stacks?: readonly string[]): Ma
   withoutTokenTraces(() => {
     for (const stack of model.stacks) {
       if (wanted && !wanted.has(stack.name)) continue;
-      const env = model.environments.find((e) => e.name === stack.environment)!;
-      const build = (scope: App) =>
-        stack.kind === "platform"
-          ? new PlatformStack(scope, model, stack, env, DEFAULT_STATE_ROOT)
-          : new DomainStack(scope, stack, model.domains.find((d) => d.name === stack.domain)!.deployments.find((x) => x.stack === stack.name)!, env, DEFAULT_STATE_ROOT);
       // One stack in memory at a time: only its JSON is kept.
-      out.set(stack.name, oneStack(app, build, (construct) => JSON.parse(Testing.synth(construct, true)) as StackJson));
+      out.set(stack.name, oneStack(app, (scope) => buildStack(scope, model, stack, DEFAULT_STATE_ROOT), (construct) => JSON.parse(Testing.synth(construct, true)) as StackJson));
     }
   });
   return out;

@@ -24,6 +24,39 @@ import type { DomainDeploymentModel, EnvironmentModel, Model } from "../model/ty
 const uniqueSorted = (xs: readonly string[]) => [...new Set(xs)].sort();
 const objectArn = (uri: string) => `${uri.replace(/^s3:\/\//, "arn:aws:s3:::")}*`;
 const partitionArn = (arn: string, partition: string) => arn.replace(/^arn:aws:/, `arn:${partition}:`);
+/** `s3://bucket/a/b/` → `a/b/`. */
+const keyPrefix = (uri: string) => uri.replace(/^s3:\/\/[^/]+\//, "");
+
+/** The environment's deployments whose pipelines have query tasks. */
+const queryDeployments = (model: Model, env: EnvironmentModel) => model.domains.flatMap((d) => d.deployments.filter((x) => x.environment === env.name && x.queries.tasks.length > 0));
+
+/** The zone bucket the pipeline's statements insert into and the key prefixes of their target tables there; null when none writes the zone. */
+function zoneTargets(dep: DomainDeploymentModel, zone: string): { readonly bucketArn: string; readonly prefixes: string[] } | null {
+  const targets = dep.queries.tasks.filter((t) => t.into.zone === zone);
+  if (targets.length === 0) return null;
+  return { bucketArn: partitionArn(targets[0]!.into.bucketArn, dep.partition), prefixes: uniqueSorted(targets.map((t) => keyPrefix(t.into.location))) };
+}
+
+/**
+ * Puts (`writeActions`) under `prefixes` of a bucket and the listing of those
+ * prefixes, by `principal` in a bucket policy or, without it, in the
+ * caller's own IAM policy.
+ */
+function putAndList(
+  sids: { readonly write: string; readonly list: string },
+  writeActions: readonly string[],
+  bucketArn: string,
+  prefixes: readonly string[],
+  principal?: string,
+): PolicyStatement[] {
+  const who = principal === undefined ? {} : { Principal: { AWS: principal } };
+  return [
+    { Sid: sids.write, Effect: "Allow", ...who, Action: [...writeActions], Resource: prefixes.map((p) => `${bucketArn}/${p}*`) },
+    { Sid: sids.list, Effect: "Allow", ...who, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } } },
+  ];
+}
+
+const PUT_ACTIONS = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"];
 
 /** `aws_athena_workgroup.pipeline__<zone>`: one per zone the pipeline's statements write, encrypting with that zone's key. */
 export function pipelineQueryWorkgroups(scope: Construct, dep: DomainDeploymentModel, zoneKeyArns: ReadonlyMap<string, string>): void {
@@ -48,53 +81,21 @@ export function pipelineQueryUploadKeyArns(dep: DomainDeploymentModel, zoneKeyAr
 
 /** Statements of a zone bucket's policy: the execution role may put objects under the locations of the zone's query targets, nothing more. */
 export function pipelineQueryBucketStatements(dep: DomainDeploymentModel, zone: string): PolicyStatement[] {
-  const targets = dep.queries.tasks.filter((t) => t.into.zone === zone);
-  if (targets.length === 0) return [];
-  const role = dep.queries.principal.id;
-  const bucketArn = partitionArn(targets[0]!.into.bucketArn, dep.partition);
-  const prefixes = uniqueSorted(targets.map((t) => t.into.location.replace(/^s3:\/\/[^/]+\//, "")));
-  return [
-    {
-      Sid: "PipelineQueriesWriteTargetTables",
-      Effect: "Allow",
-      Principal: { AWS: role },
-      Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"],
-      Resource: prefixes.map((p) => `${bucketArn}/${p}*`),
-    },
-    {
-      Sid: "PipelineQueriesListTargetTables",
-      Effect: "Allow",
-      Principal: { AWS: role },
-      Action: ["s3:GetBucketLocation", "s3:ListBucket"],
-      Resource: bucketArn,
-      Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } },
-    },
-  ];
+  const z = zoneTargets(dep, zone);
+  if (!z) return [];
+  return putAndList({ write: "PipelineQueriesWriteTargetTables", list: "PipelineQueriesListTargetTables" }, PUT_ACTIONS, z.bucketArn, z.prefixes, dep.queries.principal.id);
 }
 
 /** Statements of the artifacts bucket's policy: the execution role reads and writes its workgroups' results only. */
 export function pipelineQueryArtifactStatements(dep: DomainDeploymentModel): PolicyStatement[] {
   if (dep.queries.workgroups.length === 0) return [];
-  const role = dep.queries.principal.id;
-  const bucketArn = dep.artifacts.bucket.arn;
-  const prefixes = dep.queries.workgroups.map((w) => w.outputLocation.replace(/^s3:\/\/[^/]+\//, ""));
-  return [
-    {
-      Sid: "PipelineQueriesWriteResults",
-      Effect: "Allow",
-      Principal: { AWS: role },
-      Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
-      Resource: prefixes.map((p) => `${bucketArn}/${p}*`),
-    },
-    {
-      Sid: "PipelineQueriesListResults",
-      Effect: "Allow",
-      Principal: { AWS: role },
-      Action: ["s3:GetBucketLocation", "s3:ListBucket"],
-      Resource: bucketArn,
-      Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } },
-    },
-  ];
+  return putAndList(
+    { write: "PipelineQueriesWriteResults", list: "PipelineQueriesListResults" },
+    ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"],
+    dep.artifacts.bucket.arn,
+    dep.queries.workgroups.map((w) => keyPrefix(w.outputLocation)),
+    dep.queries.principal.id,
+  );
 }
 
 /**
@@ -143,7 +144,7 @@ function throughS3For(dep: DomainDeploymentModel, wg: DomainDeploymentModel["que
  * decides by the grants). Empty when no pipeline has a query.
  */
 export function pipelineQueryStatements(model: Model, env: EnvironmentModel): PolicyStatement[] {
-  const deps = model.domains.flatMap((d) => d.deployments.filter((x) => x.environment === env.name && x.queries.tasks.length > 0));
+  const deps = queryDeployments(model, env);
   if (deps.length === 0) return [];
   const glue = (resource: string) => `arn:${env.partition}:glue:${env.region}:${env.accountId}:${resource}`;
   const workgroups = uniqueSorted(deps.flatMap((d) => d.queries.workgroups.map((w) => w.arn)));
@@ -187,19 +188,15 @@ export function pipelineQueryStatements(model: Model, env: EnvironmentModel): Po
  * and the workgroups' results. Empty when no pipeline has a query.
  */
 export function pipelineQueryIdentityStatements(model: Model, env: EnvironmentModel): PolicyStatement[] {
-  const deps = model.domains.flatMap((d) => d.deployments.filter((x) => x.environment === env.name && x.queries.tasks.length > 0));
   const out: PolicyStatement[] = [];
-  for (const dep of deps) {
+  for (const dep of queryDeployments(model, env)) {
     for (const wg of dep.queries.workgroups) {
-      const targets = dep.queries.tasks.filter((t) => t.into.zone === wg.zone);
-      if (targets.length === 0) continue;
-      const bucketArn = partitionArn(targets[0]!.into.bucketArn, dep.partition);
-      const prefixes = uniqueSorted(targets.map((t) => t.into.location.replace(/^s3:\/\/[^/]+\//, "")));
+      const z = zoneTargets(dep, wg.zone);
+      if (!z) continue;
       const sid = `${dep.stack}-${wg.zone}`.replace(/[^A-Za-z0-9]/g, "");
-      const zoneKey = dep.zones.find((z) => z.name === wg.zone)!.key.aliasArn;
+      const zoneKey = dep.zones.find((x) => x.name === wg.zone)!.key.aliasArn;
       out.push(
-        { Sid: `PipelineQueriesWrite${sid}`, Effect: "Allow", Action: ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"], Resource: prefixes.map((p) => `${bucketArn}/${p}*`) },
-        { Sid: `PipelineQueriesList${sid}`, Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } } },
+        ...putAndList({ write: `PipelineQueriesWrite${sid}`, list: `PipelineQueriesList${sid}` }, PUT_ACTIONS, z.bucketArn, z.prefixes),
         ...kmsKeyStatements({ Sid: `PipelineQueriesEncrypt${sid}`, Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Condition: throughS3For(dep, wg) }, [zoneKey]),
       );
     }

@@ -1,6 +1,7 @@
 import { EmrSecurityConfiguration as EmrSecurityConfigurationResource } from "@cdktf/provider-aws/lib/emr-security-configuration";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
+import { KMS_KEY_OR_ALIAS_ARN } from "./log-group";
 
 export interface EmrSecurityConfigurationProps {
   /**
@@ -124,8 +125,6 @@ export function emrSecurityConfigurationJson(kmsKeyArn: string, tlsCertificatesS
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,256}$/;
-/** A key or alias ARN, not a bare alias or key id: EMR needs the ARN to find the key from the cluster. */
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d+:\d{12}:(?:key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
 /** `s3://<bucket>/<key>.zip`: EMR downloads and unzips it on every node. */
 const S3_ZIP = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/\S+\.zip$/;
 
@@ -134,7 +133,7 @@ export function emrSecurityConfigurationProblems(props: EmrSecurityConfiguration
   const out: string[] = [];
   const literal = (s: string) => !Token.isUnresolved(s);
   if (literal(props.name) && !NAME.test(props.name)) out.push(`name "${props.name}" must be 1-256 letters, digits, ".", "_" or "-"`);
-  if (literal(props.kmsKeyArn) && !KMS_KEY_ARN.test(props.kmsKeyArn)) {
+  if (literal(props.kmsKeyArn) && !KMS_KEY_OR_ALIAS_ARN.test(props.kmsKeyArn)) {
     out.push(`kmsKeyArn "${props.kmsKeyArn}" is not a KMS key or alias ARN ("arn:<partition>:kms:<region>:<account>:key/<key-id>" or "…:alias/<name>"; a bare alias or key id is not accepted)`);
   }
   if (literal(props.tlsCertificatesS3Object) && !S3_ZIP.test(props.tlsCertificatesS3Object)) {

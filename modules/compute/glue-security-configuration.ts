@@ -1,7 +1,7 @@
 import { GlueSecurityConfiguration as GlueSecurityConfigurationResource } from "@cdktf/provider-aws/lib/glue-security-configuration";
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { kmsKeyArnProblems } from "./log-group";
+import { KMS_KEY_OR_ALIAS_ARN, kmsKeyArnProblems } from "./log-group";
 
 export interface GlueSecurityConfigurationProps {
   /**
@@ -68,9 +68,6 @@ export class GlueSecurityConfiguration extends Construct {
     this.name = this.configuration.name;
   }
 }
-
-/** A key ARN or an alias ARN (not a bare alias or key id): the forms S3 takes as an SSE-KMS key id across accounts and stacks. */
-export const KMS_KEY_OR_ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d+:\d{12}:(?:key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
 
 /** Letters, digits, `-`, `_`: the name also appears in log group names. */
 export const SECURITY_CONFIGURATION_NAME = /^[A-Za-z0-9_-]{1,255}$/;

@@ -66,6 +66,8 @@ export class EncryptedLogGroup extends Construct {
 const LOG_GROUP_NAME = /^[A-Za-z0-9._\-/#]+$/;
 /** A key ARN, not an alias: CloudWatch Logs takes only key ARNs. */
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d+:\d{12}:key\/[A-Za-z0-9-]+$/;
+/** A key ARN or an alias ARN (not a bare alias or key id): what S3 and EMR take as a KMS key id, so a key known only by alias (a zone key's replica in the DR region) can be named. */
+export const KMS_KEY_OR_ALIAS_ARN = /^arn:aws[a-z-]*:kms:[a-z]{2,4}(?:-[a-z]+)+-\d+:\d{12}:(?:key\/[A-Za-z0-9-]+|alias\/[A-Za-z0-9/_-]+)$/;
 
 /** Every problem with the props, one sentence each; empty when they are fine. Tokens are not checked. */
 export function encryptedLogGroupProblems(props: EncryptedLogGroupProps): string[] {

@@ -3,9 +3,6 @@ import { Token } from "cdktf";
 import { Construct } from "constructs";
 import { policyDocument } from "../identity/policy-document";
 import { type ResourceStarStatement, ServiceRole, UNSCOPABLE_ACTIONS } from "../identity/service-role";
-
-export type { ResourceStarStatement } from "../identity/service-role";
-
 import { SUBNET_ID } from "../network/subnet-ids";
 import {
   ALLOCATION_STRATEGY,
@@ -16,16 +13,6 @@ import {
   type FleetSpec,
   type InstanceFleetSpec,
   fleetProblems,
-} from "./fleet-spec";
-
-export {
-  DEFAULT_RELEASE_LABEL,
-  FIXED_SPARK_DEFAULTS,
-  type FleetSpec,
-  type InstanceFleetSpec,
-  type TaskFleetSpec,
-  fleetProblems,
-  instanceFamily,
 } from "./fleet-spec";
 
 /** The transient cluster, as RunJobFlow receives it. Numbers must be literals. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { fleetProblems, instanceFamily } from "../../../modules/orchestration/fleet-spec";
 import {
-  fleetProblems,
-  instanceFamily,
   STATE_MACHINE_TAG,
   type StateMachineDefinition,
   type TransientClusterSpec,
