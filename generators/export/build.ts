@@ -153,9 +153,22 @@ export function buildCatalogExport(dep: DomainDeploymentModel): CatalogExport {
 export function catalogExports(model: Model): Map<string, string> {
   const out = new Map<string, string>();
   for (const d of model.domains) {
-    for (const dep of d.deployments) out.set(catalogExportPath(dep.environment, d.name), serializeExport(buildCatalogExport(dep)));
+    for (const dep of d.deployments) out.set(catalogExportPath(dep.environment, d.name), catalogExportText(dep));
   }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+const exportTexts = new WeakMap<DomainDeploymentModel, string>();
+
+/**
+ * The deployment's export as written (serialized, hashed), built once per
+ * deployment: the domain stack ships it and synth writes it beside the
+ * stacks, and both take these bytes.
+ */
+export function catalogExportText(dep: DomainDeploymentModel): string {
+  let text = exportTexts.get(dep);
+  if (text === undefined) exportTexts.set(dep, (text = serializeExport(buildCatalogExport(dep))));
+  return text;
 }
 
 /**
@@ -166,12 +179,12 @@ export function catalogExports(model: Model): Map<string, string> {
  */
 export function writeCatalogExports(model: Model, outdir: string, stacks?: ReadonlySet<string>): void {
   const root = join(outdir, CATALOG_EXPORT_DIR);
-  const all = catalogExports(model);
   if (!stacks) rmSync(root, { recursive: true, force: true });
   else {
+    const known = new Set(model.domains.flatMap((d) => d.deployments.map((dep) => catalogExportPath(dep.environment, d.name))));
     for (const env of existsSync(root) ? readdirSync(root) : []) {
       for (const file of readdirSync(join(root, env))) {
-        if (!all.has(`${CATALOG_EXPORT_DIR}/${env}/${file}`)) rmSync(join(root, env, file), { force: true });
+        if (!known.has(`${CATALOG_EXPORT_DIR}/${env}/${file}`)) rmSync(join(root, env, file), { force: true });
       }
     }
   }
@@ -180,7 +193,7 @@ export function writeCatalogExports(model: Model, outdir: string, stacks?: Reado
       if (stacks && !stacks.has(dep.stack)) continue;
       const path = catalogExportPath(dep.environment, d.name);
       mkdirSync(dirname(join(outdir, path)), { recursive: true });
-      writeFileSync(join(outdir, path), all.get(path)!);
+      writeFileSync(join(outdir, path), catalogExportText(dep));
     }
   }
 }

@@ -5,8 +5,7 @@ import { BucketReplication } from "../../modules/storage/bucket-replication";
 import { EncryptionKey } from "../../modules/storage/encryption-key";
 import { LakeBucket } from "../../modules/storage/lake-bucket";
 import { ReplicaKey } from "../../modules/storage/replica-key";
-import { buildCatalogExport } from "../export/build";
-import { serializeExport } from "../export/format";
+import { catalogExportText } from "../export/build";
 import type { DomainDeploymentModel, EnvironmentModel, StackModel } from "../model/types";
 import { accessLogBucket, zoneLifecycle } from "./buckets";
 
@@ -130,7 +129,7 @@ export function alwaysOnDrStorage(
  * by alias: that key belongs to the platform stack).
  */
 export function shipCatalogExport(scope: Construct, stack: StackModel, dep: DomainDeploymentModel): void {
-  const content = serializeExport(buildCatalogExport(dep));
+  const content = catalogExportText(dep);
   const provider = drProvider(scope, stack, dep.dr.region);
   const object = new ArtifactObject(scope, "catalog-export", {
     terraformName: "catalog_export",
