@@ -11,7 +11,8 @@
  *   (Step Functions' ValidateStateMachineDefinition) goes to a loopback
  *   stand-in (startSfnStandIn) through the provider's `endpoints`.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -332,13 +333,44 @@ export function prepareWorkdir(
 ): string {
   const dir = join(setup.root, name);
   cpSync(stackDir, dir, { recursive: true });
+  const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as TfJson;
+  writeFileSync(join(dir, ".terraform.lock.hcl"), providerLockFile(setup, tf));
   const primary = opts.endpoints ? { aws: { ...OFFLINE_PROVIDER.aws, endpoints: [{ ...opts.endpoints }] } } : OFFLINE_PROVIDER;
   // A second-region provider (aws.dr) gets the same placeholder credentials; an override matches a provider by name and alias.
-  const aliases = providerAliases(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as TfJson);
+  const aliases = providerAliases(tf);
   const provider = aliases.length === 0 ? primary : { aws: [primary.aws, ...aliases.map((alias) => ({ alias, ...OFFLINE_PROVIDER.aws }))] };
   const override = opts.keepBackend ? { provider } : { ...OFFLINE_OVERRIDE, provider };
   writeFileSync(join(dir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
   return dir;
+}
+
+const lockFiles = new Map<string, string>();
+
+/**
+ * The dependency lock file for a stack's providers, made once per setup and
+ * constraint set with `terraform providers lock` (from the mirror when there
+ * is one) and written into every working directory before `init`. Without a
+ * lock file, every `init` re-installs the provider into the shared plugin
+ * cache, replacing the entry other working directories link to — and a
+ * Terraform process starting the provider at that moment fails with
+ * "fork/exec …terraform-provider-aws…: no such file or directory". With the
+ * lock file, `init` trusts the cached package and leaves the cache alone.
+ */
+export function providerLockFile(setup: TerraformSetup, tf: TfJson): string {
+  const required = (tf as { terraform?: { required_providers?: unknown } }).terraform?.required_providers ?? {};
+  const key = `${setup.root}\n${JSON.stringify(required)}`;
+  const known = lockFiles.get(key);
+  if (known !== undefined) return known;
+  const dir = join(setup.root, `_providers-lock-${createHash("sha256").update(key).digest("hex").slice(0, 12)}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: required } }));
+  const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
+  const args = ["providers", "lock", "-no-color", `-platform=${platform}`, ...(setup.mirror ? [`-fs-mirror=${setup.mirror}`] : [])];
+  const r = spawnSync(terraformBin(), args, { cwd: dir, env: setup.env, encoding: "utf8", timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${dir}:\n${r.stdout}${r.stderr}${r.error ? String(r.error) : ""}`);
+  const text = readFileSync(join(dir, ".terraform.lock.hcl"), "utf8");
+  lockFiles.set(key, text);
+  return text;
 }
 
 // ─── a loopback stand-in for Step Functions ──────────────────────────────────

@@ -37,6 +37,7 @@ import {
   mapLimit,
   planSummary,
   prepareWorkdir,
+  providerLockFile,
   runSteps,
   runTerraform,
   setUpTerraform,
@@ -154,6 +155,7 @@ async function runSfnProbe(ts: TerraformSetup, outdir: string): Promise<void> {
     resource: { aws_sfn_state_machine: { [name!]: { name: "probe", role_arn: "arn:aws:iam::111111111111:role/probe", definition } } },
   };
   writeFileSync(join(dir, "main.tf.json"), `${JSON.stringify(config, null, 2)}\n`);
+  writeFileSync(join(dir, ".terraform.lock.hcl"), providerLockFile(ts, tf));
   const init = await runTerraform(COMMAND.init, { cwd: dir, env: ts.env });
   if (init.code !== 0) {
     sfnProbe.failure = describeRun(init, "sfn-probe");
@@ -252,7 +254,8 @@ function suite(): void {
       }
     }
 
-    // The first init fills the shared plugin cache; after it, two at a time.
+    // The first init fills the shared plugin cache when it is empty; after it, two at a time (each working
+    // directory has the provider lock file, so no init rewrites the cache another process runs the provider from).
     const [first, ...rest] = [...runs.values()];
     if (first) await runSteps(first, first.workdir!, ts.env, ["init"]);
     const jobs: (() => Promise<void>)[] = [
